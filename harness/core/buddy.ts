@@ -1,0 +1,265 @@
+/**
+ * The buddy allocator: per zone, free_area[order].free_list[migratetype] for
+ * orders 0..MAX_PAGE_ORDER, split on allocation (expand), merge on free
+ * (__free_one_page), and fallback stealing between migratetypes
+ * (__rmqueue_fallback / steal_suitable_fallback), after mm/page_alloc.c of v5.9.
+ *
+ * Callers hold zone->lock (the allocator takes it and charges it); this file only
+ * moves frames and charges the per-step costs.
+ */
+import { FrameTable, LOC_ALLOCATED, LOC_TAIL, NIL } from './frames.ts';
+import type { Meter } from './meter.ts';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGEBLOCK_NR_PAGES, PAGEBLOCK_ORDER } from './profile.ts';
+import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_TYPES, MIGRATE_UNMOVABLE, type Zone } from './zone.ts';
+
+/** fallbacks[] of v5.9: where each migratetype steals from, in order. */
+const FALLBACKS: readonly (readonly number[])[] = [
+  [MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE], // MIGRATE_UNMOVABLE
+  [MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE], // MIGRATE_MOVABLE
+  [MIGRATE_UNMOVABLE, MIGRATE_MOVABLE], // MIGRATE_RECLAIMABLE
+];
+
+export interface BuddyCosts {
+  readonly buddyOpPerOrder: number;
+  readonly buddyListOp: number;
+}
+
+export class Buddy {
+  /** Migratetype of each pageblock (get_pageblock_migratetype), indexed by pfn >> PAGEBLOCK_ORDER. */
+  readonly pageblockMt: Uint8Array;
+  /** Fallback allocations (a page taken from another migratetype's free list) and pageblocks converted. */
+  fallbackAllocs = 0;
+  pageblocksStolen = 0;
+
+  constructor(
+    readonly frames: FrameTable,
+    readonly zones: readonly Zone[],
+    private readonly meter: Meter,
+    private readonly costs: BuddyCosts,
+  ) {
+    this.pageblockMt = new Uint8Array(Math.ceil(frames.nrFrames / PAGEBLOCK_NR_PAGES)).fill(MIGRATE_MOVABLE);
+  }
+
+  /** The list id of zone's free_area[order].free_list[mt]. */
+  freeList(zone: Zone, order: number, mt: number): number {
+    return zone.buddyListBase + order * MIGRATE_TYPES + mt;
+  }
+
+  /** True if list id `l` is a buddy free list (of any zone). */
+  isBuddyList(l: number): boolean {
+    return l >= 0 && l < this.zones.length * NR_PAGE_ORDERS * MIGRATE_TYPES;
+  }
+
+  /** free_area[order].nr_free: blocks of this order on any migratetype's list. */
+  nrFreeBlocks(zone: Zone, order: number): number {
+    const l = this.freeList(zone, order, 0);
+    let n = 0;
+    for (let mt = 0; mt < MIGRATE_TYPES; mt++) n += this.frames.listLen[l + mt]!;
+    return n;
+  }
+
+  /**
+   * __rmqueue_smallest: the first block of the smallest order >= `order` on
+   * `mt`'s lists, split down to `order` (expand). Returns the pfn or NIL.
+   * nrFree is decremented by 1 << order.
+   */
+  rmqueueSmallest(zone: Zone, order: number, mt: number): number {
+    const f = this.frames;
+    for (let o = order; o <= MAX_PAGE_ORDER; o++) {
+      const l = zone.buddyListBase + o * MIGRATE_TYPES + mt;
+      const pfn = f.listFirst[l]!;
+      if (pfn === NIL) continue;
+      f.del(pfn);
+      this.meter.ns += this.costs.buddyListOp;
+      this.expand(zone, pfn, order, o, mt);
+      f.list[pfn] = LOC_ALLOCATED;
+      f.order[pfn] = order;
+      zone.nrFree -= 1 << order;
+      if (zone.nrFree < zone.minFreeSeen) zone.minFreeSeen = zone.nrFree;
+      return pfn;
+    }
+    return NIL;
+  }
+
+  /**
+   * __rmqueue: rmqueueSmallest, then __rmqueue_fallback and a retry.
+   * Returns the pfn of an order-`order` block or NIL when the zone has none.
+   */
+  rmqueue(zone: Zone, order: number, mt: number): number {
+    let pfn = this.rmqueueSmallest(zone, order, mt);
+    if (pfn === NIL && this.rmqueueFallback(zone, order, mt)) pfn = this.rmqueueSmallest(zone, order, mt);
+    return pfn;
+  }
+
+  /**
+   * expand(): split a block of order `high` at `pfn` down to `low`, putting the
+   * upper halves back on `mt`'s free lists.
+   */
+  private expand(zone: Zone, pfn: number, low: number, high: number, mt: number): void {
+    const f = this.frames;
+    let size = 1 << high;
+    while (high > low) {
+      high--;
+      size >>= 1;
+      const half = pfn + size;
+      f.order[half] = high;
+      f.addHead(zone.buddyListBase + high * MIGRATE_TYPES + mt, half);
+      this.meter.ns += this.costs.buddyOpPerOrder;
+    }
+  }
+
+  /**
+   * __rmqueue_fallback (v5.9): find the largest free block on a fallback
+   * migratetype's list and steal it (whole pageblock when can_steal_fallback
+   * says so). Returns true if a block was moved to `startMt`'s lists.
+   */
+  private rmqueueFallback(zone: Zone, order: number, startMt: number): boolean {
+    const f = this.frames;
+    const fallbacks = FALLBACKS[startMt]!;
+    let foundOrder = -1;
+    let foundMt = -1;
+    let canSteal = false;
+    for (let o = MAX_PAGE_ORDER; o >= order; o--) {
+      for (const fmt of fallbacks) {
+        if (f.listLen[this.freeList(zone, o, fmt)]! > 0) {
+          foundOrder = o;
+          foundMt = fmt;
+          break;
+        }
+      }
+      if (foundOrder >= 0) break;
+    }
+    if (foundOrder < 0) return false;
+    canSteal = this.canStealFallback(foundOrder, startMt);
+    // "We cannot steal all free pages from the pageblock and the requested
+    // migratetype is movable": steal the smallest available block instead.
+    if (!canSteal && startMt === MIGRATE_MOVABLE && foundOrder > order) {
+      for (let o = order; o <= MAX_PAGE_ORDER; o++) {
+        let hit = -1;
+        for (const fmt of fallbacks) {
+          if (f.listLen[this.freeList(zone, o, fmt)]! > 0) {
+            hit = fmt;
+            break;
+          }
+        }
+        if (hit >= 0) {
+          foundOrder = o;
+          foundMt = hit;
+          break;
+        }
+      }
+    }
+    const pfn = f.listFirst[this.freeList(zone, foundOrder, foundMt)]!;
+    this.fallbackAllocs++;
+    this.stealSuitableFallback(zone, pfn, foundOrder, startMt, canSteal);
+    return true;
+  }
+
+  /** can_steal_fallback(): large blocks, and unmovable/reclaimable requests, steal whole pageblocks. */
+  private canStealFallback(order: number, startMt: number): boolean {
+    if (order >= PAGEBLOCK_ORDER) return true;
+    return order >= PAGEBLOCK_ORDER / 2 || startMt === MIGRATE_RECLAIMABLE || startMt === MIGRATE_UNMOVABLE;
+  }
+
+  /**
+   * steal_suitable_fallback() (v5.9): a block of pageblock order or more changes
+   * its pageblocks' type; otherwise, if whole-block stealing is allowed, every
+   * free block of the pageblock moves (move_freepages_block) and the pageblock
+   * changes type when at least half of it is free or alike; else only this block
+   * moves.
+   */
+  private stealSuitableFallback(zone: Zone, pfn: number, order: number, startMt: number, wholeBlock: boolean): void {
+    const f = this.frames;
+    if (order >= PAGEBLOCK_ORDER) {
+      const first = pfn >> PAGEBLOCK_ORDER;
+      const n = 1 << (order - PAGEBLOCK_ORDER);
+      for (let i = 0; i < n; i++) this.pageblockMt[first + i] = startMt;
+      this.pageblocksStolen += n;
+      this.moveToFreeList(zone, pfn, order, startMt);
+      return;
+    }
+    if (!wholeBlock) {
+      this.moveToFreeList(zone, pfn, order, startMt);
+      return;
+    }
+    const oldMt = this.pageblockMt[pfn >> PAGEBLOCK_ORDER]!;
+    const blockStart = (pfn >> PAGEBLOCK_ORDER) << PAGEBLOCK_ORDER;
+    const blockEnd = Math.min(blockStart + PAGEBLOCK_NR_PAGES, zone.endPfn);
+    let freePages = 0;
+    let movablePages = 0;
+    for (let p = Math.max(blockStart, zone.startPfn); p < blockEnd; ) {
+      const l = f.list[p]!;
+      const o = f.order[p]!;
+      if (this.isBuddyList(l)) {
+        this.moveToFreeList(zone, p, o, startMt);
+        freePages += 1 << o;
+        p += 1 << o;
+      } else if (l === LOC_ALLOCATED) {
+        if (f.allocMigratetype[p] === MIGRATE_MOVABLE) movablePages += 1 << o;
+        p += 1 << o;
+      } else {
+        p++;
+      }
+    }
+    this.meter.ns += this.costs.buddyListOp * 4;
+    let alike = 0;
+    if (startMt === MIGRATE_MOVABLE) alike = movablePages;
+    else if (oldMt === MIGRATE_MOVABLE) alike = PAGEBLOCK_NR_PAGES - (freePages + movablePages);
+    if (freePages + alike >= PAGEBLOCK_NR_PAGES >> 1) {
+      this.pageblockMt[pfn >> PAGEBLOCK_ORDER] = startMt;
+      this.pageblocksStolen++;
+    }
+  }
+
+  private moveToFreeList(zone: Zone, pfn: number, order: number, mt: number): void {
+    const f = this.frames;
+    f.del(pfn);
+    f.addHead(zone.buddyListBase + order * MIGRATE_TYPES + mt, pfn);
+    this.meter.ns += this.costs.buddyListOp;
+  }
+
+  /**
+   * __free_one_page (v5.9): merge the freed block with its buddy while the buddy
+   * is a free block of the same order in this zone, then put the result on
+   * `mt`'s list: at the tail when the next-higher buddy is free too
+   * (buddy_merge_likely), so it has a chance to merge soon. nrFree grows by
+   * 1 << order.
+   */
+  freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
+    const f = this.frames;
+    zone.nrFree += 1 << order;
+    const start = zone.startPfn;
+    const end = zone.endPfn;
+    while (order < MAX_PAGE_ORDER) {
+      const buddy = pfn ^ (1 << order);
+      if (buddy < start || buddy + (1 << order) > end) break;
+      const bl = f.list[buddy]!;
+      if (!this.isBuddyList(bl) || f.order[buddy] !== order) break;
+      f.del(buddy);
+      f.list[buddy] = LOC_TAIL;
+      f.list[pfn] = LOC_TAIL;
+      this.meter.ns += this.costs.buddyOpPerOrder;
+      pfn &= buddy;
+      order++;
+    }
+    f.order[pfn] = order;
+    const l = zone.buddyListBase + order * MIGRATE_TYPES + mt;
+    if (order < MAX_PAGE_ORDER - 1 && this.buddyMergeLikely(zone, pfn, order)) f.addTail(l, pfn);
+    else f.addHead(l, pfn);
+    this.meter.ns += this.costs.buddyListOp;
+  }
+
+  /** buddy_merge_likely(): is the buddy of the next-higher order block free? */
+  private buddyMergeLikely(zone: Zone, pfn: number, order: number): boolean {
+    const combined = pfn & ~(1 << order);
+    const higherBuddy = combined ^ (1 << (order + 1));
+    if (higherBuddy < zone.startPfn || higherBuddy + (1 << (order + 1)) > zone.endPfn) return false;
+    const f = this.frames;
+    return this.isBuddyList(f.list[higherBuddy]!) && f.order[higherBuddy] === order + 1;
+  }
+
+  /** get_pfnblock_migratetype(). */
+  migratetypeOf(pfn: number): number {
+    return this.pageblockMt[pfn >> PAGEBLOCK_ORDER]!;
+  }
+}

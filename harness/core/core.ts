@@ -1,0 +1,165 @@
+/**
+ * Builds the allocator core for one run: frames laid out per zone, watermarks
+ * and lowmem reserves as the kernel computes them, pcplists sized for the
+ * profile, the buddy free lists filled (all free, or as a captured
+ * /proc/buddyinfo says), locks, debug hooks, kswapd and the deferred-work queue.
+ */
+import { Buddy } from './buddy.ts';
+import type { CostTable } from './cost-table.ts';
+import { EventQueue } from './event-queue.ts';
+import { Extensions } from './extension.ts';
+import { FrameTable, LOC_ALLOCATED, LOC_TAIL } from './frames.ts';
+import { GfpRegistry, gfpLayout } from './gfp.ts';
+import { HotCosts } from './hot-costs.ts';
+import { Kswapd } from './kswapd.ts';
+import { LockSet } from './locks.ts';
+import { Meter } from './meter.ts';
+import { PageAllocator } from './page-alloc.ts';
+import { PerCpuPages } from './pcp.ts';
+import { PostAllocHook, type DebugConfig } from './post-alloc-hook.ts';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PROFILES, type ProfileName } from './profile.ts';
+import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermarks.ts';
+import { MIGRATE_MOVABLE, MIGRATE_TYPES, Zone } from './zone.ts';
+import type { MachineSpec } from '../machine/machine-spec.ts';
+
+export interface CoreConfig {
+  readonly profile: ProfileName;
+  readonly machine: MachineSpec;
+  readonly costs: CostTable;
+  /** CONFIG_PROVE_LOCKING + CONFIG_PROVE_RAW_LOCK_NESTING. */
+  readonly lockdep: boolean;
+  readonly preemptRt: boolean;
+  readonly debug: DebugConfig;
+}
+
+export interface Core {
+  readonly config: CoreConfig;
+  readonly alloc: PageAllocator;
+  readonly queue: EventQueue;
+  readonly kswapd: Kswapd;
+  readonly gfp: GfpRegistry;
+  /** Pages marked allocated at start (a buddyinfo import leaves the rest of memory in use). */
+  readonly initialAllocatedPages: number;
+  /** Extension points for one strategy; call once per run. */
+  extensionsFor(owner: string): Extensions;
+}
+
+const MAX_ORDER_NR_PAGES = 1 << MAX_PAGE_ORDER;
+
+/** Creates a core. Cost: O(frames) typed-array fills; a 64 GiB machine takes well under a second. */
+export function createCore(config: CoreConfig): Core {
+  const profile = PROFILES[config.profile];
+  const m = config.machine;
+  const costs = new HotCosts(config.costs);
+  const wmarks = setupPerZoneWmarks(m.zones, m.minFreeKbytes, m.watermarkScaleFactor);
+  const reserves = setupPerZoneLowmemReserve(m.zones, m.lowmemReserveRatio);
+
+  // Layout: each zone starts MAX_ORDER-aligned after the previous one.
+  const starts: number[] = [];
+  let end = 0;
+  for (const z of m.zones) {
+    starts.push(end);
+    end += Math.ceil(z.managedPages / MAX_ORDER_NR_PAGES) * MAX_ORDER_NR_PAGES;
+  }
+  const nrZones = m.zones.length;
+  const frames = new FrameTable(Math.max(end, 1));
+  const buddyListBase = frames.createLists(nrZones * NR_PAGE_ORDERS * MIGRATE_TYPES);
+  const locks = new LockSet({ lockdep: config.lockdep, preemptRt: config.preemptRt, handoffNs: costs.lockHandoff });
+  const zones = m.zones.map((spec, i) => {
+    const lock = locks.define(`&zone->lock (${spec.kind})`, 'spinlock_t');
+    const zone = new Zone(i, spec.kind, starts[i]!, spec.managedPages, buddyListBase + i * NR_PAGE_ORDERS * MIGRATE_TYPES, lock, nrZones);
+    const w = wmarks[i]!;
+    zone.wmark[0] = w.min;
+    zone.wmark[1] = w.low;
+    zone.wmark[2] = w.high;
+    zone.wmarkPromo = w.promo;
+    const r = reserves[i]!;
+    for (let j = 0; j < nrZones; j++) zone.lowmemReserve[j] = r[j] ?? 0;
+    return zone;
+  });
+  const meter = new Meter();
+  const buddy = new Buddy(frames, zones, meter, costs);
+  const pcp = new PerCpuPages(profile, m.cpus, zones, frames, buddy, locks, meter, costs);
+  const postAllocHook = new PostAllocHook(config.debug, config.profile, locks, meter, costs);
+  const kswapdWaitLock = locks.define('&pgdat->kswapd_wait', 'spinlock_t');
+  const alloc = new PageAllocator({ profile, frames, zones, buddy, pcp, locks, meter, costs, postAllocHook, kswapdWaitLock });
+
+  let initialAllocated = 0;
+  for (let i = 0; i < nrZones; i++) {
+    const spec = m.zones[i]!;
+    initialAllocated += spec.initialFreeBlocks ? fillFromBuddyinfo(buddy, zones[i]!, spec.initialFreeBlocks) : fillAllFree(buddy, zones[i]!);
+  }
+  meter.begin(0);
+  const queue = new EventQueue();
+  const kswapd = new Kswapd(alloc, queue);
+  const gfp = new GfpRegistry(gfpLayout(config.profile, { lockdep: config.lockdep, kasanHwTags: false }));
+  let used = false;
+  return {
+    config,
+    alloc,
+    queue,
+    kswapd,
+    gfp,
+    initialAllocatedPages: initialAllocated,
+    extensionsFor(owner: string): Extensions {
+      if (used) throw new Error('extensionsFor() may be called once per core');
+      used = true;
+      return new Extensions(owner, alloc, queue, gfp);
+    },
+  };
+}
+
+/** memblock_free_all(): the whole zone free, in MAX_ORDER blocks and a decreasing tail. */
+function fillAllFree(buddy: Buddy, zone: Zone): number {
+  const f = buddy.frames;
+  let p = zone.startPfn;
+  const end = zone.endPfn;
+  while (p < end) {
+    let o = MAX_PAGE_ORDER;
+    while (p + (1 << o) > end) o--;
+    f.order[p] = o;
+    f.addHead(buddy.freeList(zone, o, MIGRATE_MOVABLE), p);
+    p += 1 << o;
+  }
+  zone.nrFree = zone.managedPages;
+  zone.minFreeSeen = zone.nrFree;
+  return 0;
+}
+
+/**
+ * Lays out the free blocks a /proc/buddyinfo line gives (count per order),
+ * largest first, each followed by an allocated buddy of the same size while
+ * room allows (so blocks stay unmerged and the per-order counts match); the
+ * rest of the zone is allocated (order-0 pages in use by the system). Blocks
+ * are freed through __free_one_page, so any that must merge do.
+ */
+function fillFromBuddyinfo(buddy: Buddy, zone: Zone, counts: readonly number[]): number {
+  const f = buddy.frames;
+  const start = zone.startPfn;
+  const end = zone.endPfn;
+  for (let p = start; p < end; p++) {
+    f.list[p] = LOC_ALLOCATED;
+    f.order[p] = 0;
+  }
+  let need = 0;
+  for (let o = 0; o <= MAX_PAGE_ORDER; o++) need += (counts[o] ?? 0) << o;
+  let p = start;
+  let freed = 0;
+  for (let o = MAX_PAGE_ORDER; o >= 0; o--) {
+    const n = counts[o] ?? 0;
+    for (let k = 0; k < n; k++) {
+      p = Math.ceil((p - start) / (1 << o)) * (1 << o) + start;
+      if (p + (1 << o) > end) return end - start - freed;
+      for (let q = p; q < p + (1 << o); q++) f.list[q] = LOC_TAIL;
+      f.list[p] = LOC_ALLOCATED;
+      buddy.freeOneBlock(zone, p, o, MIGRATE_MOVABLE);
+      freed += 1 << o;
+      need -= 1 << o;
+      p += 1 << o;
+      // Keep the buddy allocated when the rest still fits.
+      if (o < MAX_PAGE_ORDER && end - p - (1 << o) >= need) p += 1 << o;
+    }
+  }
+  zone.minFreeSeen = zone.nrFree;
+  return end - start - freed;
+}

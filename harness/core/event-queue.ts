@@ -1,0 +1,121 @@
+/**
+ * The virtual-time queue of deferred work: kswapd runs, workqueue items, hrtimers,
+ * RCU grace-period ends. A binary min-heap on typed arrays ordered by
+ * (time, insertion sequence), so equal times run in the order they were queued
+ * and a run is deterministic. Pushing and popping allocate nothing once the
+ * arrays have grown to the run's high-water mark.
+ *
+ * Each entry carries a handler id (from register()), a CPU and an integer
+ * argument; the simulator calls handler(cpu, arg, time) when it pops the entry.
+ */
+export type DeferredHandler = (cpu: number, arg: number, time: number) => void;
+
+export class EventQueue {
+  private time = new Float64Array(256);
+  private seq = new Float64Array(256);
+  private kind = new Int32Array(256);
+  private cpuOf = new Int32Array(256);
+  private argOf = new Int32Array(256);
+  private size = 0;
+  private nextSeq = 0;
+  private readonly handlers: DeferredHandler[] = [];
+  private readonly names: string[] = [];
+  /** Events popped so far, for the simEvents metric. */
+  popped = 0;
+
+  /** Registers a handler and returns its kind id, to pass to push(). */
+  register(name: string, handler: DeferredHandler): number {
+    this.handlers.push(handler);
+    this.names.push(name);
+    return this.handlers.length - 1;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Time of the earliest entry, or +Infinity when empty. */
+  peekTime(): number {
+    return this.size > 0 ? this.time[0]! : Infinity;
+  }
+
+  push(time: number, kind: number, cpu: number, arg: number): void {
+    if (this.size === this.time.length) this.grow();
+    let i = this.size++;
+    const s = this.nextSeq++;
+    // Sift up.
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = this.time[p]!;
+      if (pt < time || (pt === time && this.seq[p]! < s)) break;
+      this.move(p, i);
+      i = p;
+    }
+    this.time[i] = time;
+    this.seq[i] = s;
+    this.kind[i] = kind;
+    this.cpuOf[i] = cpu;
+    this.argOf[i] = arg;
+  }
+
+  /** Pops the earliest entry and runs its handler. Returns false when empty. */
+  runNext(): boolean {
+    if (this.size === 0) return false;
+    const t = this.time[0]!;
+    const k = this.kind[0]!;
+    const c = this.cpuOf[0]!;
+    const a = this.argOf[0]!;
+    this.removeTop();
+    this.popped++;
+    this.handlers[k]!(c, a, t);
+    return true;
+  }
+
+  private removeTop(): void {
+    const last = --this.size;
+    if (last === 0) return;
+    const t = this.time[last]!;
+    const s = this.seq[last]!;
+    const k = this.kind[last]!;
+    const c = this.cpuOf[last]!;
+    const a = this.argOf[last]!;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= last) break;
+      const r = l + 1;
+      let m = l;
+      if (r < last && (this.time[r]! < this.time[l]! || (this.time[r] === this.time[l] && this.seq[r]! < this.seq[l]!))) m = r;
+      const mt = this.time[m]!;
+      if (t < mt || (t === mt && s < this.seq[m]!)) break;
+      this.move(m, i);
+      i = m;
+    }
+    this.time[i] = t;
+    this.seq[i] = s;
+    this.kind[i] = k;
+    this.cpuOf[i] = c;
+    this.argOf[i] = a;
+  }
+
+  private move(from: number, to: number): void {
+    this.time[to] = this.time[from]!;
+    this.seq[to] = this.seq[from]!;
+    this.kind[to] = this.kind[from]!;
+    this.cpuOf[to] = this.cpuOf[from]!;
+    this.argOf[to] = this.argOf[from]!;
+  }
+
+  private grow(): void {
+    const n = this.time.length * 2;
+    const t = new Float64Array(n); t.set(this.time); this.time = t;
+    const s = new Float64Array(n); s.set(this.seq); this.seq = s;
+    const k = new Int32Array(n); k.set(this.kind); this.kind = k;
+    const c = new Int32Array(n); c.set(this.cpuOf); this.cpuOf = c;
+    const a = new Int32Array(n); a.set(this.argOf); this.argOf = a;
+  }
+
+  handlerName(kind: number): string {
+    return this.names[kind] ?? `#${kind}`;
+  }
+}

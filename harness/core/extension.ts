@@ -1,0 +1,115 @@
+/**
+ * The extension points a strategy uses to change the core, and the record of
+ * what it registered. A strategy's static properties (GFP bits consumed,
+ * collisions, checks added to the fast path, entry points, reserves, workers)
+ * are read from this record, never typed in by hand.
+ */
+import type { EventQueue } from './event-queue.ts';
+import type { GfpRegistry } from './gfp.ts';
+import type { PageAllocator, PcpMissHook } from './page-alloc.ts';
+import { Reserve } from './reserve.ts';
+
+export type WorkerHandler = (cpu: number, arg: number, time: number) => void;
+
+export interface StaticProperties {
+  readonly gfpBits: { name: string; value: string }[];
+  readonly gfpCollisions: string[];
+  readonly gfpBitsUsed: number;
+  readonly gfpBitsLeft: number;
+  readonly gfpBitsTotal: number;
+  readonly fastPathChecks: string[];
+  readonly slowPathChecks: string[];
+  readonly pcpMissChecks: string[];
+  readonly entryPoints: string[];
+  readonly reserves: string[];
+  readonly workers: string[];
+}
+
+export class Extensions {
+  private readonly fastPath: string[] = [];
+  private readonly slowPath: string[] = [];
+  private readonly pcpMiss: string[] = [];
+  private readonly entries: string[] = [];
+  private readonly workerNames: string[] = [];
+  readonly reserves: Reserve[] = [];
+
+  constructor(
+    private readonly owner: string,
+    private readonly alloc: PageAllocator,
+    private readonly queue: EventQueue,
+    readonly gfp: GfpRegistry,
+  ) {}
+
+  /** Adds a new ___GFP_ bit; a collision is recorded, not refused (see GfpRegistry). Returns the value. */
+  registerGfpBit(name: string, value: number): number {
+    this.gfp.register(name, value, this.owner);
+    return value;
+  }
+
+  /**
+   * Adds a check run by rmqueue_pcplist() when the pcplist is empty, before
+   * rmqueue_bulk() takes zone->lock: return true to fail the allocation there.
+   * An ordinary pcp hit never runs it, so it costs the fast path nothing.
+   */
+  addPcpMissCheck(name: string, hook: PcpMissHook): void {
+    if (this.alloc.pcpMissHook !== null) throw new Error(`${this.owner}: only one pcp-miss check can be installed (already have ${this.pcpMiss.join(', ')})`);
+    this.alloc.pcpMissHook = hook;
+    this.pcpMiss.push(name);
+  }
+
+  /** A check every allocation pays on its fast path (one gfp-bit test: costs.gfpFlagCheck). */
+  addFastPathCheck(name: string): void {
+    this.alloc.fastPathNs += this.alloc.costs.gfpFlagCheck;
+    this.fastPath.push(name);
+  }
+
+  /** A check only allocations entering __alloc_pages_slowpath pay. */
+  addSlowPathCheck(name: string): void {
+    this.alloc.slowPathNs += this.alloc.costs.gfpFlagCheck;
+    this.slowPath.push(name);
+  }
+
+  /** Records a new allocator entry point (e.g. __rcu_alloc_page_lockless). */
+  addEntryPoint(name: string): void {
+    this.entries.push(name);
+  }
+
+  /** A per-CPU reserve of pages held by the strategy. */
+  createReserve(name: string): Reserve {
+    const r = new Reserve(name, this.alloc.pcp.cpus, this.alloc.frames);
+    this.reserves.push(r);
+    return r;
+  }
+
+  /**
+   * Deferred work (a workqueue item, an hrtimer callback): returns a handle for
+   * schedule(). The handler runs later in virtual time, in a clean context the
+   * caller sets up with alloc.beginOp().
+   */
+  addWorker(name: string, handler: WorkerHandler): number {
+    this.workerNames.push(name);
+    return this.queue.register(`${this.owner}:${name}`, handler);
+  }
+
+  /** Runs worker `kind` on `cpu` at virtual time `time`. */
+  schedule(kind: number, time: number, cpu: number, arg = 0): void {
+    this.queue.push(time, kind, cpu, arg);
+  }
+
+  describe(): StaticProperties {
+    const g = this.gfp;
+    return {
+      gfpBits: g.registered().map((r) => ({ name: r.name, value: `0x${r.value.toString(16)}` })),
+      gfpCollisions: g.collisions().map((c) => `${c.name} (0x${c.value.toString(16)}) collides with ${c.collidesWith}`),
+      gfpBitsUsed: g.bitsUsed,
+      gfpBitsLeft: g.bitsLeft,
+      gfpBitsTotal: g.bitsTotal,
+      fastPathChecks: [...this.fastPath],
+      slowPathChecks: [...this.slowPath],
+      pcpMissChecks: [...this.pcpMiss],
+      entryPoints: [...this.entries],
+      reserves: this.reserves.map((r) => r.name),
+      workers: [...this.workerNames],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The allocator core's public API: what strategies (and the simulator) may use.
+ * Strategies import from this file only.
+ */
+export { createCore, type Core, type CoreConfig } from './core.ts';
+export { defineStrategy, type StrategyContext, type StrategyDefinition, type StrategyInstance } from './strategy-api.ts';
+export { Extensions, type StaticProperties } from './extension.ts';
+export { Reserve } from './reserve.ts';
+export { NIL } from './frames.ts';
+export { PageAllocator, ALLOC_HARDER, ALLOC_HIGH, ALLOC_TRYLOCK, ALLOC_WMARK_LOW, ALLOC_WMARK_MIN, ALLOC_NO_WATERMARKS } from './page-alloc.ts';
+export { Zone, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './zone.ts';
+export * from './gfp.ts';
+export { CTX_HARDIRQ, CTX_NMI, CTX_SOFTIRQ, CTX_TASK } from './context.ts';
+export type { CostTable } from './cost-table.ts';

@@ -1,0 +1,510 @@
+/**
+ * The allocation and free paths of mm/page_alloc.c, over the frames, buddy and
+ * pcplists of this model:
+ *
+ *   allocPages (__alloc_pages_nodemask / __alloc_pages)
+ *     -> getPageFromFreelist at the low watermark (per zone of the zonelist:
+ *        zone_watermark_fast, then rmqueue, then prep_new_page/post_alloc_hook)
+ *     -> slowpath (__alloc_pages_slowpath): gfp_to_alloc_flags (min watermark,
+ *        ALLOC_HIGH, ALLOC_HARDER), wake kswapd, retry, direct reclaim only with
+ *        __GFP_DIRECT_RECLAIM (reclaim, drain_all_pages, retry), else fail.
+ *   freePages (__free_pages)
+ *     -> free_unref_page (pcp-able orders): onto the pcplist, and
+ *        free_pcppages_bulk when count >= high; else __free_pages_ok -> buddy.
+ *
+ * Each step charges its cost-table entry into the shared meter and takes its
+ * locks through the LockSet, which validates the context and accounts for
+ * contention in virtual time. The caller (the simulator) sets the context with
+ * beginOp() before each operation.
+ */
+import type { Buddy } from './buddy.ts';
+import type { HotCosts } from './hot-costs.ts';
+import { FrameTable, LOC_ALLOCATED, NIL } from './frames.ts';
+import {
+  __GFP_ATOMIC,
+  __GFP_DIRECT_RECLAIM,
+  __GFP_DMA,
+  __GFP_DMA32,
+  __GFP_HIGH,
+  __GFP_HIGHMEM,
+  __GFP_KSWAPD_RECLAIM,
+  __GFP_MOVABLE,
+  __GFP_NOMEMALLOC,
+  GFP_ZONEMASK,
+  gfpFlagsToMigratetype,
+} from './gfp.ts';
+import type { LockSet } from './locks.ts';
+import type { Meter } from './meter.ts';
+import type { PerCpuPages } from './pcp.ts';
+import type { PostAllocHook } from './post-alloc-hook.ts';
+import type { KernelProfile } from './profile.ts';
+import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type Zone } from './zone.ts';
+
+/** alloc_flags (mm/internal.h). ALLOC_WMARK_* index zone->_watermark. */
+export const ALLOC_WMARK_MIN = WMARK_MIN;
+export const ALLOC_WMARK_LOW = WMARK_LOW;
+export const ALLOC_WMARK_HIGH = WMARK_HIGH;
+export const ALLOC_NO_WATERMARKS = 0x04;
+export const ALLOC_WMARK_MASK = ALLOC_NO_WATERMARKS - 1;
+/** 5.9 ALLOC_HARDER; 6.x ALLOC_NON_BLOCK (same bit, 0x10). */
+export const ALLOC_HARDER = 0x10;
+/** 5.9 ALLOC_HIGH; 6.x ALLOC_MIN_RESERVE (same bit, 0x20, == __GFP_HIGH). */
+export const ALLOC_HIGH = 0x20;
+/** 6.15 ALLOC_TRYLOCK: only trylocks, for alloc_pages_nolock(). */
+export const ALLOC_TRYLOCK = 0x400;
+/** ALLOC_KSWAPD == __GFP_KSWAPD_RECLAIM (0x800), "to save a branch". */
+export const ALLOC_KSWAPD = 0x800;
+
+/** SWAP_CLUSTER_MAX (include/linux/swap.h): pages reclaimed per reclaim step. */
+export const SWAP_CLUSTER_MAX = 32;
+/** MAX_RECLAIM_RETRIES (mm/page_alloc.c). */
+export const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * What a strategy may hook into the allocation path: called by rmqueue_pcplist
+ * when the pcplist it was asked for is empty, before rmqueue_bulk would take
+ * zone->lock. Returning true fails the allocation there (no lock taken, no slow
+ * path).
+ */
+export type PcpMissHook = (gfp: number, order: number, migratetype: number, zone: Zone) => boolean;
+
+/** Gives memory back under reclaim: frees up to `nrPages` reclaimable pages through freePages(). */
+export interface Reclaimer {
+  reclaim(nrPages: number): number;
+}
+
+/** Counters the metrics read. All are plain numbers, updated in place. */
+export class AllocStats {
+  allocs = 0;
+  allocFailures = 0;
+  pcpHits = 0;
+  pcpMisses = 0;
+  pcpTrylockFailures = 0;
+  slowpathEntries = 0;
+  kswapdWakes = 0;
+  kswapdRuns = 0;
+  kswapdReclaimed = 0;
+  directReclaims = 0;
+  directReclaimed = 0;
+  drainAllPages = 0;
+  watermarkFailures = 0;
+  frees = 0;
+  badFrees = 0;
+  pcpMissHookFailures = 0;
+  /** zone->lock acquisitions (including trylocks that succeeded). */
+  zoneLockTaken = 0;
+}
+
+export interface PageAllocatorParts {
+  readonly profile: KernelProfile;
+  readonly frames: FrameTable;
+  readonly zones: readonly Zone[];
+  readonly buddy: Buddy;
+  readonly pcp: PerCpuPages;
+  readonly locks: LockSet;
+  readonly meter: Meter;
+  readonly costs: HotCosts;
+  readonly postAllocHook: PostAllocHook;
+  /** Lock id of pgdat->kswapd_wait's wait-queue lock (spinlock_t), taken by wakeup_kswapd. */
+  readonly kswapdWaitLock: number;
+}
+
+export class PageAllocator {
+  readonly profile: KernelProfile;
+  readonly frames: FrameTable;
+  readonly zones: readonly Zone[];
+  readonly buddy: Buddy;
+  readonly pcp: PerCpuPages;
+  readonly locks: LockSet;
+  readonly meter: Meter;
+  readonly costs: HotCosts;
+  readonly postAllocHook: PostAllocHook;
+  readonly stats = new AllocStats();
+  private readonly kswapdWaitLock: number;
+  private readonly nrZones: number;
+  private readonly pcpMaxOrder: number;
+  private readonly irqProtected: boolean;
+  private readonly autoTune: boolean;
+  private readonly hooksActive: boolean;
+  /** Zone index per 1024-frame block, to find a freed page's zone. */
+  private readonly zoneOfBlock: Int8Array;
+  private readonly gfpZoneTable: Int8Array;
+
+  // Extension points (see extension.ts); fastPathNs is charged on every allocation.
+  pcpMissHook: PcpMissHook | null = null;
+  fastPathNs = 0;
+  slowPathNs = 0;
+  reclaimer: Reclaimer | null = null;
+  /** Called when kswapd should run (the simulator schedules it in virtual time). */
+  onKswapdWake: (() => void) | null = null;
+
+  /** CPU of the current operation. */
+  cpu = 0;
+  /** Set by the pcp-miss hook: fail this allocation without the slow path. */
+  private failNow = false;
+  /** Zone index of the last successful allocation (for metrics). */
+  lastZone = -1;
+  /** Whether the last order-0 allocation was served from a pcplist without a refill. */
+  lastPcpHit = false;
+
+  constructor(parts: PageAllocatorParts) {
+    this.profile = parts.profile;
+    this.frames = parts.frames;
+    this.zones = parts.zones;
+    this.buddy = parts.buddy;
+    this.pcp = parts.pcp;
+    this.locks = parts.locks;
+    this.meter = parts.meter;
+    this.costs = parts.costs;
+    this.postAllocHook = parts.postAllocHook;
+    this.kswapdWaitLock = parts.kswapdWaitLock;
+    this.nrZones = parts.zones.length;
+    this.pcpMaxOrder = parts.profile.pcpMaxOrder;
+    this.irqProtected = parts.profile.pcpLocking === 'irq-save';
+    this.autoTune = parts.profile.pcpHighAutoTune;
+    this.hooksActive = parts.postAllocHook.active;
+    this.zoneOfBlock = new Int8Array(Math.ceil(parts.frames.nrFrames / 1024)).fill(-1);
+    for (const z of parts.zones) {
+      for (let b = z.startPfn >> 10; b < Math.ceil(z.endPfn / 1024); b++) this.zoneOfBlock[b] = z.idx;
+    }
+    this.gfpZoneTable = this.buildGfpZoneTable();
+  }
+
+  /** Starts an operation on `cpu` in context `ctx` at virtual time `time`. */
+  beginOp(cpu: number, ctx: number, irqsOff: boolean, time: number): void {
+    this.cpu = cpu;
+    this.meter.begin(time);
+    this.locks.enterContext(cpu, ctx, irqsOff);
+  }
+
+  zoneOf(pfn: number): Zone {
+    return this.zones[this.zoneOfBlock[pfn >> 10]!]!;
+  }
+
+  /**
+   * gfp_zone(): the highest zone index this gfp may use; the zonelist is that
+   * zone and every lower one, highest first. Table-driven: indexed by the
+   * GFP_ZONEMASK bits (__GFP_DMA, __GFP_HIGHMEM, __GFP_DMA32, __GFP_MOVABLE).
+   */
+  highestZoneidx(gfp: number): number {
+    return this.gfpZoneTable[gfp & GFP_ZONEMASK]!;
+  }
+
+  private buildGfpZoneTable(): Int8Array {
+    const t = new Int8Array(16);
+    const find = (want: string): number => {
+      let best = 0;
+      for (const z of this.zones) {
+        if (z.kind === want) return z.idx;
+        if (z.kind === 'DMA' || z.kind === 'DMA32' || z.kind === 'Normal') best = z.idx;
+        if (want === 'Movable' && z.kind === 'HighMem') best = z.idx;
+      }
+      return best;
+    };
+    for (let g = 0; g < 16; g++) {
+      let want = 'Normal';
+      if (g & __GFP_DMA) want = 'DMA';
+      else if (g & __GFP_DMA32) want = 'DMA32';
+      else if ((g & (__GFP_MOVABLE | __GFP_HIGHMEM)) === (__GFP_MOVABLE | __GFP_HIGHMEM)) want = 'Movable';
+      else if (g & __GFP_HIGHMEM) want = 'HighMem';
+      t[g] = find(want);
+    }
+    return t;
+  }
+
+  /**
+   * __alloc_pages(): returns the pfn of an order-`order` block, or NIL. The
+   * caller's context was set by beginOp(). Costs go into the meter.
+   */
+  allocPages(gfp: number, order: number): number {
+    const m = this.meter;
+    m.ns += this.fastPathNs;
+    // prepare_alloc_pages(): might_sleep_if(gfp_mask & __GFP_DIRECT_RECLAIM).
+    if (gfp & __GFP_DIRECT_RECLAIM && this.locks.inAtomic()) this.locks.mightSleep('__alloc_pages(__GFP_DIRECT_RECLAIM)');
+    this.failNow = false;
+    this.lastPcpHit = false;
+    const highest = this.highestZoneidx(gfp);
+    // __GFP_MOVABLE|__GFP_RECLAIMABLE is a VM_WARN_ON in gfp_migratetype() and
+    // lands on MIGRATE_HIGHATOMIC, which has no pcplist here: treat it as movable.
+    let mt: number = gfpFlagsToMigratetype(gfp);
+    if (mt >= MIGRATE_PCPTYPES) mt = MIGRATE_MOVABLE;
+    this.stats.allocs++;
+    let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW, highest, mt);
+    if (pfn === NIL && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
+    if (pfn === NIL) this.stats.allocFailures++;
+    else this.frames.allocMigratetype[pfn] = mt;
+    return pfn;
+  }
+
+  /**
+   * gfp_to_alloc_flags(): the slow path's alloc_flags. 5.9: __GFP_HIGH gives
+   * ALLOC_HIGH, __GFP_ATOMIC without __GFP_NOMEMALLOC gives ALLOC_HARDER.
+   * 6.x: __GFP_HIGH gives ALLOC_MIN_RESERVE, !__GFP_DIRECT_RECLAIM without
+   * __GFP_NOMEMALLOC gives ALLOC_NON_BLOCK (which only deepens MIN_RESERVE).
+   */
+  gfpToAllocFlags(gfp: number): number {
+    let flags = ALLOC_WMARK_MIN | (gfp & __GFP_HIGH) | (gfp & __GFP_KSWAPD_RECLAIM);
+    if (this.profile.hasGfpAtomic) {
+      if (gfp & __GFP_ATOMIC && !(gfp & __GFP_NOMEMALLOC)) flags |= ALLOC_HARDER;
+    } else if (!(gfp & __GFP_DIRECT_RECLAIM) && !(gfp & __GFP_NOMEMALLOC)) {
+      flags |= ALLOC_HARDER;
+    }
+    return flags;
+  }
+
+  /**
+   * __zone_watermark_ok(): is `zone` above `mark` (lowered for ALLOC_HIGH /
+   * ALLOC_HARDER) plus the lowmem reserve for `highest`, and for order > 0 has
+   * it a free block of at least that order? GFP_ATOMIC ends at 37.5% of min.
+   */
+  zoneWatermarkOk(zone: Zone, order: number, mark: number, highest: number, allocFlags: number): boolean {
+    let freePages = zone.nrFree - ((1 << order) - 1);
+    let min = mark;
+    if (this.profile.hasGfpAtomic) {
+      if (allocFlags & ALLOC_HIGH) min -= min >> 1;
+      if (allocFlags & ALLOC_HARDER) min -= min >> 2;
+    } else if (allocFlags & ALLOC_HIGH) {
+      min -= min >> 1;
+      if (allocFlags & ALLOC_HARDER) min -= min >> 2;
+    }
+    // nr_reserved_highatomic is 0: MIGRATE_HIGHATOMIC is not modelled.
+    if (freePages <= min + zone.lowmemReserve[highest]!) return false;
+    if (order === 0) return true;
+    for (let o = order; o <= 10; o++) {
+      for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+        if (this.frames.listLen[this.buddy.freeList(zone, o, mt)]! > 0) return true;
+      }
+    }
+    freePages = 0;
+    return false;
+  }
+
+  /**
+   * get_page_from_freelist(): walk the zonelist from `highest` down; the first
+   * zone that passes its watermark and has a page gives it.
+   */
+  private getPageFromFreelist(gfp: number, order: number, allocFlags: number, highest: number, mt: number): number {
+    const m = this.meter;
+    const wm = allocFlags & ALLOC_WMARK_MASK;
+    for (let i = highest; i >= 0; i--) {
+      const zone = this.zones[i]!;
+      if (zone.managedPages === 0) continue;
+      m.ns += this.costs.watermarkCheck;
+      if (!(allocFlags & ALLOC_NO_WATERMARKS)) {
+        const mark = zone.wmark[wm]!;
+        // zone_watermark_fast(): order-0 shortcut, then the full check.
+        if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags)) {
+          this.stats.watermarkFailures++;
+          continue;
+        }
+      }
+      // 6.x: ZONE_BELOW_HIGH feeds pcp->high auto-tuning.
+      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[WMARK_HIGH]!;
+      const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
+      if (this.failNow) return NIL;
+      if (pfn !== NIL) {
+        if (this.hooksActive) this.postAllocHook.run(order);
+        else m.ns += this.costs.prepNewPage;
+        this.lastZone = i;
+        return pfn;
+      }
+    }
+    return NIL;
+  }
+
+  /**
+   * rmqueue(): pcp-able orders through rmqueue_pcplist; in 6.x a failed
+   * pcp_spin_trylock or an empty refill falls back to rmqueue_buddy. Other
+   * orders take zone->lock (spin_lock_irqsave) and __rmqueue.
+   */
+  private rmqueue(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
+    if (order <= this.pcpMaxOrder) {
+      const pfn = this.rmqueuePcplist(zone, gfp, order, mt, allocFlags);
+      if (pfn !== NIL || this.irqProtected || this.failNow) return pfn;
+    }
+    return this.rmqueueBuddy(zone, order, mt, allocFlags);
+  }
+
+  /** rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under zone->lock. */
+  rmqueueBuddy(zone: Zone, order: number, mt: number, allocFlags: number): number {
+    const m = this.meter;
+    m.ns += this.costs.irqSaveRestore;
+    if (allocFlags & ALLOC_TRYLOCK) {
+      if (!this.locks.trylock(zone.lock, m.now())) return NIL;
+    } else {
+      m.ns += this.locks.acquire(zone.lock, m.now());
+    }
+    this.stats.zoneLockTaken++;
+    m.ns += this.costs.spinLockUncontended;
+    const pfn = this.buddy.rmqueue(zone, order, mt);
+    this.locks.release(zone.lock, m.now());
+    return pfn;
+  }
+
+  /**
+   * rmqueue_pcplist(): take the first block of this CPU's pcplist for (mt,
+   * order); on an empty list, the strategy's pcp-miss hook may fail the
+   * allocation, else rmqueue_bulk() refills it under zone->lock.
+   */
+  private rmqueuePcplist(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
+    const m = this.meter;
+    const pcp = this.pcp;
+    const idx = this.cpu * this.nrZones + zone.idx;
+    const pindex = MIGRATE_PCPTYPES * order + mt;
+    let lock = -1;
+    if (this.irqProtected) {
+      m.ns += this.costs.irqSaveRestore;
+    } else {
+      lock = pcp.lock[idx]!;
+      m.ns += this.costs.pcpSpinTrylock;
+      if (!this.locks.trylock(lock, m.now())) {
+        this.stats.pcpTrylockFailures++;
+        return NIL;
+      }
+      pcp.freeCount[idx]! >>= 1;
+    }
+    let pfn = pcp.take(idx, pindex, order);
+    if (pfn !== NIL) {
+      this.stats.pcpHits++;
+      this.lastPcpHit = true;
+    } else {
+      this.stats.pcpMisses++;
+      if (this.pcpMissHook !== null && this.pcpMissHook(gfp, order, mt, zone)) {
+        this.failNow = true;
+        this.stats.pcpMissHookFailures++;
+      } else if (pcp.rmqueueBulk(zone, idx, order, pcp.nrPcpAlloc(idx, zone, order), mt, (allocFlags & ALLOC_TRYLOCK) !== 0) >= 0) {
+        this.stats.zoneLockTaken++;
+        pfn = pcp.take(idx, pindex, order);
+      }
+    }
+    if (lock >= 0) this.locks.release(lock, m.now());
+    return pfn;
+  }
+
+  /** __alloc_pages_slowpath(), reduced to the steps that matter here (see file comment). */
+  private slowpath(gfp: number, order: number, highest: number, mt: number): number {
+    const m = this.meter;
+    this.stats.slowpathEntries++;
+    m.ns += this.slowPathNs;
+    const allocFlags = this.gfpToAllocFlags(gfp);
+    if (allocFlags & ALLOC_KSWAPD) this.wakeupKswapd(highest);
+    let pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
+    if (pfn !== NIL || this.failNow) return pfn;
+    if (!(gfp & __GFP_DIRECT_RECLAIM)) return NIL;
+    let drained = false;
+    for (let retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
+      // __alloc_pages_direct_reclaim: __perform_reclaim, then retry; on failure
+      // drain_all_pages() once and retry.
+      this.stats.directReclaims++;
+      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX << order) : 0;
+      this.stats.directReclaimed += got;
+      m.ns += got * this.costs.directReclaimPerPage;
+      pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
+      if (pfn !== NIL) return pfn;
+      if (!drained) {
+        this.drainAllPages();
+        drained = true;
+        pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
+        if (pfn !== NIL) return pfn;
+      }
+      if (got === 0) break;
+    }
+    // The OOM killer is not modelled: the allocation fails.
+    return NIL;
+  }
+
+  /**
+   * wakeup_kswapd(): if kswapd sleeps, wake it, which takes the kswapd_wait
+   * wait-queue lock (a spinlock_t); the simulator runs it later in virtual time.
+   */
+  wakeupKswapd(_highest: number): void {
+    const m = this.meter;
+    let below = false;
+    for (const z of this.zones) if (z.managedPages > 0 && z.nrFree <= z.wmark[WMARK_HIGH]!) below = true;
+    if (!below || this.zones[0]!.kswapdPending) return;
+    for (const z of this.zones) z.kswapdPending = true;
+    this.stats.kswapdWakes++;
+    m.ns += this.locks.acquire(this.kswapdWaitLock, m.now()) + this.costs.kswapdWake;
+    this.locks.release(this.kswapdWaitLock, m.now());
+    if (this.onKswapdWake) this.onKswapdWake();
+  }
+
+  /** drain_all_pages(NULL): every CPU's pcplists of every zone back to the buddy. */
+  drainAllPages(): void {
+    this.stats.drainAllPages++;
+    const m = this.meter;
+    const pcp = this.pcp;
+    for (let cpu = 0; cpu < pcp.cpus; cpu++) {
+      for (const zone of this.zones) {
+        const idx = cpu * this.nrZones + zone.idx;
+        if (pcp.count[idx] === 0) continue;
+        m.ns += this.costs.drainPagesPerCpu;
+        const lock = pcp.lock[idx]!;
+        if (lock >= 0) m.ns += this.locks.acquire(lock, m.now());
+        pcp.drainZone(cpu, zone);
+        if (lock >= 0) this.locks.release(lock, m.now());
+      }
+    }
+  }
+
+  /**
+   * __free_pages(): order <= pcp max order goes to free_unref_page (the pcplist,
+   * draining a batch when count >= high; in 6.x a failed pcp_spin_trylock frees
+   * straight to the buddy, free_one_page); larger orders go to the buddy under
+   * zone->lock. Freeing a block that is not allocated is counted and ignored.
+   */
+  freePages(pfn: number, order: number): void {
+    const f = this.frames;
+    if (f.list[pfn] !== LOC_ALLOCATED) {
+      this.stats.badFrees++;
+      return;
+    }
+    this.stats.frees++;
+    const m = this.meter;
+    const zone = this.zoneOf(pfn);
+    const mt = this.buddy.migratetypeOf(pfn);
+    if (order <= this.pcpMaxOrder && mt < MIGRATE_PCPTYPES) {
+      const pcp = this.pcp;
+      const idx = this.cpu * this.nrZones + zone.idx;
+      let lock = -1;
+      if (this.irqProtected) {
+        m.ns += this.costs.irqSaveRestore;
+      } else {
+        lock = pcp.lock[idx]!;
+        m.ns += this.costs.pcpSpinTrylock;
+        if (!this.locks.trylock(lock, m.now())) {
+          this.freeOneBlock(zone, pfn, order, mt);
+          return;
+        }
+        pcp.allocFactor[idx]! >>= 1;
+        pcp.freeCount[idx]! += 1 << order;
+      }
+      const pindex = MIGRATE_PCPTYPES * order + mt;
+      pcp.put(idx, pindex, pfn, order);
+      const high = pcp.nrPcpHigh(idx, zone);
+      if (pcp.count[idx]! >= high) {
+        this.stats.zoneLockTaken++;
+        pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
+      }
+      if (lock >= 0) this.locks.release(lock, m.now());
+      return;
+    }
+    this.freeOneBlock(zone, pfn, order, mt);
+  }
+
+  /** free_one_page(): the buddy under zone->lock. */
+  private freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
+    const m = this.meter;
+    m.ns += this.costs.irqSaveRestore + this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
+    this.stats.zoneLockTaken++;
+    this.buddy.freeOneBlock(zone, pfn, order, mt);
+    this.locks.release(zone.lock, m.now());
+  }
+
+  /** Free pages of all zones (NR_FREE_PAGES summed). */
+  totalFree(): number {
+    let n = 0;
+    for (const z of this.zones) n += z.nrFree;
+    return n;
+  }
+}

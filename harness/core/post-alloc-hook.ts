@@ -1,0 +1,138 @@
+/**
+ * post_alloc_hook() (mm/page_alloc.c, v5.10) and the debug options that hook
+ * into it. Each hook declares its cost and the lock it takes, so that an
+ * allocation path that claims to take no lock shows what the hooks take under it
+ * (the point Rezki and Michal Hocko raised in the thread).
+ *
+ * - debug_pagealloc, x86-64: __kernel_map_pages() -> __set_pages_p() ->
+ *   __change_page_attr_set_clr(); with debug_pagealloc the CPA code does not
+ *   take cpa_lock (`if (!debug_pagealloc_enabled()) spin_lock(&cpa_lock)` in
+ *   arch/x86/mm/pat/set_memory.c), so: cost only.
+ * - debug_pagealloc, powerpc hash MMU: __kernel_map_pages() runs under
+ *   local_irq_save() and kernel_map_linear_page() takes linear_map_hash_lock, a
+ *   spinlock_t (DEFINE_SPINLOCK in arch/powerpc/mm/book3s64/hash_utils.c).
+ * - KASAN: kasan_alloc_pages() unpoisons the page's shadow: cost only.
+ * - page_owner: __set_page_owner() -> save_stack() -> stack_depot_save(): the
+ *   lookup is lockless, but a stack not yet in the depot is inserted under
+ *   depot_lock, a spinlock_t in v5.9/v5.10 (`static DEFINE_SPINLOCK(depot_lock)`
+ *   in lib/stackdepot.c) and a raw_spinlock_t in 6.x (pool_lock). How often a
+ *   stack is new is a modelling parameter (pageOwnerNewStackPeriod).
+ */
+import type { LockSet } from './locks.ts';
+import type { Meter } from './meter.ts';
+import type { ProfileName } from './profile.ts';
+
+export type Arch = 'x86_64' | 'powerpc';
+
+export interface DebugConfig {
+  readonly debugPagealloc: boolean;
+  readonly kasan: boolean;
+  readonly pageOwner: boolean;
+  readonly arch: Arch;
+  /** One page_owner call in this many saves a new stack (takes the depot lock). */
+  readonly pageOwnerNewStackPeriod: number;
+}
+
+export interface DebugHookCosts {
+  readonly prepNewPage: number;
+  readonly kernelMapPagesX86: number;
+  readonly kernelMapPagesPowerpc: number;
+  readonly kasanAllocPages: number;
+  readonly setPageOwner: number;
+  readonly spinLockUncontended: number;
+  readonly irqSaveRestore: number;
+}
+
+export interface DebugHookInfo {
+  readonly name: string;
+  readonly kernelFunction: string;
+  readonly costNs: number;
+  readonly lock: string | null;
+  readonly lockType: string | null;
+}
+
+export class PostAllocHook {
+  private readonly mapPagesNs: number;
+  private readonly mapLock: number;
+  private readonly kasanNs: number;
+  private readonly ownerNs: number;
+  private readonly depotLock: number;
+  private ownerCalls = 0;
+  readonly hooks: DebugHookInfo[] = [];
+  /** Locks a hook took (for zoneLock-style accounting of "lockless" paths). */
+  hookLocksTaken = 0;
+
+  constructor(
+    readonly config: DebugConfig,
+    profile: ProfileName,
+    private readonly locks: LockSet,
+    private readonly meter: Meter,
+    private readonly costs: DebugHookCosts,
+  ) {
+    this.mapPagesNs = 0;
+    this.mapLock = -1;
+    if (config.debugPagealloc) {
+      if (config.arch === 'powerpc') {
+        this.mapPagesNs = costs.kernelMapPagesPowerpc;
+        this.mapLock = locks.define('linear_map_hash_lock', 'spinlock_t');
+        this.hooks.push({ name: 'debug_pagealloc', kernelFunction: '__kernel_map_pages (powerpc hash)', costNs: costs.kernelMapPagesPowerpc, lock: 'linear_map_hash_lock', lockType: 'spinlock_t' });
+      } else {
+        this.mapPagesNs = costs.kernelMapPagesX86;
+        this.hooks.push({ name: 'debug_pagealloc', kernelFunction: '__kernel_map_pages (x86-64 CPA)', costNs: costs.kernelMapPagesX86, lock: null, lockType: null });
+      }
+    }
+    this.kasanNs = config.kasan ? costs.kasanAllocPages : 0;
+    if (config.kasan) this.hooks.push({ name: 'kasan', kernelFunction: 'kasan_alloc_pages', costNs: costs.kasanAllocPages, lock: null, lockType: null });
+    this.ownerNs = config.pageOwner ? costs.setPageOwner : 0;
+    this.depotLock = -1;
+    if (config.pageOwner) {
+      const type = profile === '5.9' ? 'spinlock_t' : 'raw_spinlock_t';
+      const name = profile === '5.9' ? 'depot_lock' : 'pool_lock';
+      this.depotLock = locks.define(name, type);
+      this.hooks.push({ name: 'page_owner', kernelFunction: '__set_page_owner -> stack_depot_save', costNs: costs.setPageOwner, lock: name, lockType: type });
+    }
+  }
+
+  /** True if any debug hook is enabled (DEBUG_PAGEALLOC, KASAN or page_owner). */
+  get active(): boolean {
+    return this.hooks.length > 0;
+  }
+
+  /** True if debug_pagealloc is on (the RFC's __rcu_alloc_page_lockless() refused then). */
+  get debugPagealloc(): boolean {
+    return this.config.debugPagealloc;
+  }
+
+  /** prep_new_page() + post_alloc_hook() for a block of `order` just taken off a list. */
+  run(order: number): void {
+    const m = this.meter;
+    m.ns += this.costs.prepNewPage;
+    if (this.mapPagesNs > 0) {
+      const pages = 1 << order;
+      if (this.mapLock >= 0) {
+        // local_irq_save(); per page: spin_lock(&linear_map_hash_lock) ... spin_unlock
+        this.locks.irqSave();
+        m.ns += this.costs.irqSaveRestore;
+        for (let i = 0; i < pages; i++) {
+          m.ns += this.locks.acquire(this.mapLock, m.now()) + this.costs.spinLockUncontended + this.mapPagesNs;
+          this.locks.release(this.mapLock, m.now());
+          this.hookLocksTaken++;
+        }
+        this.locks.irqRestore();
+      } else {
+        m.ns += this.mapPagesNs * pages;
+      }
+    }
+    if (this.kasanNs > 0) m.ns += this.kasanNs * (1 << order);
+    if (this.ownerNs > 0) {
+      m.ns += this.ownerNs;
+      if (++this.ownerCalls % this.config.pageOwnerNewStackPeriod === 0) {
+        this.locks.irqSave();
+        m.ns += this.locks.acquire(this.depotLock, m.now()) + this.costs.spinLockUncontended + this.costs.irqSaveRestore;
+        this.locks.release(this.depotLock, m.now());
+        this.locks.irqRestore();
+        this.hookLocksTaken++;
+      }
+    }
+  }
+}

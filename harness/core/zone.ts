@@ -1,0 +1,59 @@
+/**
+ * struct zone: a range of frames with its own free lists, watermarks, lowmem
+ * reserve and zone->lock. The model keeps managed pages only (holes and
+ * memblock-reserved pages are not frames), laid out at a MAX_ORDER-aligned
+ * start so buddy arithmetic (pfn ^ (1 << order)) never leaves the zone's block.
+ */
+import type { ZoneKind } from './watermarks.ts';
+
+export const MIGRATE_UNMOVABLE = 0;
+export const MIGRATE_MOVABLE = 1;
+export const MIGRATE_RECLAIMABLE = 2;
+/** MIGRATE_PCPTYPES: the migratetypes with a pcplist. MIGRATE_HIGHATOMIC, CMA and ISOLATE are not modelled. */
+export const MIGRATE_PCPTYPES = 3;
+export const MIGRATE_TYPES = 3;
+export const MIGRATETYPE_NAMES = ['Unmovable', 'Movable', 'Reclaimable'] as const;
+
+/** Watermark indices (enum zone_watermarks). */
+export const WMARK_MIN = 0;
+export const WMARK_LOW = 1;
+export const WMARK_HIGH = 2;
+
+export class Zone {
+  /** NR_FREE_PAGES: pages on the buddy free lists (pcplists and reserves are not counted, as in the kernel). */
+  nrFree = 0;
+  /** _watermark[WMARK_MIN/LOW/HIGH] (+ promo, 6.x). */
+  readonly wmark = new Int32Array(3);
+  wmarkPromo = 0;
+  /** lowmem_reserve[highest_zoneidx] ("protection" in /proc/zoneinfo). */
+  lowmemReserve: Int32Array;
+  /** ZONE_BELOW_HIGH (6.x pcp high auto-tuning) and kswapd state. */
+  belowHigh = false;
+  kswapdPending = false;
+  /** Lowest nrFree seen, for reports. */
+  minFreeSeen: number;
+
+  constructor(
+    readonly idx: number,
+    readonly kind: ZoneKind,
+    /** First frame of the zone in the model's frame table. */
+    readonly startPfn: number,
+    readonly managedPages: number,
+    /** First list id of this zone's free_area[order].free_list[migratetype] lists. */
+    readonly buddyListBase: number,
+    /** Lock id of zone->lock (spinlock_t). */
+    readonly lock: number,
+    nrZones: number,
+  ) {
+    this.lowmemReserve = new Int32Array(nrZones);
+    this.minFreeSeen = Number.MAX_SAFE_INTEGER;
+  }
+
+  get endPfn(): number {
+    return this.startPfn + this.managedPages;
+  }
+
+  get name(): string {
+    return this.kind;
+  }
+}

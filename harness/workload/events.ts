@@ -1,0 +1,63 @@
+/**
+ * The event stream a workload feeds the simulator: struct-of-arrays batches,
+ * reused from call to call, so generating and consuming events allocates nothing.
+ *
+ * The stream is the same for every strategy (it depends only on the scenario and
+ * the seed): that is what makes a comparison fair, and `workloadHash` proves it.
+ * Events are in non-decreasing `time` order across all CPUs.
+ */
+
+/** An ordinary page allocation (`alloc_pages(gfp, order)`); the page is held in `slot` until an OP_FREE of that slot. */
+export const OP_ALLOC = 1;
+/** Free the page held in `slot` (`__free_pages`); a slot whose allocation failed frees nothing. */
+export const OP_FREE = 2;
+/** One kvfree_rcu() call on `cpu`; FLAG_HEADLESS marks the one-argument (headless) form. */
+export const OP_KVFREE_RCU = 3;
+
+/** Calling context of an event (what in_task()/in_softirq()/in_hardirq()/in_nmi() would say). */
+export { CONTEXT_NAMES, CTX_HARDIRQ, CTX_NMI, CTX_SOFTIRQ, CTX_TASK, type ContextName } from '../core/context.ts';
+
+/** kvfree_rcu(ptr) without an rcu_head: the headless, single-argument form. */
+export const FLAG_HEADLESS = 1 << 0;
+/** The caller already holds a raw_spinlock_t (e.g. a tracing or scheduler path). */
+export const FLAG_RAW_LOCK_HELD = 1 << 1;
+/** The caller runs with IRQs disabled. */
+export const FLAG_IRQS_OFF = 1 << 2;
+/** An ordinary allocation made by a legacy gfp == 0 caller (`__get_free_page(0)`). */
+export const FLAG_LEGACY_GFP0 = 1 << 3;
+
+export class EventBatch {
+  length = 0;
+  readonly time: Float64Array; // virtual ns
+  readonly cpu: Uint16Array;
+  readonly op: Uint8Array;
+  readonly ctx: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly order: Uint8Array;
+  readonly migratetype: Uint8Array;
+  readonly gfp: Uint32Array;
+  readonly slot: Int32Array;
+
+  constructor(readonly capacity = 4096) {
+    this.time = new Float64Array(capacity);
+    this.cpu = new Uint16Array(capacity);
+    this.op = new Uint8Array(capacity);
+    this.ctx = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.order = new Uint8Array(capacity);
+    this.migratetype = new Uint8Array(capacity);
+    this.gfp = new Uint32Array(capacity);
+    this.slot = new Int32Array(capacity);
+  }
+}
+
+/**
+ * A source of events. `next` fills `batch` from index 0 and sets batch.length;
+ * it returns the number of events written, 0 once the stream has ended.
+ * `maxSlots` bounds every slot id the source will ever emit (ids are reused).
+ */
+export interface WorkloadSource {
+  readonly cpus: number;
+  readonly maxSlots: number;
+  next(batch: EventBatch): number;
+}
