@@ -51,8 +51,8 @@ export function createCore(config: CoreConfig): Core {
   const profile = PROFILES[config.profile];
   const m = config.machine;
   const costs = new HotCosts(config.costs);
-  const wmarks = setupPerZoneWmarks(m.zones, m.minFreeKbytes, m.watermarkScaleFactor);
-  const reserves = setupPerZoneLowmemReserve(m.zones, m.lowmemReserveRatio);
+  const wmarks = setupPerZoneWmarks(m.zones, m.minFreeKbytes, m.watermarkScaleFactor, config.profile);
+  const reserves = setupPerZoneLowmemReserve(m.zones, m.lowmemReserveRatio, config.profile);
 
   // Layout: each zone starts MAX_ORDER-aligned after the previous one.
   const starts: number[] = [];

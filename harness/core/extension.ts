@@ -6,7 +6,7 @@
  */
 import type { EventQueue } from './event-queue.ts';
 import type { GfpRegistry } from './gfp.ts';
-import type { PageAllocator, PcpMissHook } from './page-alloc.ts';
+import type { FastPathCheck, PageAllocator, PcpMissHook } from './page-alloc.ts';
 import { Reserve } from './reserve.ts';
 
 export type WorkerHandler = (cpu: number, arg: number, time: number) => void;
@@ -14,6 +14,9 @@ export type WorkerHandler = (cpu: number, arg: number, time: number) => void;
 export interface StaticProperties {
   readonly gfpBits: { name: string; value: string }[];
   readonly gfpCollisions: string[];
+  readonly gfpRelocations: string[];
+  /** __GFP_BITS_SHIFT after the strategy's changes. */
+  readonly gfpBitsShift: number;
   readonly gfpBitsUsed: number;
   readonly gfpBitsLeft: number;
   readonly gfpBitsTotal: number;
@@ -32,6 +35,8 @@ export class Extensions {
   private readonly entries: string[] = [];
   private readonly workerNames: string[] = [];
   readonly reserves: Reserve[] = [];
+  /** Counters a strategy reports through (metrics of the same names). */
+  readonly counters = { watermarkBreaches: 0, migratetypeMixing: 0, invalidGfpCombination: 0 };
 
   constructor(
     private readonly owner: string,
@@ -48,18 +53,29 @@ export class Extensions {
 
   /**
    * Adds a check run by rmqueue_pcplist() when the pcplist is empty, before
-   * rmqueue_bulk() takes zone->lock: return true to fail the allocation there.
-   * An ordinary pcp hit never runs it, so it costs the fast path nothing.
+   * rmqueue_bulk() takes zone->lock (PCP_MISS_REFILL / _SKIP / _FAIL). An
+   * ordinary pcp hit never runs it, so it costs the fast path nothing; its
+   * own cost (one gfp test) is charged on the miss.
    */
   addPcpMissCheck(name: string, hook: PcpMissHook): void {
     if (this.alloc.pcpMissHook !== null) throw new Error(`${this.owner}: only one pcp-miss check can be installed (already have ${this.pcpMiss.join(', ')})`);
-    this.alloc.pcpMissHook = hook;
+    const alloc = this.alloc;
+    const ns = alloc.costs.gfpFlagCheck;
+    alloc.pcpMissHook = (gfp, order, mt, zone) => {
+      alloc.meter.ns += ns;
+      return hook(gfp, order, mt, zone);
+    };
     this.pcpMiss.push(name);
   }
 
-  /** A check every allocation pays on its fast path (one gfp-bit test: costs.gfpFlagCheck). */
-  addFastPathCheck(name: string): void {
+  /**
+   * A check every allocation runs at the top of __alloc_pages(), charged
+   * costs.gfpFlagCheck each time; returning true rejects the allocation.
+   */
+  addFastPathCheck(name: string, check: FastPathCheck): void {
+    if (this.alloc.fastPathCheck !== null) throw new Error(`${this.owner}: only one fast-path check can be installed`);
     this.alloc.fastPathNs += this.alloc.costs.gfpFlagCheck;
+    this.alloc.fastPathCheck = check;
     this.fastPath.push(name);
   }
 
@@ -101,6 +117,8 @@ export class Extensions {
     return {
       gfpBits: g.registered().map((r) => ({ name: r.name, value: `0x${r.value.toString(16)}` })),
       gfpCollisions: g.collisions().map((c) => `${c.name} (0x${c.value.toString(16)}) collides with ${c.collidesWith}`),
+      gfpRelocations: g.relocations().map((r) => `${r.name} moved from 0x${r.from.toString(16)} to 0x${r.to.toString(16)}`),
+      gfpBitsShift: g.bitsShift,
       gfpBitsUsed: g.bitsUsed,
       gfpBitsLeft: g.bitsLeft,
       gfpBitsTotal: g.bitsTotal,

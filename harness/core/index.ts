@@ -7,7 +7,7 @@ export { defineStrategy, type StrategyContext, type StrategyDefinition, type Str
 export { Extensions, type StaticProperties } from './extension.ts';
 export { Reserve } from './reserve.ts';
 export { NIL } from './frames.ts';
-export { PageAllocator, ALLOC_HARDER, ALLOC_HIGH, ALLOC_TRYLOCK, ALLOC_WMARK_LOW, ALLOC_WMARK_MIN, ALLOC_NO_WATERMARKS } from './page-alloc.ts';
+export { PageAllocator, PCP_MISS_FAIL, PCP_MISS_REFILL, PCP_MISS_SKIP, ALLOC_HARDER, ALLOC_HIGH, ALLOC_TRYLOCK, ALLOC_WMARK_LOW, ALLOC_WMARK_MIN, ALLOC_NO_WATERMARKS } from './page-alloc.ts';
 export { Zone, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './zone.ts';
 export * from './gfp.ts';
 export { CTX_HARDIRQ, CTX_NMI, CTX_SOFTIRQ, CTX_TASK } from './context.ts';

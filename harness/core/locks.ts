@@ -138,10 +138,16 @@ export class LockSet {
     this.depth = 0;
   }
 
-  /** True when sleeping is not allowed here: a raw lock or (non-RT) spinlock held, IRQs off, hardirq, NMI. */
+  /**
+   * True when sleeping is not allowed here: a raw lock or (non-RT) spinlock
+   * held, IRQs off, NMI, or hardirq context. On PREEMPT_RT interrupt handlers
+   * are force-threaded (they run in a preemptible kthread), so hardirq context
+   * is not atomic there.
+   */
   inAtomic(): boolean {
-    if (this.depth === 0) return this.irqsOff > 0 || this.ctx === CTX_HARDIRQ || this.ctx === CTX_NMI;
-    if (this.irqsOff > 0 || this.ctx === CTX_HARDIRQ || this.ctx === CTX_NMI) return true;
+    const irqAtomic = this.ctx === CTX_NMI || (this.ctx === CTX_HARDIRQ && !this.config.preemptRt);
+    if (this.depth === 0) return this.irqsOff > 0 || irqAtomic;
+    if (this.irqsOff > 0 || irqAtomic) return true;
     for (let i = 0; i < this.depth; i++) {
       const t = this.types[this.held[i]!]!;
       if (t === TYPE_RAW || (t === TYPE_SPIN && !this.config.preemptRt)) return true;
@@ -265,9 +271,17 @@ export class LockSet {
     return LD_WAIT_SLEEP;
   }
 
-  /** task_wait_context() lowered by the locks held (check_wait_context). */
+  /**
+   * task_wait_context() lowered by the locks held (check_wait_context). A
+   * hardirq handler that would be threaded (curr->irq_config, always on
+   * PREEMPT_RT) gets LD_WAIT_CONFIG; softirqs are always LD_WAIT_CONFIG.
+   */
   private currInner(): number {
-    let curr = this.ctx === CTX_HARDIRQ || this.ctx === CTX_NMI ? LD_WAIT_SPIN : this.ctx === CTX_SOFTIRQ ? LD_WAIT_CONFIG : LD_WAIT_MAX;
+    let curr: number;
+    if (this.ctx === CTX_NMI) curr = LD_WAIT_SPIN;
+    else if (this.ctx === CTX_HARDIRQ) curr = this.config.preemptRt ? LD_WAIT_CONFIG : LD_WAIT_SPIN;
+    else if (this.ctx === CTX_SOFTIRQ) curr = LD_WAIT_CONFIG;
+    else curr = LD_WAIT_MAX;
     for (let i = 0; i < this.depth; i++) {
       const w = this.waitInner(this.types[this.held[i]!]!);
       if (w < curr) curr = w;

@@ -60,13 +60,25 @@ export const SWAP_CLUSTER_MAX = 32;
 /** MAX_RECLAIM_RETRIES (mm/page_alloc.c). */
 export const MAX_RECLAIM_RETRIES = 16;
 
+/** PcpMissHook verdicts: go on and refill from the buddy (rmqueue_bulk under zone->lock)... */
+export const PCP_MISS_REFILL = 0;
+/** ...give up on this zone without taking its lock (the zonelist walk and slow path go on)... */
+export const PCP_MISS_SKIP = 1;
+/** ...or fail the whole allocation now: no lock taken, no slow path. */
+export const PCP_MISS_FAIL = 2;
+
 /**
  * What a strategy may hook into the allocation path: called by rmqueue_pcplist
  * when the pcplist it was asked for is empty, before rmqueue_bulk would take
- * zone->lock. Returning true fails the allocation there (no lock taken, no slow
- * path).
+ * zone->lock. Returns PCP_MISS_REFILL, PCP_MISS_SKIP or PCP_MISS_FAIL.
  */
-export type PcpMissHook = (gfp: number, order: number, migratetype: number, zone: Zone) => boolean;
+export type PcpMissHook = (gfp: number, order: number, migratetype: number, zone: Zone) => number;
+
+/**
+ * A check run at the top of __alloc_pages() for every allocation (what a flag
+ * sanity check in prepare_alloc_pages would cost): true rejects the allocation.
+ */
+export type FastPathCheck = (gfp: number, order: number) => boolean;
 
 /** Gives memory back under reclaim: frees up to `nrPages` reclaimable pages through freePages(). */
 export interface Reclaimer {
@@ -91,6 +103,7 @@ export class AllocStats {
   frees = 0;
   badFrees = 0;
   pcpMissHookFailures = 0;
+  fastPathRejects = 0;
   /** zone->lock acquisitions (including trylocks that succeeded). */
   zoneLockTaken = 0;
 }
@@ -132,6 +145,7 @@ export class PageAllocator {
 
   // Extension points (see extension.ts); fastPathNs is charged on every allocation.
   pcpMissHook: PcpMissHook | null = null;
+  fastPathCheck: FastPathCheck | null = null;
   fastPathNs = 0;
   slowPathNs = 0;
   reclaimer: Reclaimer | null = null;
@@ -219,6 +233,12 @@ export class PageAllocator {
   allocPages(gfp: number, order: number): number {
     const m = this.meter;
     m.ns += this.fastPathNs;
+    if (this.fastPathCheck !== null && this.fastPathCheck(gfp, order)) {
+      this.stats.allocs++;
+      this.stats.allocFailures++;
+      this.stats.fastPathRejects++;
+      return NIL;
+    }
     // prepare_alloc_pages(): might_sleep_if(gfp_mask & __GFP_DIRECT_RECLAIM).
     if (gfp & __GFP_DIRECT_RECLAIM && this.locks.inAtomic()) this.locks.mightSleep('__alloc_pages(__GFP_DIRECT_RECLAIM)');
     this.failNow = false;
@@ -369,8 +389,9 @@ export class PageAllocator {
       this.lastPcpHit = true;
     } else {
       this.stats.pcpMisses++;
-      if (this.pcpMissHook !== null && this.pcpMissHook(gfp, order, mt, zone)) {
-        this.failNow = true;
+      const verdict = this.pcpMissHook === null ? PCP_MISS_REFILL : this.pcpMissHook(gfp, order, mt, zone);
+      if (verdict !== PCP_MISS_REFILL) {
+        if (verdict === PCP_MISS_FAIL) this.failNow = true;
         this.stats.pcpMissHookFailures++;
       } else if (pcp.rmqueueBulk(zone, idx, order, pcp.nrPcpAlloc(idx, zone, order), mt, (allocFlags & ALLOC_TRYLOCK) !== 0) >= 0) {
         this.stats.zoneLockTaken++;

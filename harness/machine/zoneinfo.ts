@@ -281,6 +281,7 @@ export function parseZoneinfo(text: string, file: string): ParsedZoneinfo {
       };
       continue;
     }
+    if (/^Node\b/.test(line)) fail(n, undefined, 'a "Node N, zone NAME" header', describeFound(line));
 
     if (!draft) fail(n, undefined, `a "Node N, zone NAME" header (${ZONEINFO_EXPECTED})`, describeFound(line));
     const d = draft as ZoneDraft;

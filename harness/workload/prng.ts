@@ -41,7 +41,8 @@ const TWO_POW_32 = 4294967296;
 const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
 export class Prng {
-  private readonly s = new Uint32Array(4);
+  // Int32Array, not Uint32Array: every load stays an int32 for the JIT.
+  private readonly s = new Int32Array(4);
 
   /**
    * A stream determined only by (seed, stream): the same pair always yields the
@@ -58,7 +59,7 @@ export class Prng {
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+      this.s[i] = z ^ (z >>> 16);
     }
     // xoshiro must not start from the all-zero state.
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
@@ -72,7 +73,7 @@ export class Prng {
     const s2 = s[2]!;
     const s3 = s[3]!;
     const m = Math.imul(s1, 5);
-    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+    const result = Math.imul((m << 7) | (m >>> 25), 9);
     const t = s1 << 9;
     const n2 = s2 ^ s0;
     const n3 = s3 ^ s1;
@@ -80,7 +81,7 @@ export class Prng {
     s[0] = s0 ^ n3;
     s[2] = n2 ^ t;
     s[3] = (n3 << 11) | (n3 >>> 21);
-    return result;
+    return result >>> 0;
   }
 
   /** A uniform float in [0, 1) with 32 bits of resolution. */
@@ -93,8 +94,14 @@ export class Prng {
     return Math.floor(this.nextU32() * INV_TWO_POW_32 * n);
   }
 
-  /** true with probability p. Always consumes exactly one draw, so the stream position does not depend on p. */
+  /**
+   * true with probability p. Draws only when 0 < p < 1: a share of exactly 0 or 1
+   * consumes nothing (the common case costs nothing; a stream's position then
+   * depends on its own parameters only, never on another stream's).
+   */
   chance(p: number): boolean {
+    if (p <= 0) return false;
+    if (p >= 1) return true;
     return this.nextU32() * INV_TWO_POW_32 < p;
   }
 
@@ -106,10 +113,13 @@ export class Prng {
   /**
    * An index drawn with the weights whose running sums are `cumulative`
    * (cumulative[i] = w0 + ... + wi, last entry > 0). Zero-weight entries are
-   * never chosen. Linear scan: the tables here have at most 11 entries.
+   * never chosen. Linear scan: the tables here have at most 11 entries. A table
+   * of one entry returns 0 without a draw (callers use `singleChoice` to skip
+   * tables with one positive weight).
    */
   pick(cumulative: Float64Array): number {
     const last = cumulative.length - 1;
+    if (last === 0) return 0; // one choice: no draw
     const u = this.nextU32() * INV_TWO_POW_32 * cumulative[last]!;
     for (let i = 0; i < last; i++) {
       if (u < cumulative[i]!) return i;
@@ -123,6 +133,22 @@ export class Prng {
  * positive (schema validation rejects such a scenario before it gets here).
  */
 export function cumulativeWeights(weights: ArrayLike<number>): Float64Array {
+  return cumulativeOf(weights);
+}
+
+/** The only index with a positive weight, or -1 when several are positive (then a draw is needed). */
+export function singleChoice(weights: ArrayLike<number>): number {
+  let found = -1;
+  for (let i = 0; i < weights.length; i++) {
+    if (weights[i]! > 0) {
+      if (found >= 0) return -1;
+      found = i;
+    }
+  }
+  return found;
+}
+
+function cumulativeOf(weights: ArrayLike<number>): Float64Array {
   const out = new Float64Array(weights.length);
   let sum = 0;
   for (let i = 0; i < weights.length; i++) {

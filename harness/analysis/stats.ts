@@ -1,0 +1,201 @@
+/**
+ * Small-sample statistics across seeds: mean, sample standard deviation, the
+ * 95% confidence interval of the mean from Student's t (few seeds are the
+ * norm), Welch's t-test for two samples with unequal variances, and the
+ * Mann-Whitney U test (normal approximation with tie correction). The t and
+ * normal distributions are computed here (regularized incomplete beta by
+ * Lentz's continued fraction), so there is no dependency for it.
+ */
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (n - 1); 0 for fewer than two values. */
+export function stddev(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+export interface MeanCi {
+  n: number;
+  mean: number;
+  stddev: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+/** Mean with its two-sided 95% confidence interval (Student's t, n - 1 degrees of freedom). */
+export function meanCi95(xs: readonly number[]): MeanCi {
+  const n = xs.length;
+  const m = mean(xs);
+  const sd = stddev(xs);
+  if (n < 2) return { n, mean: m, stddev: 0, ciLow: m, ciHigh: m };
+  const half = studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
+  return { n, mean: m, stddev: sd, ciLow: m - half, ciHigh: m + half };
+}
+
+/**
+ * Welch's t-test: two-sided p-value for equal means. Identical constant
+ * samples give p = 1; different constant samples (zero variance) give p = 0.
+ */
+export function welchTTest(a: readonly number[], b: readonly number[]): number | null {
+  if (a.length < 2 || b.length < 2) return null;
+  const ma = mean(a);
+  const mb = mean(b);
+  const va = stddev(a) ** 2 / a.length;
+  const vb = stddev(b) ** 2 / b.length;
+  if (va + vb === 0) return ma === mb ? 1 : 0;
+  const t = (ma - mb) / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1));
+  return 2 * (1 - studentTCdf(Math.abs(t), df));
+}
+
+/** Mann-Whitney U: two-sided p-value (normal approximation, continuity and tie corrected). */
+export function mannWhitneyU(a: readonly number[], b: readonly number[]): number | null {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return null;
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const ranks = new Array<number>(all.length);
+  let tieSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
+    const r = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) ranks[k] = r;
+    const t = j - i + 1;
+    tieSum += t * t * t - t;
+    i = j + 1;
+  }
+  let r1 = 0;
+  for (let i = 0; i < all.length; i++) if (all[i]!.g === 0) r1 += ranks[i]!;
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const mu = (n1 * n2) / 2;
+  const n = n1 + n2;
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieSum / (n * (n - 1))));
+  if (sigma === 0) return u1 === mu ? 1 : 0;
+  const z = Math.max(0, Math.abs(u1 - mu) - 0.5) / sigma;
+  return 2 * (1 - normalCdf(z));
+}
+
+export function normalCdf(z: number): number {
+  return 0.5 * (1 + erf(z / Math.SQRT2));
+}
+
+function erf(x: number): number {
+  // Abramowitz-Stegun 7.1.26 is too coarse for p-values; use the incomplete gamma relation via series/continued fraction.
+  const sign = x < 0 ? -1 : 1;
+  const ax = Math.abs(x);
+  return sign * regularizedGammaP(0.5, ax * ax);
+}
+
+function regularizedGammaP(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const gln = logGamma(a);
+  if (x < a + 1) {
+    let sum = 1 / a;
+    let del = sum;
+    let ap = a;
+    for (let n = 0; n < 500; n++) {
+      ap++;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-15) break;
+    }
+    return sum * Math.exp(-x + a * Math.log(x) - gln);
+  }
+  // Continued fraction for Q, then P = 1 - Q.
+  let b = x + 1 - a;
+  let c = 1 / 1e-300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return 1 - Math.exp(-x + a * Math.log(x) - gln) * h;
+}
+
+function logGamma(x: number): number {
+  const g = [76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2, -0.5395239384953e-5];
+  let y = x;
+  const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
+  let ser = 1.000000000190015;
+  for (const c of g) ser += c / ++y;
+  return -tmp + Math.log((2.5066282746310005 * ser) / x);
+}
+
+/** Regularized incomplete beta I_x(a, b) (Numerical Recipes betai/betacf). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const bt = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x < (a + 1) / (a + b + 2)) return (bt * betacf(x, a, b)) / a;
+  return 1 - (bt * betacf(1 - x, b, a)) / b;
+}
+
+function betacf(x: number, a: number, b: number): number {
+  const qab = a + b;
+  const qap = a + 1;
+  const qam = a - 1;
+  let c = 1;
+  let d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < 1e-300) d = 1e-300;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = 1 + aa / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = 1 + aa / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** CDF of Student's t with `df` degrees of freedom. */
+export function studentTCdf(t: number, df: number): number {
+  const x = df / (df + t * t);
+  const tail = 0.5 * incompleteBeta(x, df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Quantile of Student's t (bisection on the CDF; exact to 1e-10). */
+export function studentTQuantile(p: number, df: number): number {
+  let lo = -1000;
+  let hi = 1000;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+    if (hi - lo < 1e-12) break;
+  }
+  return (lo + hi) / 2;
+}

@@ -1,0 +1,268 @@
+/**
+ * `nolock-bench compare`: plan the matrix (strategies x scenarios x seeds x
+ * sweep points), run it on worker threads with progress, summarize, store
+ * results (JSON + CSV) and write the reports. Bad input is found while
+ * planning, before anything runs.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
+import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { InputError, describeFound } from '../errors.ts';
+import { summarize } from '../analysis/summarize.ts';
+import { measureStrategies } from '../bench/measured.ts';
+import { captureEnvironment } from '../results/environment.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { newRunId, storeResults } from '../results/store.ts';
+import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
+import { runPool } from '../sim/pool.ts';
+import { loadStrategies, selectStrategies } from '../sim/strategy-registry.ts';
+import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
+import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { closestName } from '../util/closest-name.ts';
+import { Progress } from './progress.ts';
+import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
+
+export interface CompareOptions {
+  readonly strategies?: readonly string[];
+  readonly scenarios?: readonly string[];
+  readonly seeds?: number;
+  readonly quick: boolean;
+  readonly scenarioFiles: readonly string[];
+  readonly sets: readonly string[];
+  readonly sweep?: string;
+  readonly jobs?: number;
+  readonly shard?: string;
+  readonly runId?: string;
+  readonly resultsDir: string;
+  readonly reportsDir: string;
+  readonly json: boolean;
+  readonly measure: boolean;
+  readonly command: string;
+  /** Wall-time limit per run (ms); 0: none. */
+  readonly runWallLimitMs: number;
+}
+
+export interface CompareOutcome {
+  readonly results: Results;
+  readonly paths: { json: string; csv: string; html?: string; text?: string };
+  readonly interrupted: boolean;
+}
+
+/** --quick: one seed and this share of each scenario's duration. */
+const QUICK_DURATION_SCALE = 0.5;
+const TIMELINE_POINTS = 120;
+
+interface Variant {
+  readonly label: string;
+  /** Applies to every strategy (scenario or cost key) or to one. */
+  readonly strategy: string | null;
+  readonly target: SetTarget;
+  readonly raw: string;
+}
+
+export function parseShard(text: string | undefined): { index: number; count: number } | null {
+  if (text === undefined) return null;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new InputError({ file: '--shard', where: 'value', expected: 'i/n with 1 <= i <= n (e.g. 1/4)', found: JSON.stringify(text) });
+  return { index, count };
+}
+
+function strategyParamError(strategy: StrategyDefinition, params: Record<string, unknown>, origin: string): void {
+  const r = strategy.params.safeParse(params);
+  if (r.success) return;
+  const issue = (r.error as z.ZodError).issues[0]!;
+  const path = issue.path.map(String).join('.');
+  const known = Object.keys(((strategy.params as unknown as { shape?: Record<string, unknown> }).shape ?? {}) as object);
+  if (issue.code === 'unrecognized_keys') {
+    const bad = (issue as { keys: string[] }).keys[0] ?? '';
+    const near = closestName(bad, known);
+    throw new InputError({ file: origin, where: `${strategy.name}.${bad}`, expected: `a parameter of ${strategy.name} (${known.join(', ') || 'it has none'})${near ? `; did you mean "${near}"?` : ''}`, found: 'an unknown parameter' });
+  }
+  throw new InputError({ file: origin, where: `${strategy.name}.${path}`, expected: issue.message, found: describeFound(params[path]) });
+}
+
+/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the strategy's required profile. */
+export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<string, unknown>): StaticProperties {
+  const core = createCore({
+    profile: strategy.requiresProfile ?? '5.9',
+    costs: resolveCostTable({}),
+    lockdep: true,
+    preemptRt: false,
+    debug: { debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', pageOwnerNewStackPeriod: 64 },
+    machine: { cpus: 1, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [32], zones: [{ kind: 'Normal', managedPages: 8192 }] },
+  });
+  const ext = core.extensionsFor(strategy.name);
+  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  return ext.describe();
+}
+
+export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () => void) => void): Promise<CompareOutcome> {
+  const wall0 = performance.now();
+  const all = await loadStrategies();
+  const strategies = selectStrategies(all, opts.strategies);
+  const strategyNames = all.map((s) => s.name);
+
+  // Scenarios: built-ins by name, plus files.
+  const sources: ScenarioSource[] = [];
+  const builtinNames = opts.scenarios && opts.scenarios.length > 0 ? opts.scenarios : opts.scenarioFiles.length > 0 ? [] : BUILTIN_SCENARIOS;
+  for (const n of builtinNames) {
+    if (!BUILTIN_SCENARIOS.includes(n)) {
+      const near = closestName(n, BUILTIN_SCENARIOS);
+      throw new InputError({ file: '--scenarios', where: 'scenario name', expected: `one of ${BUILTIN_SCENARIOS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(n) });
+    }
+    sources.push({ kind: 'builtin', name: n });
+  }
+  for (const f of opts.scenarioFiles) sources.push({ kind: 'file', path: resolve(f) });
+
+  // --set values.
+  const scenarioSets: [string, string][] = [];
+  const costOverrides: Record<string, unknown> = {};
+  const paramSets: Record<string, Record<string, unknown>> = {};
+  for (const text of opts.sets) {
+    const [k, v] = splitAssignment(text, '--set');
+    const t = classify(k, v, strategyNames);
+    if (t.kind === 'cost') costOverrides[t.key] = t.value;
+    else if (t.kind === 'strategy') (paramSets[t.strategy] ??= {})[t.param] = t.value;
+    else scenarioSets.push([t.key, t.raw]);
+  }
+  const costs = resolveCostTable(costOverrides, '--set cost');
+
+  // --sweep.
+  let variants: Variant[] = [];
+  let sweep: { key: string; values: string[] } | null = null;
+  if (opts.sweep !== undefined) {
+    const [k, spec] = splitAssignment(opts.sweep, '--sweep');
+    const values = sweepValues(spec, `--sweep ${opts.sweep}`);
+    sweep = { key: k, values };
+    variants = values.map((raw) => {
+      const target = classify(k, raw, strategyNames);
+      return { label: `${k}=${raw}`, strategy: target.kind === 'strategy' ? target.strategy : null, target, raw };
+    });
+    if (variants[0]?.target.kind === 'cost') for (const v of variants) resolveCostTable({ ...costOverrides, [(v.target as { key: string }).key]: (v.target as { value: unknown }).value }, `--sweep ${opts.sweep}`);
+  }
+
+  // Validate every scenario (with sets) and every strategy's parameters up front.
+  const scenarios: Scenario[] = [];
+  const scale = opts.quick ? QUICK_DURATION_SCALE : 1;
+  for (const src of sources) {
+    const s = buildScenario(src, scenarioSets, scale);
+    scenarios.push(s);
+    for (const v of variants) if (v.target.kind === 'scenario') buildScenario(src, [...scenarioSets, [v.target.key, v.raw]], scale);
+    for (const st of strategies) {
+      strategyParamError(st, strategyParams(st, s, paramSets[st.name] ?? {}), '--set');
+      for (const v of variants) {
+        if (v.target.kind === 'strategy' && v.strategy === st.name) strategyParamError(st, strategyParams(st, s, { ...(paramSets[st.name] ?? {}), [v.target.param]: v.target.value }), `--sweep ${opts.sweep}`);
+      }
+    }
+  }
+  if (variants.some((v) => v.strategy !== null) && !strategies.some((s) => s.name === variants[0]!.strategy)) {
+    throw new InputError({ file: '--sweep', where: opts.sweep ?? '', expected: `a parameter of a selected strategy (${strategies.map((s) => s.name).join(', ')})`, found: `a parameter of ${variants[0]!.strategy}` });
+  }
+  const seedsFor = (s: Scenario): number[] => {
+    if (opts.seeds !== undefined) return Array.from({ length: opts.seeds }, (_, i) => i + 1);
+    return opts.quick ? s.run.seeds.slice(0, 1) : s.run.seeds;
+  };
+
+  // Plan the jobs in a canonical order (shards split it by index).
+  const jobs: JobSpec[] = [];
+  const timelineFor = new Set<string>();
+  for (let si = 0; si < sources.length; si++) {
+    const scen = scenarios[si]!;
+    for (const st of strategies) {
+      const vs: (Variant | null)[] = variants.length === 0 ? [null] : variants.filter((v) => v.strategy === null || v.strategy === st.name);
+      if (vs.length === 0) vs.push(null);
+      for (const v of vs) {
+        for (const seed of seedsFor(scen)) {
+          const sets: [string, string][] = v && v.target.kind === 'scenario' ? [...scenarioSets, [v.target.key, v.raw]] : scenarioSets;
+          const params = { ...(paramSets[st.name] ?? {}), ...(v && v.target.kind === 'strategy' ? { [v.target.param]: v.target.value } : {}) };
+          const costOv = v && v.target.kind === 'cost' ? { ...costOverrides, [v.target.key]: v.target.value } : costOverrides;
+          const label = v?.label ?? '';
+          const tlKey = `${st.name}|${scen.name}|${label}`;
+          const wantTimeline = !timelineFor.has(tlKey);
+          timelineFor.add(tlKey);
+          jobs.push({ index: jobs.length, strategy: st.name, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs });
+        }
+      }
+    }
+  }
+  const shard = parseShard(opts.shard);
+  const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
+
+  // Run.
+  const threads = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), myJobs.length));
+  const outcomes: JobOutcome[] = [];
+  const progress = new Progress(myJobs.length);
+  const pool = runPool(myJobs, threads, (o) => {
+    outcomes.push(o);
+    progress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
+  });
+  let interrupted = false;
+  onInterruptHook?.(() => {
+    interrupted = true;
+    pool.stop();
+  });
+  await pool.done;
+  progress.finish();
+
+  // Collect in job order.
+  outcomes.sort((a, b) => a.index - b.index);
+  const runs: RunRow[] = [];
+  const failedRuns: FailedRun[] = [];
+  const timelines: TimelineRow[] = [];
+  for (const o of outcomes) {
+    const job = jobs[o.index]!;
+    if (o.row) runs.push(o.row);
+    else failedRuns.push({ strategy: job.strategy, scenario: job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path, variant: job.variant, seed: job.seed, error: o.error ?? 'unknown error' });
+    if (o.row && o.timeline) timelines.push({ strategy: o.row.strategy, scenario: o.row.scenario, variant: o.row.variant, seed: o.row.seed, ...o.timeline });
+  }
+
+  const measured = opts.measure && !interrupted ? await measureStrategies(strategies, opts.quick ? 25 : 100) : [];
+  let simEvents = 0;
+  let simWallMs = 0;
+  for (const r of runs) {
+    simEvents += r.metrics.simEvents;
+    simWallMs += r.metrics.simWallMs;
+  }
+  const runId = opts.runId ?? newRunId();
+  const results: Results = {
+    schema: RESULTS_SCHEMA_ID,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    runId,
+    createdAt: new Date().toISOString(),
+    command: opts.command,
+    environment: captureEnvironment(),
+    config: {
+      strategies: strategies.map((s) => s.name),
+      scenarios: scenarios.map((s) => s.name),
+      seeds: [...new Set(scenarios.flatMap(seedsFor))].sort((a, b) => a - b),
+      quick: opts.quick,
+      sets: [...opts.sets],
+      sweep,
+      scenarioFiles: opts.scenarioFiles.map((f) => resolve(f)),
+      shard,
+      costOverrides: Object.fromEntries(Object.keys(costOverrides).map((k) => [k.replace(/^cost\./, ''), costs[k.replace(/^cost\./, '') as keyof typeof costs]])),
+    },
+    strategies: strategies.map((s) => {
+      const params = s.params.parse(paramSets[s.name] ?? {}) as Record<string, unknown>;
+      return { name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, params, staticProperties: staticPropertiesOf(s, params) };
+    }),
+    scenarios: scenarios.map((s) => {
+      const m = scenarioMachine(s);
+      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs };
+    }),
+    costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
+    runs,
+    failedRuns,
+    summary: summarize(runs),
+    timelines,
+    measured,
+    totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: simWallMs > 0 ? simEvents / (simWallMs / 1000) : 0 },
+  };
+  const stored = storeResults(results, opts.resultsDir);
+  const paths: CompareOutcome['paths'] = { json: stored.json, csv: stored.csv };
+  return { results, paths, interrupted };
+}

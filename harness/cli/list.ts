@@ -1,0 +1,58 @@
+/** `nolock-bench list`: strategies and scenarios with their descriptions and parameters. */
+import { z } from 'zod';
+import { loadStrategies } from '../sim/strategy-registry.ts';
+import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
+
+function paramsOf(schema: z.ZodType): { name: string; default: unknown; description: string }[] {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  return Object.entries(shape).map(([name, s]) => ({ name, default: defaults[name], description: s.description ?? '' }));
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && (indent + cur + ' ' + w).length > width) {
+      lines.push(indent + cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(indent + cur);
+  return lines.join('\n');
+}
+
+export async function listCommand(json: boolean): Promise<string> {
+  const strategies = await loadStrategies();
+  const scenarios = BUILTIN_SCENARIOS.map((n) => loadBuiltinScenario(n));
+  if (json) {
+    return `${JSON.stringify(
+      {
+        strategies: strategies.map((s) => ({ name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, requiresProfile: s.requiresProfile ?? null, params: paramsOf(s.params) })),
+        scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, profile: s.kernel.profile, cpus: s.machine.cpus, memoryMiB: s.machine.memoryMiB, durationMs: s.run.durationMs, seeds: s.run.seeds })),
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  const out: string[] = ['Strategies (strategies/*.ts):', ''];
+  for (const s of strategies) {
+    out.push(`  ${s.name}${s.later ? ' (later design)' : ''}: ${s.title}`);
+    out.push(wrap(`From: ${s.origin}`, 78, '      '));
+    out.push(wrap(s.description, 78, '      '));
+    const ps = paramsOf(s.params);
+    if (ps.length) {
+      out.push('      Parameters (--set NAME.param=value):');
+      for (const p of ps) out.push(wrap(`${p.name} (default ${JSON.stringify(p.default)}): ${p.description}`, 78, '        '));
+    }
+    out.push('');
+  }
+  out.push('Scenarios (harness/workload/scenarios/*.json):', '');
+  for (const s of scenarios) {
+    out.push(`  ${s.name}: kernel ${s.kernel.profile}${s.kernel.preemptRt ? ' PREEMPT_RT' : ''}${s.kernel.lockdep ? ' lockdep' : ''}, ${s.machine.cpus} CPUs, ${s.machine.memoryMiB} MiB, ${s.run.durationMs} ms x ${s.run.seeds.length} seeds`);
+    out.push(wrap(s.description, 78, '      '));
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

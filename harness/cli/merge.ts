@@ -1,0 +1,57 @@
+/**
+ * `nolock-bench merge`: recombine the results of shards (`compare --shard i/n`,
+ * run on different machines or CI jobs) into one run. The shards must come from
+ * the same matrix (same strategies, scenarios, seeds, sets and sweep); runs are
+ * put back in the canonical order and the summary is recomputed, so a merged
+ * run equals the unsharded one (but for wall times and environment).
+ */
+import { summarize } from '../analysis/summarize.ts';
+import { InputError } from '../errors.ts';
+import { readResults, type Results } from '../results/schema.ts';
+import { newRunId, storeResults } from '../results/store.ts';
+
+export async function mergeCommand(files: readonly string[], resultsDir: string, runId?: string): Promise<{ results: Results; json: string }> {
+  const parts = files.map((f) => ({ file: f, r: readResults(f) }));
+  const first = parts[0];
+  if (!first) throw new InputError({ file: 'merge', where: 'files', expected: 'at least one results.json', found: 'none' });
+  const sameMatrix = (r: Results): string => JSON.stringify({ ...r.config, shard: null });
+  for (const p of parts.slice(1)) {
+    if (sameMatrix(p.r) !== sameMatrix(first.r)) {
+      throw new InputError({ file: p.file, where: 'config', expected: `the same matrix as ${first.file} (strategies, scenarios, seeds, sets, sweep)`, found: 'a different config' });
+    }
+  }
+  const order = (r: Results['runs'][number]): string => r.strategy;
+  const stratIdx = new Map(first.r.config.strategies.map((s, i) => [s, i]));
+  const scenIdx = new Map(first.r.config.scenarios.map((s, i) => [s, i]));
+  const seen = new Set<string>();
+  const runs = parts
+    .flatMap((p) => p.r.runs)
+    .filter((r) => {
+      const k = `${r.strategy}|${r.scenario}|${r.variant}|${r.seed}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => (scenIdx.get(a.scenario) ?? 0) - (scenIdx.get(b.scenario) ?? 0) || (stratIdx.get(order(a)) ?? 0) - (stratIdx.get(order(b)) ?? 0) || a.variant.localeCompare(b.variant, 'en', { numeric: true }) || a.seed - b.seed);
+  const failedRuns = parts.flatMap((p) => p.r.failedRuns);
+  const timelines = parts.flatMap((p) => p.r.timelines);
+  const totals = parts.reduce(
+    (t, p) => ({ runs: t.runs + p.r.totals.runs, failedRuns: t.failedRuns + p.r.totals.failedRuns, simEvents: t.simEvents + p.r.totals.simEvents, simWallMs: t.simWallMs + p.r.totals.simWallMs, wallMs: Math.max(t.wallMs, p.r.totals.wallMs), eventsPerSecPerCore: 0 }),
+    { runs: 0, failedRuns: 0, simEvents: 0, simWallMs: 0, wallMs: 0, eventsPerSecPerCore: 0 },
+  );
+  totals.eventsPerSecPerCore = totals.simWallMs > 0 ? totals.simEvents / (totals.simWallMs / 1000) : 0;
+  const results: Results = {
+    ...first.r,
+    runId: runId ?? newRunId(),
+    createdAt: new Date().toISOString(),
+    config: { ...first.r.config, shard: null },
+    runs,
+    failedRuns,
+    summary: summarize(runs),
+    timelines,
+    measured: first.r.measured,
+    totals,
+  };
+  const stored = storeResults(results, resultsDir);
+  return { results, json: stored.json };
+}

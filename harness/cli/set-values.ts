@@ -1,0 +1,59 @@
+/**
+ * --set key=value and --sweep key=v1,v2,...: what a key names and how a value
+ * is read. A key's first segment decides: `cost.<key>` overrides the cost
+ * table, `<strategy>.<param>` a strategy parameter, anything else is a path
+ * into the scenario (e.g. workload.kvfreeRcu.headlessShare).
+ */
+import { InputError } from '../errors.ts';
+
+export type SetTarget =
+  | { kind: 'cost'; key: string; value: unknown }
+  | { kind: 'strategy'; strategy: string; param: string; value: unknown }
+  | { kind: 'scenario'; key: string; raw: string };
+
+/** A value as typed: JSON when it parses (numbers, booleans, quoted strings), else the plain string. */
+export function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function splitAssignment(text: string, origin: string): [string, string] {
+  const i = text.indexOf('=');
+  if (i <= 0) throw new InputError({ file: origin, where: JSON.stringify(text), expected: 'key=value', found: i === 0 ? 'no key before "="' : 'no "="' });
+  return [text.slice(0, i).trim(), text.slice(i + 1).trim()];
+}
+
+export function classify(key: string, raw: string, strategyNames: readonly string[]): SetTarget {
+  const dot = key.indexOf('.');
+  const head = dot < 0 ? key : key.slice(0, dot);
+  const rest = dot < 0 ? '' : key.slice(dot + 1);
+  if (head === 'cost') return { kind: 'cost', key: rest, value: parseValue(raw) };
+  if (strategyNames.includes(head)) {
+    if (!rest) throw new InputError({ file: `--set ${key}=${raw}`, where: key, expected: `${head}.<parameter>`, found: 'no parameter name' });
+    return { kind: 'strategy', strategy: head, param: rest, value: parseValue(raw) };
+  }
+  return { kind: 'scenario', key, raw };
+}
+
+/**
+ * Sweep values: a comma list ("0,4,8,16"), or "lo..hi" for lo, the powers of
+ * two between, and hi ("0..64" gives 0,1,2,4,8,16,32,64).
+ */
+export function sweepValues(spec: string, origin: string): string[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(spec);
+  if (range) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (hi < lo) throw new InputError({ file: origin, where: 'range', expected: 'lo..hi with lo <= hi', found: spec });
+    const out = new Set<number>([lo]);
+    for (let p = 1; p < hi; p *= 2) if (p > lo) out.add(p);
+    out.add(hi);
+    return [...out].map(String);
+  }
+  const vals = spec.split(',').map((s) => s.trim());
+  if (vals.length === 0 || vals.some((v) => v === '')) throw new InputError({ file: origin, where: 'values', expected: 'a comma-separated list (v1,v2,...) or a range lo..hi', found: JSON.stringify(spec) });
+  return vals;
+}

@@ -1,0 +1,90 @@
+/**
+ * A job: one strategy x scenario x seed x variant, described by plain data so
+ * it can cross to a worker thread, and run there (or inline) the same way.
+ * The scenario is re-loaded from its source (built-in name or file) and the
+ * same --set/--sweep values re-applied, so every worker builds an identical
+ * scenario.
+ */
+import { resolveCostTable } from '../core/cost-table.ts';
+import type { StrategyDefinition } from '../core/strategy-api.ts';
+import type { RunRow } from '../results/schema.ts';
+import { loadBuiltinScenario } from '../workload/builtin.ts';
+import { applySet, loadScenario, type Scenario } from '../workload/scenario-schema.ts';
+import { loadStrategies } from './strategy-registry.ts';
+import { RunFailure, runOne, type Timeline } from './simulator.ts';
+import type { StaticProperties } from '../core/extension.ts';
+
+export type ScenarioSource = { kind: 'builtin'; name: string } | { kind: 'file'; path: string };
+
+export interface JobSpec {
+  readonly index: number;
+  readonly strategy: string;
+  readonly scenario: ScenarioSource;
+  readonly seed: number;
+  readonly variant: string;
+  /** --set / sweep values for the scenario, applied in order. */
+  readonly scenarioSets: readonly (readonly [string, string])[];
+  /** --set / sweep values for this strategy's parameters. */
+  readonly strategyParams: Readonly<Record<string, unknown>>;
+  readonly costOverrides: Readonly<Record<string, unknown>>;
+  /** Scale the scenario's duration (--quick). */
+  readonly durationScale: number;
+  readonly timelinePoints: number;
+  readonly wallLimitMs: number;
+}
+
+export interface JobOutcome {
+  readonly index: number;
+  readonly row?: RunRow;
+  readonly timeline?: Timeline;
+  readonly staticProperties?: StaticProperties;
+  readonly error?: string;
+}
+
+/** Loads a scenario from its source and applies the sets (InputError on bad input). */
+export function buildScenario(src: ScenarioSource, sets: readonly (readonly [string, string])[], durationScale: number): Scenario {
+  let s = src.kind === 'builtin' ? loadBuiltinScenario(src.name) : loadScenario(src.path);
+  for (const [k, v] of sets) s = applySet(s, k, v, `--set ${k}=${v}`);
+  if (durationScale !== 1) s = applySet(s, 'run.durationMs', String(Math.max(1, Math.round(s.run.durationMs * durationScale))), '--quick');
+  return s;
+}
+
+/** The parameters a strategy runs with: its defaults, then the scenario's, then --set/--sweep. */
+export function strategyParams(strategy: StrategyDefinition, scenario: Scenario, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const fromScenario = (scenario.strategies[strategy.name] ?? {}) as Record<string, unknown>;
+  return { ...fromScenario, ...overrides };
+}
+
+export async function runJob(job: JobSpec): Promise<JobOutcome> {
+  const strategies = await loadStrategies();
+  const strategy = strategies.find((s) => s.name === job.strategy);
+  if (!strategy) return { index: job.index, error: `unknown strategy ${job.strategy}` };
+  try {
+    const scenario = buildScenario(job.scenario, job.scenarioSets, job.durationScale);
+    const params = strategyParams(strategy, scenario, job.strategyParams);
+    const result = runOne({
+      scenario,
+      strategy,
+      params,
+      seed: job.seed,
+      costs: resolveCostTable(job.costOverrides),
+      timelinePoints: job.timelinePoints,
+      wallLimitMs: job.wallLimitMs,
+    });
+    const row: RunRow = {
+      strategy: strategy.name,
+      scenario: scenario.name,
+      variant: job.variant,
+      seed: job.seed,
+      profile: result.profile,
+      params: result.params,
+      workloadHash: result.workloadHash,
+      metrics: result.metrics,
+      violations: result.violations.map((v) => ({ kind: v.kind, message: v.message, count: v.count })),
+    };
+    return { index: job.index, row, staticProperties: result.staticProperties, ...(result.timeline ? { timeline: result.timeline } : {}) };
+  } catch (e) {
+    const msg = e instanceof RunFailure ? e.message : `${strategy.name} x ${job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path} seed ${job.seed}: ${(e as Error).stack ?? String(e)}`;
+    return { index: job.index, error: msg };
+  }
+}

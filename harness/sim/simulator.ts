@@ -1,0 +1,296 @@
+/**
+ * One run: a scenario, a strategy with its parameters, and a seed, simulated in
+ * virtual time over the allocator core. Returns the run's metrics, the
+ * workload hash (the proof that every strategy saw the same events), the first
+ * lock-rule messages, the strategy's static properties and, on request, a
+ * timeline.
+ *
+ * Virtual time: each event carries a time; a CPU runs one task/softirq
+ * operation at a time, so an event that arrives while its CPU is busy starts
+ * when the CPU frees up; hardirq and NMI events interrupt at their own time
+ * (and see locks held by what they interrupted). Deferred work (kswapd,
+ * kfree_rcu monitor and work, strategy workers) runs from the core's event
+ * queue at its own time. The run stops at scenario.run.durationMs.
+ */
+import { createCore, NIL, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { CTX_HARDIRQ, CTX_NMI } from '../core/context.ts';
+import { DEFAULT_COST_TABLE, type CostTable } from '../core/cost-table.ts';
+import { checkInvariants } from '../core/invariants.ts';
+import type { ViolationRecord } from '../core/locks.ts';
+import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
+import type { RunMetrics } from '../metrics/metric-defs.ts';
+import { LogHistogram } from '../metrics/histogram.ts';
+import { EventBatch, FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU } from '../workload/events.ts';
+import { createWorkload } from '../workload/generator.ts';
+import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { WorkloadHash } from '../workload/workload-hash.ts';
+import { KvfreeRcu } from './kvfree-rcu.ts';
+import { SlotTable } from './slots.ts';
+
+export interface RunSpec {
+  readonly scenario: Scenario;
+  readonly strategy: StrategyDefinition;
+  /** Strategy parameters (already merged from defaults, scenario and --set); validated here. */
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+  readonly costs?: CostTable;
+  /** Check the core's invariants every N events (tests); 0: never. */
+  readonly checkInvariantsEvery?: number;
+  /** Record a timeline of this many points (0: none). */
+  readonly timelinePoints?: number;
+  /** Stop with an error after this much wall time (a runaway strategy). */
+  readonly wallLimitMs?: number;
+}
+
+export interface Timeline {
+  readonly timeMs: number[];
+  readonly freePages: number[];
+  readonly pcpPages: number[];
+  readonly reservedPages: number[];
+  readonly blockPages: number[];
+  readonly locklessFailures: number[];
+  readonly ordinaryFailures: number[];
+  readonly watermarks: { min: number; low: number; high: number };
+}
+
+export interface RunResult {
+  readonly metrics: RunMetrics;
+  readonly workloadHash: string;
+  readonly violations: readonly ViolationRecord[];
+  readonly staticProperties: StaticProperties;
+  readonly params: Record<string, unknown>;
+  readonly profile: string;
+  readonly timeline?: Timeline;
+}
+
+/** Thrown when a run cannot complete (strategy error, broken invariant, limit). */
+export class RunFailure extends Error {
+  constructor(
+    message: string,
+    readonly virtualTimeMs: number,
+  ) {
+    super(message);
+    this.name = 'RunFailure';
+  }
+}
+
+const CHECK_WALL_EVERY = 1 << 16;
+
+export function runOne(spec: RunSpec): RunResult {
+  const wall0 = performance.now();
+  const { scenario, strategy, seed } = spec;
+  const machine = scenarioMachine(scenario);
+  const k = scenario.kernel;
+  const profile = strategy.requiresProfile ?? k.profile;
+  const core = createCore({
+    profile,
+    machine,
+    costs: spec.costs ?? DEFAULT_COST_TABLE,
+    lockdep: k.lockdep,
+    preemptRt: k.preemptRt,
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+  });
+  const alloc = core.alloc;
+  const ext = core.extensionsFor(strategy.name);
+  const params = strategy.params.parse(spec.params) as Record<string, unknown>;
+  const instance = strategy.setup({ core, ext }, params);
+  const rcu = scenario.workload.rcu;
+  const krc = new KvfreeRcu(core, instance, {
+    blockEntries: rcu.blockEntries,
+    gracePeriodNs: rcu.gracePeriodMs * 1e6,
+    drainDelayNs: rcu.drainDelayMs * 1e6,
+  });
+  const source = createWorkload(scenario, seed, machine);
+  const slots = new SlotTable(alloc, Math.max(1024, source.maxSlots));
+  alloc.reclaimer = slots;
+  const hash = new WorkloadHash();
+  const batch = new EventBatch(4096);
+  const queue = core.queue;
+  const cpus = machine.cpus;
+  const busy = new Float64Array(cpus);
+  const endNs = scenario.run.durationMs * 1e6;
+  const reserves = ext.reserves;
+  // The raw_spinlock_t a FLAG_RAW_LOCK_HELD caller holds around its allocation.
+  const callerRawLock = new Int32Array(cpus);
+  for (let c = 0; c < cpus; c++) callerRawLock[c] = alloc.locks.define(`caller's raw_spinlock_t around an allocation (cpu ${c})`, 'raw_spinlock_t');
+
+  // Metric accumulators.
+  let ordinaryAllocs = 0;
+  let ordinaryFailures = 0;
+  let legacyGfp0Failures = 0;
+  let order0Allocs = 0;
+  let order0Hits = 0;
+  const fastPathNs = new LogHistogram();
+  let reservedArea = 0;
+  let lastT = 0;
+  let minFree = alloc.totalFree();
+  let events = 0;
+
+  // Timeline.
+  const points = spec.timelinePoints ?? 0;
+  const tl = points > 0 ? newTimeline(points) : null;
+  const tlStep = points > 0 ? endNs / points : Infinity;
+  let tlNext = 0;
+
+  const checkEvery = spec.checkInvariantsEvery ?? 0;
+  const wallLimit = spec.wallLimitMs ?? 0;
+  const reservedNow = (): number => {
+    let n = 0;
+    for (const r of reserves) n += r.pages;
+    return n;
+  };
+  const fail = (msg: string, t: number): never => {
+    throw new RunFailure(`${strategy.name} x ${scenario.name} seed ${seed} at ${(t / 1e6).toFixed(3)} ms virtual: ${msg}`, t / 1e6);
+  };
+
+  let t = 0;
+  try {
+    outer: for (;;) {
+      const n = source.next(batch);
+      if (n === 0) break;
+      hash.update(batch);
+      const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = batch;
+      for (let i = 0; i < n; i++) {
+        t = time[i]!;
+        if (t >= endNs) break outer;
+        while (queue.peekTime() <= t) queue.runNext();
+        if (reserves.length > 0) {
+          reservedArea += reservedNow() * (t - lastT);
+          lastT = t;
+        }
+        if (t >= tlNext && tl !== null) {
+          sampleTimeline(tl, t);
+          tlNext += tlStep;
+        }
+        const cpu = cpuOf[i]!;
+        const ctx = ctxOf[i]!;
+        const flags = flagsOf[i]!;
+        const irq = ctx === CTX_HARDIRQ || ctx === CTX_NMI;
+        const start = irq || busy[cpu]! < t ? t : busy[cpu]!;
+        const op = opOf[i]!;
+        if (op === OP_ALLOC) {
+          const gfp = gfpOf[i]!;
+          const order = orderOf[i]!;
+          alloc.beginOp(cpu, ctx, (flags & FLAG_IRQS_OFF) !== 0, start);
+          const rawLock = (flags & FLAG_RAW_LOCK_HELD) !== 0;
+          if (rawLock) alloc.meter.ns += alloc.locks.acquire(callerRawLock[cpu]!, start);
+          const pfn = alloc.allocPages(gfp, order);
+          if (rawLock) alloc.locks.release(callerRawLock[cpu]!, alloc.meter.now());
+          ordinaryAllocs++;
+          if (order === 0) {
+            order0Allocs++;
+            if (alloc.lastPcpHit) order0Hits++;
+            fastPathNs.record(alloc.meter.ns);
+          }
+          if (pfn === NIL) {
+            ordinaryFailures++;
+            if (flags & FLAG_LEGACY_GFP0) legacyGfp0Failures++;
+          } else {
+            const free = alloc.totalFree();
+            if (free < minFree) minFree = free;
+          }
+          slots.set(slotOf[i]!, pfn, order, (gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) !== 0);
+        } else if (op === OP_FREE) {
+          alloc.beginOp(cpu, ctx, (flags & FLAG_IRQS_OFF) !== 0, start);
+          slots.free(slotOf[i]!);
+        } else if (op === OP_KVFREE_RCU) {
+          krc.call(cpu, ctx, flags, start);
+        }
+        const end = start + alloc.meter.ns;
+        busy[cpu] = irq ? Math.max(busy[cpu]!, t) + alloc.meter.ns : end;
+        events++;
+        if (checkEvery > 0 && events % checkEvery === 0) {
+          const errs = checkInvariants(alloc, reserves, 5);
+          if (errs.length > 0) fail(`core invariant broken: ${errs.join('; ')}`, t);
+        }
+        if (wallLimit > 0 && (events & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
+          fail(`wall-time limit of ${wallLimit} ms reached`, t);
+        }
+      }
+    }
+    // Deferred work due before the end of the run.
+    while (queue.peekTime() < endNs) {
+      queue.runNext();
+      if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) fail(`wall-time limit of ${wallLimit} ms reached`, queue.peekTime());
+    }
+  } catch (e) {
+    if (e instanceof RunFailure) throw e;
+    fail(`${(e as Error).message ?? String(e)}`, t);
+  }
+  if (reserves.length > 0) reservedArea += reservedNow() * (endNs - lastT);
+  if (checkEvery > 0) {
+    const errs = checkInvariants(alloc, reserves, 5);
+    if (errs.length > 0) fail(`core invariant broken at the end: ${errs.join('; ')}`, endNs);
+  }
+  if (tl !== null) sampleTimeline(tl, endNs);
+
+  const locks = alloc.locks;
+  let reservedPeak = 0;
+  for (const r of reserves) reservedPeak += r.peakPages;
+  const metrics: RunMetrics = {
+    locklessRequests: krc.requests,
+    locklessFailures: krc.failures,
+    locklessFailureRate: krc.requests > 0 ? krc.failures / krc.requests : 0,
+    locklessNs: krc.requestNs.mean(),
+    locklessNsP99: krc.requestNs.quantile(0.99),
+    zoneLockInLockless: krc.zoneLockInRequests,
+    fallbackRcuHead: krc.fallbackRcuHead,
+    fallbackSynchronizeRcu: krc.fallbackSynchronizeRcu,
+    ordinaryAllocs,
+    ordinaryFailures,
+    ordinaryPcpHitRate: order0Allocs > 0 ? order0Hits / order0Allocs : 0,
+    ordinaryFastPathNs: fastPathNs.mean(),
+    legacyGfp0Failures,
+    invalidWaitContext: locks.invalidWaitContext,
+    sleepInAtomic: locks.sleepInAtomic,
+    nmiLockViolations: locks.nmiLock,
+    invalidGfpCombination: ext.counters.invalidGfpCombination,
+    watermarkBreaches: ext.counters.watermarkBreaches,
+    migratetypeMixing: ext.counters.migratetypeMixing,
+    reservedPagesPeak: reservedPeak,
+    reservedPagesMean: endNs > 0 ? reservedArea / endNs : 0,
+    minFreePages: minFree,
+    kswapdWakes: alloc.stats.kswapdWakes,
+    directReclaims: alloc.stats.directReclaims,
+    fallbackSteals: alloc.buddy.fallbackAllocs,
+    lockWaitNs: locks.contendedNs,
+    trylockFailures: locks.trylockFailures,
+    simEvents: events + queue.popped,
+    simWallMs: performance.now() - wall0,
+  };
+  return {
+    metrics,
+    workloadHash: hash.digest(),
+    violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
+    staticProperties: ext.describe(),
+    params,
+    profile,
+    ...(tl !== null ? { timeline: finishTimeline(tl) } : {}),
+  };
+
+  function newTimeline(n: number) {
+    return { n, time: [] as number[], free: [] as number[], pcp: [] as number[], reserved: [] as number[], blocks: [] as number[], lf: [] as number[], of: [] as number[] };
+  }
+  function sampleTimeline(x: ReturnType<typeof newTimeline>, at: number): void {
+    x.time.push(at / 1e6);
+    x.free.push(alloc.totalFree());
+    let pcpPages = 0;
+    for (let i = 0; i < alloc.pcp.count.length; i++) pcpPages += alloc.pcp.count[i]!;
+    x.pcp.push(pcpPages);
+    x.reserved.push(reservedNow());
+    x.blocks.push(krc.blockPages());
+    x.lf.push(krc.failures);
+    x.of.push(ordinaryFailures);
+  }
+  function finishTimeline(x: ReturnType<typeof newTimeline>): Timeline {
+    let min = 0;
+    let low = 0;
+    let high = 0;
+    for (const z of alloc.zones) {
+      min += z.wmark[0]!;
+      low += z.wmark[1]!;
+      high += z.wmark[2]!;
+    }
+    return { timeMs: x.time, freePages: x.free, pcpPages: x.pcp, reservedPages: x.reserved, blockPages: x.blocks, locklessFailures: x.lf, ordinaryFailures: x.of, watermarks: { min, low, high } };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Discovers strategies: every `*.ts` file in strategies/ whose default export
+ * is a strategy definition. Adding a strategy is adding a file; nothing else
+ * changes. The order is the thread's (status-quo first, then the 2020
+ * proposals, then the later designs); unknown new files come after, by name.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { StrategyDefinition } from '../core/strategy-api.ts';
+import { InputError } from '../errors.ts';
+import { closestName } from '../util/closest-name.ts';
+
+export const STRATEGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../strategies');
+
+const PREFERRED_ORDER = ['status-quo', 'gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache', 'alloc-pages-nolock'];
+
+let cache: Promise<StrategyDefinition[]> | null = null;
+
+/** All strategies of the strategies/ folder, loaded once. */
+export function loadStrategies(dir = STRATEGIES_DIR): Promise<StrategyDefinition[]> {
+  if (dir === STRATEGIES_DIR && cache) return cache;
+  const p = loadFrom(dir);
+  if (dir === STRATEGIES_DIR) cache = p;
+  return p;
+}
+
+async function loadFrom(dir: string): Promise<StrategyDefinition[]> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  const out: StrategyDefinition[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
+    const def = mod.default as StrategyDefinition | undefined;
+    if (!def || typeof def !== 'object' || typeof def.name !== 'string' || typeof def.setup !== 'function') {
+      throw new Error(`strategies/${f}: the default export must be defineStrategy({...})`);
+    }
+    if (`${def.name}.ts` !== f) throw new Error(`strategies/${f}: the strategy is named "${def.name}"; name the file ${def.name}.ts`);
+    out.push(def);
+  }
+  const rank = (n: string): number => {
+    const i = PREFERRED_ORDER.indexOf(n);
+    return i < 0 ? PREFERRED_ORDER.length : i;
+  };
+  return out.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+/** Picks strategies by name; an unknown name is an InputError that suggests the closest. */
+export function selectStrategies(all: readonly StrategyDefinition[], names: readonly string[] | undefined, origin = '--strategies'): StrategyDefinition[] {
+  if (!names || names.length === 0) return [...all];
+  const known = all.map((s) => s.name);
+  return names.map((n) => {
+    const s = all.find((x) => x.name === n);
+    if (!s) {
+      const near = closestName(n, known);
+      throw new InputError({ file: origin, where: 'strategy name', expected: `one of ${known.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(n) });
+    }
+    return s;
+  });
+}

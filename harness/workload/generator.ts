@@ -1,0 +1,817 @@
+/**
+ * The workload generator: a scenario and a seed in, the merged, time-ordered
+ * event stream out (EventBatch, see events.ts). The same (scenario, seed,
+ * machine.cpus) always gives the same stream, whatever strategy consumes it.
+ *
+ * Sources, each with its own PRNG stream (prng.ts), merged by a binary heap on
+ * (next time, source index):
+ *   - per CPU: kvfree_rcu() Poisson arrivals, kvfree_rcu() bursts, background
+ *     allocations, pressure churn, the user-space flood;
+ *   - per pressure phase: the fill allocations;
+ *   - the replayed trace.
+ * Background frees sit in a second heap keyed by free time (alloc time + an
+ * exponential lifetime); a free is emitted before any source event at the same
+ * time. Slot ids come from a LIFO stack of freed ids, so they stay dense.
+ *
+ * Nothing allocates per event: sources, heaps and the slot stack are typed arrays
+ * sized up front (the free heap doubles when it must, which is rare and not per
+ * event).
+ */
+import { InputError } from '../errors.ts';
+import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, gfpFlagsToMigratetype } from '../core/gfp.ts';
+import { setupPerZoneWmarks } from '../core/watermarks.ts';
+import type { MachineSpec } from '../machine/machine-spec.ts';
+import {
+  CTX_HARDIRQ,
+  CTX_TASK,
+  EventBatch,
+  FLAG_HEADLESS,
+  FLAG_IRQS_OFF,
+  FLAG_LEGACY_GFP0,
+  FLAG_RAW_LOCK_HELD,
+  OP_ALLOC,
+  OP_FREE,
+  OP_KVFREE_RCU,
+  type WorkloadSource,
+} from './events.ts';
+import {
+  Prng,
+  STREAM_BACKGROUND,
+  STREAM_BURST,
+  STREAM_KVFREE_RCU,
+  STREAM_PRESSURE_CHURN,
+  STREAM_PRESSURE_FILL,
+  STREAM_USERSPACE_FLOOD,
+  cumulativeWeights,
+  streamId,
+} from './prng.ts';
+import { GFP_MIX_NAMES, scenarioMachine, type ContextWeights, type CpuSet, type Scenario } from './scenario-schema.ts';
+import { loadTrace, type TraceData } from './trace.ts';
+
+// Source kinds. Per-CPU kinds get index cpu * PER_CPU_KINDS + kind, so a
+// source's index (the heap's tie-breaker) does not depend on which other sources
+// are enabled.
+const K_KV = 0;
+const K_BURST = 1;
+const K_BG = 2;
+const K_CHURN = 3;
+const K_FLOOD = 4;
+const PER_CPU_KINDS = 5;
+const K_FILL = 5;
+const K_TRACE = 6;
+
+/** ___GFP_DIRECT_RECLAIM (0x400 in 5.9 and 6.x): the caller may sleep. */
+const GFP_DIRECT_RECLAIM_BIT = 0x400;
+/** GFP_BOOT_MASK strips __GFP_RECLAIM | __GFP_IO | __GFP_FS (mm/internal.h): 0x400 | 0x800 | 0x40 | 0x80. */
+const GFP_BOOT_STRIP = 0x400 | 0x800 | 0x40 | 0x80;
+/** Fill allocations: order-9 (pageblock, THP-sized) chunks, the last pages order 0. */
+const FILL_BIG_ORDER = 9;
+const FILL_SMALL_PAGES = 2048;
+/** Fill pages are released over this long after the phase ends. */
+const FILL_RELEASE_NS = 1e6;
+
+const CTX_INDEX: Record<string, number> = { task: 0, softirq: 1, hardirq: 2, nmi: 3 };
+
+function ctxCumulative(w: ContextWeights): Float64Array {
+  return cumulativeWeights([w.task, w.softirq, w.hardirq, w.nmi]);
+}
+
+function cpuList(set: CpuSet, cpus: number): number[] {
+  return set === 'all' ? Array.from({ length: cpus }, (_, i) => i) : set.filter((c) => c < cpus);
+}
+
+/** How a pressure phase holds free memory near its watermark (see SCENARIOS.md, "Memory pressure"). */
+export interface PressurePlan {
+  startNs: number;
+  endNs: number;
+  rampStartNs: number;
+  rampNs: number;
+  /** Target free pages: factor x the sum of the watermark over the zones. */
+  targetFreePages: number;
+  /** Pages expected free without the phase (initial free minus the steady holdings below). */
+  expectedFreePages: number;
+  backgroundHeldPages: number;
+  churnHeldPages: number;
+  kvfreeRcuHeldPages: number;
+  /** Pages the fill allocations hold from the end of the ramp to the end of the phase. */
+  holdPages: number;
+  fillBig: number;
+  fillSmall: number;
+  churnMeanGapNs: number;
+  churnLifetimeNs: number;
+}
+
+function meanPagesPerAlloc(orderMix: readonly number[]): number {
+  let w = 0;
+  let p = 0;
+  orderMix.forEach((x, o) => {
+    w += x;
+    p += x * 2 ** o;
+  });
+  return w > 0 ? p / w : 1;
+}
+
+/**
+ * The deterministic pressure rule: for each phase, hold H = max(0, F0 - B - C - K - T)
+ * pages, where F0 is the initial free memory (buddyinfo, else all managed pages),
+ * B the pages background allocations hold in steady state (Little's law: rate x
+ * mean lifetime x mean pages per allocation, over the background CPUs), C the
+ * same for the phase's churn, K the kvfree_rcu block pages in flight, and
+ * T = factor x sum over zones of the chosen watermark. H is taken by "fill"
+ * allocations spread evenly over the ramp and freed within 1 ms after the phase
+ * ends: order-9 chunks for all but the last 2048..2559 pages, order 0 for those.
+ */
+export function pressurePlans(scenario: Scenario, spec: Pick<MachineSpec, 'cpus' | 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor'>): PressurePlan[] {
+  const w = scenario.workload;
+  const cpus = spec.cpus;
+  // The core's __setup_per_zone_wmarks(); empty zones hold no free memory and are left out of the target.
+  const wm = setupPerZoneWmarks(spec.zones, spec.minFreeKbytes, spec.watermarkScaleFactor, scenario.kernel.profile).filter(
+    (_, i) => spec.zones[i]!.managedPages > 0,
+  );
+  let free0 = 0;
+  for (const z of spec.zones) {
+    const blocks = (z as { initialFreeBlocks?: number[] }).initialFreeBlocks;
+    if (blocks) blocks.forEach((count, order) => (free0 += count * 2 ** order));
+    else free0 += z.managedPages;
+  }
+  const pagesPerAlloc = meanPagesPerAlloc(w.background.orderMix);
+  const bgCpus = cpuList(w.background.cpus, cpus).length;
+  const B = bgCpus * w.background.allocsPerCpuPerSec * (w.background.lifetimeMeanMs / 1000) * pagesPerAlloc;
+  let kvCallsPerSec = cpuList(w.kvfreeRcu.cpus, cpus).length * w.kvfreeRcu.ratePerCpuPerSec;
+  const burst = w.kvfreeRcu.burst;
+  if (burst) kvCallsPerSec += (cpuList(burst.cpus, cpus).length * burst.calls * 1000) / burst.everyMs;
+  if (w.userspaceFlood) kvCallsPerSec += cpuList(w.userspaceFlood.cpus, cpus).length * w.userspaceFlood.callsPerSec;
+  const K = (kvCallsPerSec * ((w.rcu.gracePeriodMs + w.rcu.drainDelayMs) / 1000)) / w.rcu.blockEntries + cpus;
+  return w.pressure.map((ph) => {
+    const T = ph.factor * wm.reduce((a, z) => a + z[ph.targetFreeOf], 0);
+    const C = bgCpus * ph.churnPerCpuPerSec * (ph.churnLifetimeMs / 1000) * pagesPerAlloc;
+    const expected = free0 - B - K;
+    const H = Math.max(0, Math.floor(expected - C - T));
+    const fillBig = Math.floor(Math.max(0, H - FILL_SMALL_PAGES) / 2 ** FILL_BIG_ORDER);
+    return {
+      startNs: ph.startMs * 1e6,
+      endNs: ph.endMs * 1e6,
+      rampStartNs: ph.startMs * 1e6,
+      rampNs: ph.rampMs * 1e6,
+      targetFreePages: T,
+      expectedFreePages: expected,
+      backgroundHeldPages: B,
+      churnHeldPages: C,
+      kvfreeRcuHeldPages: K,
+      holdPages: H,
+      fillBig,
+      fillSmall: H - fillBig * 2 ** FILL_BIG_ORDER,
+      churnMeanGapNs: ph.churnPerCpuPerSec > 0 ? 1e9 / ph.churnPerCpuPerSec : Infinity,
+      churnLifetimeNs: ph.churnLifetimeMs * 1e6,
+    };
+  });
+}
+
+/** Counts of what a workload emitted so far, by origin. */
+export interface WorkloadStats {
+  kvfreeRcu: number;
+  burst: number;
+  flood: number;
+  backgroundAllocs: number;
+  pressureAllocs: number;
+  traceEvents: number;
+  frees: number;
+  total: number;
+}
+
+/** The machine the workload runs on: at least its CPU count; zones and watermark inputs when known. */
+export type WorkloadMachine = { cpus: number } & Partial<Pick<MachineSpec, 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor'>>;
+
+/**
+ * A seeded workload for `scenario` on `machine` (CPU indices in [0, machine.cpus)).
+ * A caller may rely on: events in non-decreasing time, all before
+ * run.durationMs; a slot's OP_FREE after its OP_ALLOC and before the slot is
+ * allocated again; every slot < maxSlots (exact, computed up front; it never
+ * grows); the same events for the same (scenario, seed, machine.cpus).
+ * Trace and zoneinfo problems surface here as InputError.
+ */
+export function createWorkload(scenario: Scenario, seed: number, machine: WorkloadMachine): Workload {
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new InputError({ file: scenario.file, where: 'seed', expected: 'an integer >= 0', found: String(seed) });
+  }
+  const trace = scenario.workload.trace ? loadTrace(scenario.workload.trace.file, scenario.workload.trace.format) : null;
+  const spec = machine.zones && machine.minFreeKbytes !== undefined && machine.watermarkScaleFactor !== undefined
+    ? { cpus: machine.cpus, zones: machine.zones, minFreeKbytes: machine.minFreeKbytes, watermarkScaleFactor: machine.watermarkScaleFactor }
+    : { ...scenarioMachine(scenario), cpus: machine.cpus };
+  const plans = pressurePlans(scenario, spec);
+  // Exact slot bound: replay only the slot-using sources (same streams, same
+  // tie-breaking, so the same slot sequence) and keep the high-water mark.
+  const probe = new Workload(scenario, seed, machine.cpus, plans, trace, true, 0);
+  const scratch = new EventBatch(8192);
+  while (probe.next(scratch) > 0) {
+    /* drain */
+  }
+  return new Workload(scenario, seed, machine.cpus, plans, trace, false, probe.slotHighWater);
+}
+
+export class Workload implements WorkloadSource {
+  readonly cpus: number;
+  readonly maxSlots: number;
+  readonly durationNs: number;
+  readonly pressure: readonly PressurePlan[];
+  readonly stats: WorkloadStats = { kvfreeRcu: 0, burst: 0, flood: 0, backgroundAllocs: 0, pressureAllocs: 0, traceEvents: 0, frees: 0, total: 0 };
+
+  // -- sources
+  private readonly nSrc: number;
+  private readonly srcKind: Uint8Array;
+  private readonly srcCpu: Uint16Array;
+  private readonly srcNext: Float64Array;
+  private readonly srcState: Int32Array;
+  private readonly srcAux: Float64Array;
+  private readonly srcPrng: (Prng | null)[];
+  private readonly heap: Int32Array;
+  private heapSize = 0;
+
+  // -- pending frees (min-heap on time)
+  private fTime: Float64Array;
+  private fSlot: Int32Array;
+  private fMeta: Int32Array; // cpu | ctx << 16 | order << 20 | migratetype << 24
+  private fSize = 0;
+
+  // -- slots
+  private freeSlots: Int32Array;
+  private freeTop = 0;
+  private nextSlot = 0;
+  private readonly boundSlots: boolean;
+
+  // -- parameters
+  private readonly kvGapNs: number;
+  private readonly kvCtx: Float64Array;
+  private readonly kvHeadless: number;
+  private readonly kvRaw: number;
+  private readonly kvIrqs: number;
+  private readonly burstEveryNs: number;
+  private readonly burstCalls: number;
+  private readonly burstSpacingNs: number;
+  private readonly burstStartNs: number;
+  private readonly burstCtx: number;
+  private readonly bgGapNs: number;
+  private readonly bgGfpCum: Float64Array;
+  private readonly bgGfp: Uint32Array;
+  private readonly bgGfpFlags: Uint8Array;
+  private readonly bgGfpTask: Uint8Array;
+  private readonly bgGfpMt: Uint8Array;
+  private readonly bgOrderCum: Float64Array;
+  private readonly bgLifeNs: number;
+  private readonly bgCtx: Float64Array;
+  private readonly bgRemote: number;
+  private readonly floodGapNs: number;
+  private readonly floodHeadless: number;
+  private readonly floodStartNs: number;
+  private readonly floodEndNs: number;
+  private readonly fillGfp: number;
+  private readonly fillMt: number;
+  private readonly fillFlags: number;
+  private readonly fillCpus: Uint16Array;
+  private readonly trace: TraceData | null;
+  private readonly traceOffsetNs: number;
+  private readonly tracePeriodNs: number;
+  private readonly traceLoop: boolean;
+  private readonly traceSlotMap: Int32Array;
+
+  /** The highest slot id used + 1 (after a full drain: the exact bound). */
+  get slotHighWater(): number {
+    return this.nextSlot;
+  }
+
+  constructor(
+    scenario: Scenario,
+    seed: number,
+    cpus: number,
+    plans: readonly PressurePlan[],
+    trace: TraceData | null,
+    slotsOnly: boolean,
+    maxSlots: number,
+  ) {
+    const w = scenario.workload;
+    this.cpus = cpus;
+    this.durationNs = scenario.run.durationMs * 1e6;
+    this.pressure = plans;
+    this.boundSlots = !slotsOnly;
+    this.maxSlots = maxSlots;
+
+    const kv = w.kvfreeRcu;
+    this.kvGapNs = kv.ratePerCpuPerSec > 0 ? 1e9 / kv.ratePerCpuPerSec : Infinity;
+    this.kvCtx = this.kvGapNs < Infinity ? ctxCumulative(kv.contexts) : new Float64Array([1]);
+    this.kvHeadless = kv.headlessShare;
+    this.kvRaw = kv.rawLockHeldShare;
+    this.kvIrqs = kv.irqsOffShare;
+    const burst = kv.burst;
+    this.burstEveryNs = burst ? burst.everyMs * 1e6 : Infinity;
+    this.burstCalls = burst ? burst.calls : 0;
+    this.burstSpacingNs = burst ? burst.spacingNs : 0;
+    this.burstStartNs = burst ? burst.startMs * 1e6 : Infinity;
+    this.burstCtx = burst ? CTX_INDEX[burst.context]! : CTX_TASK;
+
+    const bg = w.background;
+    const earlyBoot = scenario.kernel.earlyBoot;
+    const gfpValues: Record<string, number> = {
+      GFP_KERNEL,
+      GFP_ATOMIC,
+      GFP_NOWAIT,
+      GFP_HIGHUSER_MOVABLE,
+      legacy0: 0,
+    };
+    const bgUsed = bg.allocsPerCpuPerSec > 0 || plans.length > 0;
+    this.bgGapNs = bg.allocsPerCpuPerSec > 0 ? 1e9 / bg.allocsPerCpuPerSec : Infinity;
+    this.bgGfpCum = bgUsed ? cumulativeWeights(GFP_MIX_NAMES.map((n) => bg.gfpMix[n])) : new Float64Array([1]);
+    this.bgGfp = new Uint32Array(GFP_MIX_NAMES.length);
+    this.bgGfpFlags = new Uint8Array(GFP_MIX_NAMES.length);
+    this.bgGfpTask = new Uint8Array(GFP_MIX_NAMES.length);
+    this.bgGfpMt = new Uint8Array(GFP_MIX_NAMES.length);
+    GFP_MIX_NAMES.forEach((name, i) => {
+      const asked = gfpValues[name]!;
+      // gfp_allowed_mask applies inside the allocator; the caller's ability to sleep is what it asked for.
+      const seen = earlyBoot ? asked & ~GFP_BOOT_STRIP : asked;
+      this.bgGfp[i] = seen >>> 0;
+      this.bgGfpFlags[i] = seen === 0 ? FLAG_LEGACY_GFP0 : 0;
+      // Sleeping callers, user-page faults and legacy __get_free_page(0) callers run in task context.
+      this.bgGfpTask[i] = asked & GFP_DIRECT_RECLAIM_BIT || name === 'GFP_HIGHUSER_MOVABLE' || name === 'legacy0' ? 1 : 0;
+      this.bgGfpMt[i] = gfpFlagsToMigratetype(seen);
+    });
+    this.bgOrderCum = bgUsed ? cumulativeWeights(bg.orderMix) : new Float64Array([1]);
+    this.bgLifeNs = bg.lifetimeMeanMs * 1e6;
+    this.bgCtx = bgUsed ? ctxCumulative(bg.contexts) : new Float64Array([1]);
+    this.bgRemote = bg.remoteFreeShare;
+
+    const flood = w.userspaceFlood;
+    this.floodGapNs = flood && flood.callsPerSec > 0 ? 1e9 / flood.callsPerSec : Infinity;
+    this.floodHeadless = flood ? flood.headlessShare : 0;
+    this.floodStartNs = flood ? flood.startMs * 1e6 : Infinity;
+    this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : flood.endMs * 1e6, this.durationNs) : 0;
+
+    const fillAsked = GFP_HIGHUSER_MOVABLE;
+    this.fillGfp = (earlyBoot ? fillAsked & ~GFP_BOOT_STRIP : fillAsked) >>> 0;
+    this.fillMt = gfpFlagsToMigratetype(this.fillGfp);
+    this.fillFlags = this.fillGfp === 0 ? FLAG_LEGACY_GFP0 : 0;
+    const bgCpuList = cpuList(bg.cpus, cpus);
+    this.fillCpus = Uint16Array.from(bgCpuList.length > 0 ? bgCpuList : cpuList('all', cpus));
+
+    // -- trace
+    this.trace = trace;
+    const tr = w.trace;
+    this.traceOffsetNs = tr ? tr.offsetMs * 1e6 : 0;
+    this.traceLoop = tr ? tr.loop : false;
+    this.tracePeriodNs = 0;
+    this.traceSlotMap = new Int32Array(trace ? Math.max(1, trace.maxSlots) : 1);
+    if (trace && tr && trace.length > 0) {
+      if (!tr.foldCpus && trace.maxCpu >= cpus) {
+        throw new InputError({
+          file: trace.file,
+          where: `line ${trace.maxCpuLine}`,
+          expected: `a CPU < machine.cpus (${cpus}), or workload.trace.foldCpus: true`,
+          found: `CPU ${trace.maxCpu}`,
+        });
+      }
+      const first = trace.time[0]!;
+      const last = trace.time[trace.length - 1]!;
+      const span = last - first;
+      this.tracePeriodNs = span + Math.max(1000, span / trace.length);
+    }
+
+    // -- sources
+    const nFill = plans.length;
+    this.nSrc = cpus * PER_CPU_KINDS + nFill + 1;
+    this.srcKind = new Uint8Array(this.nSrc);
+    this.srcCpu = new Uint16Array(this.nSrc);
+    this.srcNext = new Float64Array(this.nSrc).fill(Infinity);
+    this.srcState = new Int32Array(this.nSrc);
+    this.srcAux = new Float64Array(this.nSrc);
+    this.srcPrng = new Array<Prng | null>(this.nSrc).fill(null);
+    this.heap = new Int32Array(this.nSrc);
+
+    const kvCpus = new Set(cpuList(kv.cpus, cpus));
+    const burstCpus = new Set(burst ? cpuList(burst.cpus, cpus) : []);
+    const bgCpus = new Set(bgCpuList);
+    const floodCpus = new Set(flood ? cpuList(flood.cpus, cpus) : []);
+    const anyChurn = plans.some((p) => p.churnMeanGapNs < Infinity);
+    for (let c = 0; c < cpus; c++) {
+      const base = c * PER_CPU_KINDS;
+      for (let k = 0; k < PER_CPU_KINDS; k++) {
+        this.srcKind[base + k] = k;
+        this.srcCpu[base + k] = c;
+      }
+      if (!slotsOnly && kvCpus.has(c) && this.kvGapNs < Infinity) {
+        const r = (this.srcPrng[base + K_KV] = new Prng(seed, streamId(STREAM_KVFREE_RCU, c)));
+        this.srcNext[base + K_KV] = r.exponential(this.kvGapNs);
+      }
+      if (!slotsOnly && burstCpus.has(c) && this.burstCalls > 0) {
+        this.srcPrng[base + K_BURST] = new Prng(seed, streamId(STREAM_BURST, c));
+        this.srcState[base + K_BURST] = this.burstCalls; // calls left in the current burst
+        this.srcAux[base + K_BURST] = 0; // index of the current burst
+        this.srcNext[base + K_BURST] = this.burstStartNs;
+      }
+      if (bgCpus.has(c) && this.bgGapNs < Infinity) {
+        const r = (this.srcPrng[base + K_BG] = new Prng(seed, streamId(STREAM_BACKGROUND, c)));
+        this.srcNext[base + K_BG] = r.exponential(this.bgGapNs);
+      }
+      if (bgCpus.has(c) && anyChurn) {
+        this.srcPrng[base + K_CHURN] = new Prng(seed, streamId(STREAM_PRESSURE_CHURN, c));
+        this.srcState[base + K_CHURN] = -1;
+        this.srcNext[base + K_CHURN] = this.nextChurnPhase(base + K_CHURN, 0);
+      }
+      if (!slotsOnly && floodCpus.has(c) && this.floodGapNs < Infinity) {
+        const r = (this.srcPrng[base + K_FLOOD] = new Prng(seed, streamId(STREAM_USERSPACE_FLOOD, c)));
+        this.srcNext[base + K_FLOOD] = this.floodStartNs + r.exponential(this.floodGapNs);
+      }
+    }
+    for (let p = 0; p < nFill; p++) {
+      const s = cpus * PER_CPU_KINDS + p;
+      const plan = plans[p]!;
+      this.srcKind[s] = K_FILL;
+      this.srcState[s] = 0; // index of the next fill allocation
+      const n = plan.fillBig + plan.fillSmall;
+      if (n > 0) {
+        const r = (this.srcPrng[s] = new Prng(seed, streamId(STREAM_PRESSURE_FILL, p)));
+        this.srcNext[s] = plan.rampStartNs + (r.nextFloat() * plan.rampNs) / n;
+      }
+    }
+    const ts = cpus * PER_CPU_KINDS + nFill;
+    this.srcKind[ts] = K_TRACE;
+    if (trace && trace.length > 0) {
+      this.srcState[ts] = 0; // index into the trace
+      this.srcAux[ts] = 0; // pass number
+      this.srcNext[ts] = this.traceOffsetNs + trace.time[0]!;
+    }
+    for (let s = 0; s < this.nSrc; s++) {
+      if (this.srcNext[s]! < this.durationNs) this.heapPush(s);
+    }
+
+    // Pending frees: start near the steady-state count, double when needed.
+    const bgRate = bgCpuList.length * (bg.allocsPerCpuPerSec + Math.max(0, ...plans.map((p) => (p.churnMeanGapNs < Infinity ? 1e9 / p.churnMeanGapNs : 0))));
+    const fillMax = Math.max(0, ...plans.map((p) => p.fillBig + p.fillSmall));
+    const cap = Math.min(1 << 22, Math.max(1024, Math.ceil(2 * bgRate * (Math.max(this.bgLifeNs, ...plans.map((p) => p.churnLifetimeNs)) / 1e9)) + fillMax + 1024));
+    this.fTime = new Float64Array(cap);
+    this.fSlot = new Int32Array(cap);
+    this.fMeta = new Int32Array(cap);
+    this.freeSlots = new Int32Array(Math.max(16, slotsOnly ? cap : maxSlots));
+  }
+
+  /** Next churn arrival at or after the churn window of phase >= from; sets srcState to that phase. */
+  private nextChurnPhase(s: number, from: number): number {
+    for (let p = from; p < this.pressure.length; p++) {
+      const plan = this.pressure[p]!;
+      if (plan.churnMeanGapNs === Infinity) continue;
+      const start = plan.rampStartNs + plan.rampNs;
+      const t = start + this.srcPrng[s]!.exponential(plan.churnMeanGapNs);
+      if (t < plan.endNs) {
+        this.srcState[s] = p;
+        return t;
+      }
+    }
+    this.srcState[s] = this.pressure.length;
+    return Infinity;
+  }
+
+  // -- source heap on (srcNext, index) ----------------------------------------
+
+  private heapPush(s: number): void {
+    const heap = this.heap;
+    const next = this.srcNext;
+    let i = this.heapSize++;
+    const t = next[s]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const ps = heap[parent]!;
+      const pt = next[ps]!;
+      if (pt < t || (pt === t && ps < s)) break;
+      heap[i] = ps;
+      i = parent;
+    }
+    heap[i] = s;
+  }
+
+  /** Restore the heap after the root's key grew (or remove the root if it is done). */
+  private heapFixRoot(): void {
+    const heap = this.heap;
+    const next = this.srcNext;
+    let s = heap[0]!;
+    if (!(next[s]! < this.durationNs)) {
+      // exhausted: move the last entry to the root
+      const last = --this.heapSize;
+      if (last === 0) return;
+      s = heap[last]!;
+    }
+    const n = this.heapSize;
+    const t = next[s]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let cs = heap[c]!;
+      let ct = next[cs]!;
+      const r = c + 1;
+      if (r < n) {
+        const rs = heap[r]!;
+        const rt = next[rs]!;
+        if (rt < ct || (rt === ct && rs < cs)) {
+          c = r;
+          cs = rs;
+          ct = rt;
+        }
+      }
+      if (t < ct || (t === ct && s < cs)) break;
+      heap[i] = cs;
+      i = c;
+    }
+    heap[i] = s;
+  }
+
+  // -- free heap on fTime -------------------------------------------------------
+
+  private pushFree(time: number, slot: number, meta: number): void {
+    if (this.fSize === this.fTime.length) this.growFrees();
+    const ft = this.fTime;
+    const fs = this.fSlot;
+    const fm = this.fMeta;
+    let i = this.fSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (ft[parent]! <= time) break;
+      ft[i] = ft[parent]!;
+      fs[i] = fs[parent]!;
+      fm[i] = fm[parent]!;
+      i = parent;
+    }
+    ft[i] = time;
+    fs[i] = slot;
+    fm[i] = meta;
+  }
+
+  private popFree(): void {
+    const ft = this.fTime;
+    const fs = this.fSlot;
+    const fm = this.fMeta;
+    const n = --this.fSize;
+    if (n === 0) return;
+    const t = ft[n]!;
+    const sl = fs[n]!;
+    const me = fm[n]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && ft[c + 1]! < ft[c]!) c++;
+      if (t <= ft[c]!) break;
+      ft[i] = ft[c]!;
+      fs[i] = fs[c]!;
+      fm[i] = fm[c]!;
+      i = c;
+    }
+    ft[i] = t;
+    fs[i] = sl;
+    fm[i] = me;
+  }
+
+  private growFrees(): void {
+    const n = this.fTime.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.fTime);
+    const s = new Int32Array(n);
+    s.set(this.fSlot);
+    const m = new Int32Array(n);
+    m.set(this.fMeta);
+    this.fTime = t;
+    this.fSlot = s;
+    this.fMeta = m;
+  }
+
+  // -- slots ----------------------------------------------------------------------
+
+  private takeSlot(): number {
+    if (this.freeTop > 0) return this.freeSlots[--this.freeTop]!;
+    const s = this.nextSlot++;
+    if (this.boundSlots && s >= this.maxSlots) {
+      throw new Error(`workload generator: slot ${s} >= maxSlots ${this.maxSlots} (the probe pass disagreed; a bug)`);
+    }
+    return s;
+  }
+
+  private releaseSlot(s: number): void {
+    if (this.freeTop === this.freeSlots.length) {
+      const b = new Int32Array(this.freeSlots.length * 2);
+      b.set(this.freeSlots);
+      this.freeSlots = b;
+    }
+    this.freeSlots[this.freeTop++] = s;
+  }
+
+  // -- the stream -------------------------------------------------------------------
+
+  /** Fill `batch` from index 0 with the next events; returns their number, 0 at the end. */
+  next(batch: EventBatch): number {
+    const cap = batch.capacity;
+    const bTime = batch.time;
+    const bCpu = batch.cpu;
+    const bOp = batch.op;
+    const bCtx = batch.ctx;
+    const bFlags = batch.flags;
+    const bOrder = batch.order;
+    const bMt = batch.migratetype;
+    const bGfp = batch.gfp;
+    const bSlot = batch.slot;
+    const srcNext = this.srcNext;
+    const heap = this.heap;
+    const dur = this.durationNs;
+    const stats = this.stats;
+    let k = 0;
+
+    while (k < cap) {
+      const hasSrc = this.heapSize > 0;
+      const s = hasSrc ? heap[0]! : -1;
+      const st = hasSrc ? srcNext[s]! : Infinity;
+      if (this.fSize > 0 && this.fTime[0]! <= st) {
+        // -- a pending free
+        const t = this.fTime[0]!;
+        const slot = this.fSlot[0]!;
+        const meta = this.fMeta[0]!;
+        this.popFree();
+        const ctx = (meta >>> 16) & 0xf;
+        bTime[k] = t;
+        bCpu[k] = meta & 0xffff;
+        bOp[k] = OP_FREE;
+        bCtx[k] = ctx;
+        bFlags[k] = ctx >= CTX_HARDIRQ ? FLAG_IRQS_OFF : 0;
+        bOrder[k] = (meta >>> 20) & 0xf;
+        bMt[k] = (meta >>> 24) & 0xff;
+        bGfp[k] = 0;
+        bSlot[k] = slot;
+        this.releaseSlot(slot);
+        stats.frees++;
+        k++;
+        continue;
+      }
+      if (!hasSrc) break;
+
+      const kind = this.srcKind[s]!;
+      const cpu = this.srcCpu[s]!;
+      const r = this.srcPrng[s]!;
+      bTime[k] = st;
+      switch (kind) {
+        case K_KV: {
+          const ctx = r.pick(this.kvCtx);
+          let flags = 0;
+          if (r.chance(this.kvHeadless)) flags |= FLAG_HEADLESS;
+          if (r.chance(this.kvRaw)) flags |= FLAG_RAW_LOCK_HELD;
+          if (r.chance(this.kvIrqs) || ctx >= CTX_HARDIRQ) flags |= FLAG_IRQS_OFF;
+          this.writeKv(batch, k, cpu, ctx, flags);
+          srcNext[s] = st + r.exponential(this.kvGapNs);
+          stats.kvfreeRcu++;
+          break;
+        }
+        case K_BURST: {
+          const ctx = this.burstCtx;
+          let flags = 0;
+          if (r.chance(this.kvHeadless)) flags |= FLAG_HEADLESS;
+          if (r.chance(this.kvRaw)) flags |= FLAG_RAW_LOCK_HELD;
+          if (r.chance(this.kvIrqs) || ctx >= CTX_HARDIRQ) flags |= FLAG_IRQS_OFF;
+          this.writeKv(batch, k, cpu, ctx, flags);
+          const left = this.srcState[s]! - 1;
+          if (left > 0) {
+            this.srcState[s] = left;
+            srcNext[s] = st + this.burstSpacingNs;
+          } else {
+            const burstNo = this.srcAux[s]! + 1;
+            this.srcAux[s] = burstNo;
+            this.srcState[s] = this.burstCalls;
+            srcNext[s] = this.burstStartNs + burstNo * this.burstEveryNs;
+          }
+          stats.burst++;
+          break;
+        }
+        case K_BG:
+        case K_CHURN: {
+          const gi = r.pick(this.bgGfpCum);
+          const order = r.pick(this.bgOrderCum);
+          const drawnCtx = r.pick(this.bgCtx);
+          const ctx = this.bgGfpTask[gi] ? CTX_TASK : drawnCtx;
+          let lifeNs: number;
+          if (kind === K_BG) {
+            lifeNs = r.exponential(this.bgLifeNs);
+          } else {
+            lifeNs = r.exponential(this.pressure[this.srcState[s]!]!.churnLifetimeNs);
+          }
+          const remote = r.chance(this.bgRemote);
+          const other = r.below(this.cpus > 1 ? this.cpus - 1 : 1);
+          const freeCpu = remote && this.cpus > 1 ? (cpu + 1 + other) % this.cpus : cpu;
+          const slot = this.takeSlot();
+          const mt = this.bgGfpMt[gi]!;
+          bCpu[k] = cpu;
+          bOp[k] = OP_ALLOC;
+          bCtx[k] = ctx;
+          bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= CTX_HARDIRQ ? FLAG_IRQS_OFF : 0);
+          bOrder[k] = order;
+          bMt[k] = mt;
+          bGfp[k] = this.bgGfp[gi]!;
+          bSlot[k] = slot;
+          const freeAt = st + lifeNs;
+          if (freeAt < dur) this.pushFree(freeAt, slot, freeCpu | (ctx << 16) | (order << 20) | (mt << 24));
+          if (kind === K_BG) {
+            srcNext[s] = st + r.exponential(this.bgGapNs);
+            stats.backgroundAllocs++;
+          } else {
+            const phase = this.srcState[s]!;
+            const plan = this.pressure[phase]!;
+            const t = st + r.exponential(plan.churnMeanGapNs);
+            srcNext[s] = t < plan.endNs ? t : this.nextChurnPhase(s, phase + 1);
+            stats.pressureAllocs++;
+          }
+          break;
+        }
+        case K_FLOOD: {
+          this.writeKv(batch, k, cpu, CTX_TASK, r.chance(this.floodHeadless) ? FLAG_HEADLESS : 0);
+          const t = st + r.exponential(this.floodGapNs);
+          srcNext[s] = t < this.floodEndNs ? t : Infinity;
+          stats.flood++;
+          break;
+        }
+        case K_FILL: {
+          const p = s - this.cpus * PER_CPU_KINDS;
+          const plan = this.pressure[p]!;
+          const i = this.srcState[s]!;
+          const n = plan.fillBig + plan.fillSmall;
+          const order = i < plan.fillBig ? FILL_BIG_ORDER : 0;
+          const fcpu = this.fillCpus[r.below(this.fillCpus.length)]!;
+          const slot = this.takeSlot();
+          bCpu[k] = fcpu;
+          bOp[k] = OP_ALLOC;
+          bCtx[k] = CTX_TASK;
+          bFlags[k] = this.fillFlags;
+          bOrder[k] = order;
+          bMt[k] = this.fillMt;
+          bGfp[k] = this.fillGfp;
+          bSlot[k] = slot;
+          const freeAt = plan.endNs + r.nextFloat() * FILL_RELEASE_NS;
+          if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (CTX_TASK << 16) | (order << 20) | (this.fillMt << 24));
+          this.srcState[s] = i + 1;
+          srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + r.nextFloat()) * plan.rampNs) / n : Infinity;
+          stats.pressureAllocs++;
+          break;
+        }
+        default: {
+          // K_TRACE
+          const tr = this.trace!;
+          const i = this.srcState[s]!;
+          const op = tr.op[i]!;
+          bCpu[k] = tr.cpu[i]! % this.cpus;
+          bOp[k] = op;
+          bCtx[k] = tr.ctx[i]!;
+          bFlags[k] = tr.flags[i]!;
+          bOrder[k] = tr.order[i]!;
+          bMt[k] = tr.migratetype[i]!;
+          bGfp[k] = tr.gfp[i]!;
+          if (op === OP_ALLOC) {
+            const slot = this.takeSlot();
+            this.traceSlotMap[tr.slot[i]!] = slot;
+            bSlot[k] = slot;
+          } else if (op === OP_FREE) {
+            const slot = this.traceSlotMap[tr.slot[i]!]!;
+            bSlot[k] = slot;
+            this.releaseSlot(slot);
+          } else {
+            bSlot[k] = -1;
+          }
+          let j = i + 1;
+          let pass = this.srcAux[s]!;
+          if (j === tr.length) {
+            if (this.traceLoop) {
+              j = 0;
+              pass += 1;
+              this.srcAux[s] = pass;
+            } else {
+              srcNext[s] = Infinity;
+              this.srcState[s] = j;
+              stats.traceEvents++;
+              break;
+            }
+          }
+          this.srcState[s] = j;
+          srcNext[s] = this.traceOffsetNs + pass * this.tracePeriodNs + tr.time[j]!;
+          stats.traceEvents++;
+          break;
+        }
+      }
+      this.heapFixRoot();
+      k++;
+    }
+    batch.length = k;
+    stats.total += k;
+    return k;
+  }
+
+  private writeKv(batch: EventBatch, k: number, cpu: number, ctx: number, flags: number): void {
+    batch.cpu[k] = cpu;
+    batch.op[k] = OP_KVFREE_RCU;
+    batch.ctx[k] = ctx;
+    batch.flags[k] = flags;
+    batch.order[k] = 0;
+    batch.migratetype[k] = 0;
+    batch.gfp[k] = 0;
+    batch.slot[k] = -1;
+  }
+}
