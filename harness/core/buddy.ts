@@ -158,7 +158,8 @@ export class Buddy {
   /** can_steal_fallback(): large blocks, and unmovable/reclaimable requests, steal whole pageblocks. */
   private canStealFallback(order: number, startMt: number): boolean {
     if (order >= PAGEBLOCK_ORDER) return true;
-    return order >= PAGEBLOCK_ORDER / 2 || startMt === MIGRATE_RECLAIMABLE || startMt === MIGRATE_UNMOVABLE;
+    // pageblock_order / 2 is C integer division: 9 / 2 = 4.
+    return order >= PAGEBLOCK_ORDER >> 1 || startMt === MIGRATE_RECLAIMABLE || startMt === MIGRATE_UNMOVABLE;
   }
 
   /**

@@ -35,7 +35,7 @@ import {
 } from './gfp.ts';
 import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
-import type { PerCpuPages } from './pcp.ts';
+import { PCP_BATCH_SCALE_MAX, type PerCpuPages } from './pcp.ts';
 import type { PostAllocHook } from './post-alloc-hook.ts';
 import type { KernelProfile } from './profile.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type Zone } from './zone.ts';
@@ -498,7 +498,7 @@ export class PageAllocator {
           return;
         }
         pcp.allocFactor[idx]! >>= 1;
-        pcp.freeCount[idx]! += 1 << order;
+        if (pcp.freeCount[idx]! < pcp.batch[idx]! << PCP_BATCH_SCALE_MAX) pcp.freeCount[idx]! += 1 << order;
       }
       const pindex = MIGRATE_PCPTYPES * order + mt;
       pcp.put(idx, pindex, pfn, order);
@@ -520,6 +520,24 @@ export class PageAllocator {
     this.stats.zoneLockTaken++;
     this.buddy.freeOneBlock(zone, pfn, order, mt);
     this.locks.release(zone.lock, m.now());
+  }
+
+  /**
+   * get_page_from_freelist() alone, with caller-chosen alloc_flags and no slow
+   * path: what an entry point such as alloc_pages_nolock() (alloc_flags =
+   * ALLOC_TRYLOCK, so the min watermark and trylocks only) builds on. Returns
+   * a pfn or NIL; counts as an allocation in the stats.
+   */
+  allocPagesNoSlowpath(gfp: number, order: number, allocFlags: number): number {
+    this.failNow = false;
+    this.lastPcpHit = false;
+    let mt: number = gfpFlagsToMigratetype(gfp);
+    if (mt >= MIGRATE_PCPTYPES) mt = MIGRATE_MOVABLE;
+    this.stats.allocs++;
+    const pfn = this.getPageFromFreelist(gfp, order, allocFlags, this.highestZoneidx(gfp), mt);
+    if (pfn === NIL) this.stats.allocFailures++;
+    else this.frames.allocMigratetype[pfn] = mt;
+    return pfn;
   }
 
   /** Free pages of all zones (NR_FREE_PAGES summed). */

@@ -16,7 +16,7 @@ import { MIGRATE_PCPTYPES, WMARK_LOW, type Zone } from './zone.ts';
 import { pcpHighAndBatch } from './pcp-sizing.ts';
 
 /** CONFIG_PCP_BATCH_SCALE_MAX default (mm/Kconfig, v6.7+). */
-const PCP_BATCH_SCALE_MAX = 5;
+export const PCP_BATCH_SCALE_MAX = 5;
 
 export interface PcpCosts {
   readonly pcpListOp: number;
@@ -148,27 +148,35 @@ export class PerCpuPages {
 
   /**
    * free_pcppages_bulk(): give `count` pages back to the buddy under zone->lock,
-   * taking blocks from the cold tail of the lists round-robin (v5.9), starting
-   * after `pindexHint`'s migratetype.
+   * taking blocks from the cold tails of the lists.
+   * v5.9: round-robin over the migratetypes starting after MIGRATE_UNMOVABLE
+   * (`migratetype = 0`, incremented before use), `batch_free` pages a visit,
+   * growing with each empty list passed; blocks go back to the buddy with
+   * the pcplist's migratetype (get_pcppage_migratetype). v5.9 has no hint, so
+   * `pindexHint` is ignored there.
+   * 6.x: starting with list `pindexHint` ("Ensure requested pindex is drained
+   * first"), each list is emptied before the next; blocks go back with their
+   * pageblock's migratetype (get_pfnblock_migratetype).
    */
   freePcppagesBulk(zone: Zone, pcpIdx: number, count: number, pindexHint: number): void {
     if (count <= 0 || this.count[pcpIdx]! <= 0) return;
     const f = this.frames;
     const n = this.nrPcpLists;
     const base = this.list(pcpIdx, 0);
-    const usePcpMt = this.profile.name === '5.9';
+    const v59 = this.profile.name === '5.9';
     this.meter.ns += this.locks.acquire(zone.lock, this.meter.now()) + this.costs.spinLockUncontended;
-    let pindex = pindexHint;
+    let pindex = v59 ? 0 : pindexHint - 1;
     let batchFree = 0;
     let freed = 0;
     while (count > 0 && this.count[pcpIdx]! > 0) {
       let l: number;
       do {
         batchFree++;
-        if (++pindex === n) pindex = 0;
+        if (++pindex >= n) pindex = 0;
         l = base + pindex;
       } while (f.listLen[l] === 0);
-      if (batchFree === n) batchFree = count;
+      // v5.9: "This is the only non-empty list. Free them all." 6.x: always.
+      if (!v59 || batchFree === n) batchFree = count;
       const order = (pindex / MIGRATE_PCPTYPES) | 0;
       const listMt = pindex - order * MIGRATE_PCPTYPES;
       do {
@@ -176,7 +184,7 @@ export class PerCpuPages {
         this.count[pcpIdx]! -= 1 << order;
         count -= 1 << order;
         freed += 1 << order;
-        const mt = usePcpMt ? listMt : this.buddy.migratetypeOf(pfn);
+        const mt = v59 ? listMt : this.buddy.migratetypeOf(pfn);
         this.buddy.freeOneBlock(zone, pfn, order, mt);
         this.meter.ns += this.costs.freePcppagesBulkPerPage;
       } while (count > 0 && --batchFree > 0 && f.listLen[l]! > 0);
@@ -186,10 +194,10 @@ export class PerCpuPages {
     this.drainPages += freed;
   }
 
-  /** drain_pages_zone(): empty one CPU's pcplists of a zone. */
+  /** drain_pages_zone(): empty one CPU's pcplists of a zone (6.x passes pindex 0). */
   drainZone(cpu: number, zone: Zone): void {
     const i = cpu * this.zones.length + zone.idx;
-    if (this.count[i]! > 0) this.freePcppagesBulk(zone, i, this.count[i]!, this.nrPcpLists - 1);
+    if (this.count[i]! > 0) this.freePcppagesBulk(zone, i, this.count[i]!, 0);
   }
 
   /**

@@ -43,6 +43,7 @@ import {
   STREAM_PRESSURE_FILL,
   STREAM_USERSPACE_FLOOD,
   cumulativeWeights,
+  singleChoice,
   streamId,
 } from './prng.ts';
 import { GFP_MIX_NAMES, scenarioMachine, type ContextWeights, type CpuSet, type Scenario } from './scenario-schema.ts';
@@ -179,34 +180,75 @@ export interface WorkloadStats {
   total: number;
 }
 
-/** The machine the workload runs on: at least its CPU count; zones and watermark inputs when known. */
-export type WorkloadMachine = { cpus: number } & Partial<Pick<MachineSpec, 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor'>>;
+/** The machine the workload runs on: its CPU count (zones and watermarks come from the scenario). */
+export interface WorkloadMachine {
+  cpus: number;
+}
+
+interface ScenarioCache {
+  trace: TraceData | null | undefined;
+  /** `${seed}/${cpus}` -> exact slot bound */
+  slotBounds: Map<string, number>;
+}
+// Per scenario object: the parsed trace and the slot bounds already probed, so
+// the strategies of a matrix that share a scenario and seed probe only once.
+const caches = new WeakMap<Scenario, ScenarioCache>();
 
 /**
  * A seeded workload for `scenario` on `machine` (CPU indices in [0, machine.cpus)).
  * A caller may rely on: events in non-decreasing time, all before
  * run.durationMs; a slot's OP_FREE after its OP_ALLOC and before the slot is
- * allocated again; every slot < maxSlots (exact, computed up front; it never
- * grows); the same events for the same (scenario, seed, machine.cpus).
- * Trace and zoneinfo problems surface here as InputError.
+ * allocated again; every slot < maxSlots (exact, computed up front by a probe
+ * pass; it never grows); the same events for the same (scenario, seed,
+ * machine.cpus). Trace problems surface here as InputError.
  */
 export function createWorkload(scenario: Scenario, seed: number, machine: WorkloadMachine): Workload {
   if (!Number.isSafeInteger(seed) || seed < 0) {
     throw new InputError({ file: scenario.file, where: 'seed', expected: 'an integer >= 0', found: String(seed) });
   }
-  const trace = scenario.workload.trace ? loadTrace(scenario.workload.trace.file, scenario.workload.trace.format) : null;
-  const spec = machine.zones && machine.minFreeKbytes !== undefined && machine.watermarkScaleFactor !== undefined
-    ? { cpus: machine.cpus, zones: machine.zones, minFreeKbytes: machine.minFreeKbytes, watermarkScaleFactor: machine.watermarkScaleFactor }
-    : { ...scenarioMachine(scenario), cpus: machine.cpus };
-  const plans = pressurePlans(scenario, spec);
-  // Exact slot bound: replay only the slot-using sources (same streams, same
-  // tie-breaking, so the same slot sequence) and keep the high-water mark.
-  const probe = new Workload(scenario, seed, machine.cpus, plans, trace, true, 0);
-  const scratch = new EventBatch(8192);
-  while (probe.next(scratch) > 0) {
-    /* drain */
+  if (!Number.isSafeInteger(machine.cpus) || machine.cpus < 1 || machine.cpus > 65536) {
+    throw new InputError({ file: scenario.file, where: 'machine.cpus', expected: 'an integer in [1, 65536]', found: String(machine.cpus) });
   }
-  return new Workload(scenario, seed, machine.cpus, plans, trace, false, probe.slotHighWater);
+  let cache = caches.get(scenario);
+  if (!cache) {
+    cache = { trace: undefined, slotBounds: new Map() };
+    caches.set(scenario, cache);
+  }
+  if (cache.trace === undefined) {
+    const tr = scenario.workload.trace;
+    cache.trace = tr ? loadTrace(tr.file, tr.format) : null;
+  }
+  const trace = cache.trace;
+  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus });
+  const key = `${seed}/${machine.cpus}`;
+  let bound = cache.slotBounds.get(key);
+  if (bound === undefined) {
+    // Exact slot bound: run only the slot-using sources (same streams, same
+    // tie-breaking, hence the same slot sequence) and keep the high-water mark.
+    const probe = new Workload(scenario, seed, machine.cpus, plans, trace, true, 0);
+    const scratch = new EventBatch(8192);
+    while (probe.next(scratch) > 0) {
+      /* drain */
+    }
+    bound = probe.slotHighWater;
+    cache.slotBounds.set(key, bound);
+  }
+  return new Workload(scenario, seed, machine.cpus, plans, trace, false, bound);
+}
+
+// Local copies of imported constants: the hot loop reads module-local consts.
+const L_OP_ALLOC = OP_ALLOC;
+const L_OP_FREE = OP_FREE;
+const L_OP_KVFREE_RCU = OP_KVFREE_RCU;
+const L_CTX_TASK = CTX_TASK;
+const L_CTX_HARDIRQ = CTX_HARDIRQ;
+const L_FLAG_HEADLESS = FLAG_HEADLESS;
+const L_FLAG_IRQS_OFF = FLAG_IRQS_OFF;
+const L_FLAG_RAW_LOCK_HELD = FLAG_RAW_LOCK_HELD;
+
+/** The fixed answer of a weight table with one positive weight, else -1 (draw). */
+function fixedChoice(weights: ArrayLike<number>): number {
+  return singleChoice(weights);
 }
 
 export class Workload implements WorkloadSource {
@@ -223,15 +265,16 @@ export class Workload implements WorkloadSource {
   private readonly srcNext: Float64Array;
   private readonly srcState: Int32Array;
   private readonly srcAux: Float64Array;
-  private readonly srcPrng: (Prng | null)[];
+  private readonly srcPrng: Prng[];
   private readonly heap: Int32Array;
   private heapSize = 0;
 
-  // -- pending frees (min-heap on time)
+  // -- pending frees: a min-heap of (time, slot); the rest of the free event is
+  // kept per slot (a slot is pending at most once).
   private fTime: Float64Array;
   private fSlot: Int32Array;
-  private fMeta: Int32Array; // cpu | ctx << 16 | order << 20 | migratetype << 24
   private fSize = 0;
+  private metaBySlot: Int32Array; // cpu | ctx << 16 | order << 20 | migratetype << 24
 
   // -- slots
   private freeSlots: Int32Array;
@@ -239,9 +282,10 @@ export class Workload implements WorkloadSource {
   private nextSlot = 0;
   private readonly boundSlots: boolean;
 
-  // -- parameters
+  // -- parameters (a *Fixed field >= 0 replaces a draw from a one-choice table)
   private readonly kvGapNs: number;
   private readonly kvCtx: Float64Array;
+  private readonly kvCtxFixed: number;
   private readonly kvHeadless: number;
   private readonly kvRaw: number;
   private readonly kvIrqs: number;
@@ -252,13 +296,16 @@ export class Workload implements WorkloadSource {
   private readonly burstCtx: number;
   private readonly bgGapNs: number;
   private readonly bgGfpCum: Float64Array;
+  private readonly bgGfpFixed: number;
   private readonly bgGfp: Uint32Array;
   private readonly bgGfpFlags: Uint8Array;
   private readonly bgGfpTask: Uint8Array;
   private readonly bgGfpMt: Uint8Array;
   private readonly bgOrderCum: Float64Array;
+  private readonly bgOrderFixed: number;
   private readonly bgLifeNs: number;
   private readonly bgCtx: Float64Array;
+  private readonly bgCtxFixed: number;
   private readonly bgRemote: number;
   private readonly floodGapNs: number;
   private readonly floodHeadless: number;
@@ -279,6 +326,7 @@ export class Workload implements WorkloadSource {
     return this.nextSlot;
   }
 
+  /** Use createWorkload; this constructor trusts its arguments. */
   constructor(
     scenario: Scenario,
     seed: number,
@@ -297,7 +345,9 @@ export class Workload implements WorkloadSource {
 
     const kv = w.kvfreeRcu;
     this.kvGapNs = kv.ratePerCpuPerSec > 0 ? 1e9 / kv.ratePerCpuPerSec : Infinity;
-    this.kvCtx = this.kvGapNs < Infinity ? ctxCumulative(kv.contexts) : new Float64Array([1]);
+    const kvCtxW = [kv.contexts.task, kv.contexts.softirq, kv.contexts.hardirq, kv.contexts.nmi];
+    this.kvCtxFixed = this.kvGapNs < Infinity ? fixedChoice(kvCtxW) : 0;
+    this.kvCtx = this.kvCtxFixed < 0 ? cumulativeWeights(kvCtxW) : new Float64Array([1]);
     this.kvHeadless = kv.headlessShare;
     this.kvRaw = kv.rawLockHeldShare;
     this.kvIrqs = kv.irqsOffShare;
@@ -319,7 +369,9 @@ export class Workload implements WorkloadSource {
     };
     const bgUsed = bg.allocsPerCpuPerSec > 0 || plans.length > 0;
     this.bgGapNs = bg.allocsPerCpuPerSec > 0 ? 1e9 / bg.allocsPerCpuPerSec : Infinity;
-    this.bgGfpCum = bgUsed ? cumulativeWeights(GFP_MIX_NAMES.map((n) => bg.gfpMix[n])) : new Float64Array([1]);
+    const gfpW = GFP_MIX_NAMES.map((n) => bg.gfpMix[n]);
+    this.bgGfpFixed = bgUsed ? fixedChoice(gfpW) : 0;
+    this.bgGfpCum = this.bgGfpFixed < 0 ? cumulativeWeights(gfpW) : new Float64Array([1]);
     this.bgGfp = new Uint32Array(GFP_MIX_NAMES.length);
     this.bgGfpFlags = new Uint8Array(GFP_MIX_NAMES.length);
     this.bgGfpTask = new Uint8Array(GFP_MIX_NAMES.length);
@@ -334,10 +386,15 @@ export class Workload implements WorkloadSource {
       this.bgGfpTask[i] = asked & GFP_DIRECT_RECLAIM_BIT || name === 'GFP_HIGHUSER_MOVABLE' || name === 'legacy0' ? 1 : 0;
       this.bgGfpMt[i] = gfpFlagsToMigratetype(seen);
     });
-    this.bgOrderCum = bgUsed ? cumulativeWeights(bg.orderMix) : new Float64Array([1]);
+    this.bgOrderFixed = bgUsed ? fixedChoice(bg.orderMix) : 0;
+    this.bgOrderCum = this.bgOrderFixed < 0 ? cumulativeWeights(bg.orderMix) : new Float64Array([1]);
     this.bgLifeNs = bg.lifetimeMeanMs * 1e6;
-    this.bgCtx = bgUsed ? ctxCumulative(bg.contexts) : new Float64Array([1]);
-    this.bgRemote = bg.remoteFreeShare;
+    const bgCtxW = [bg.contexts.task, bg.contexts.softirq, bg.contexts.hardirq, bg.contexts.nmi];
+    // Only non-sleeping GFP draw a context; with none in the mix, no draw either.
+    const anyAtomic = gfpW.some((wt, i) => wt > 0 && !this.bgGfpTask[i]);
+    this.bgCtxFixed = bgUsed && anyAtomic ? fixedChoice(bgCtxW) : 0;
+    this.bgCtx = this.bgCtxFixed < 0 ? cumulativeWeights(bgCtxW) : new Float64Array([1]);
+    this.bgRemote = cpus > 1 ? bg.remoteFreeShare : 0;
 
     const flood = w.userspaceFlood;
     this.floodGapNs = flood && flood.callsPerSec > 0 ? 1e9 / flood.callsPerSec : Infinity;
@@ -368,9 +425,8 @@ export class Workload implements WorkloadSource {
           found: `CPU ${trace.maxCpu}`,
         });
       }
-      const first = trace.time[0]!;
-      const last = trace.time[trace.length - 1]!;
-      const span = last - first;
+      const span = trace.time[trace.length - 1]! - trace.time[0]!;
+      // One pass after the other, a mean gap apart.
       this.tracePeriodNs = span + Math.max(1000, span / trace.length);
     }
 
@@ -382,7 +438,9 @@ export class Workload implements WorkloadSource {
     this.srcNext = new Float64Array(this.nSrc).fill(Infinity);
     this.srcState = new Int32Array(this.nSrc);
     this.srcAux = new Float64Array(this.nSrc);
-    this.srcPrng = new Array<Prng | null>(this.nSrc).fill(null);
+    // Unused sources share one idle stream; their time is Infinity so they never run.
+    const idle = new Prng(seed, 0);
+    this.srcPrng = new Array<Prng>(this.nSrc).fill(idle);
     this.heap = new Int32Array(this.nSrc);
 
     const kvCpus = new Set(cpuList(kv.cpus, cpus));
@@ -412,12 +470,12 @@ export class Workload implements WorkloadSource {
       }
       if (bgCpus.has(c) && anyChurn) {
         this.srcPrng[base + K_CHURN] = new Prng(seed, streamId(STREAM_PRESSURE_CHURN, c));
-        this.srcState[base + K_CHURN] = -1;
         this.srcNext[base + K_CHURN] = this.nextChurnPhase(base + K_CHURN, 0);
       }
       if (!slotsOnly && floodCpus.has(c) && this.floodGapNs < Infinity) {
         const r = (this.srcPrng[base + K_FLOOD] = new Prng(seed, streamId(STREAM_USERSPACE_FLOOD, c)));
-        this.srcNext[base + K_FLOOD] = this.floodStartNs + r.exponential(this.floodGapNs);
+        const t = this.floodStartNs + r.exponential(this.floodGapNs);
+        this.srcNext[base + K_FLOOD] = t < this.floodEndNs ? t : Infinity;
       }
     }
     for (let p = 0; p < nFill; p++) {
@@ -442,14 +500,16 @@ export class Workload implements WorkloadSource {
       if (this.srcNext[s]! < this.durationNs) this.heapPush(s);
     }
 
-    // Pending frees: start near the steady-state count, double when needed.
-    const bgRate = bgCpuList.length * (bg.allocsPerCpuPerSec + Math.max(0, ...plans.map((p) => (p.churnMeanGapNs < Infinity ? 1e9 / p.churnMeanGapNs : 0))));
+    // Pending frees: start near twice the steady-state count, double when needed.
+    const churnRate = Math.max(0, ...plans.map((p) => (p.churnMeanGapNs < Infinity ? 1e9 / p.churnMeanGapNs : 0)));
+    const life = Math.max(this.bgLifeNs, ...plans.map((p) => p.churnLifetimeNs));
     const fillMax = Math.max(0, ...plans.map((p) => p.fillBig + p.fillSmall));
-    const cap = Math.min(1 << 22, Math.max(1024, Math.ceil(2 * bgRate * (Math.max(this.bgLifeNs, ...plans.map((p) => p.churnLifetimeNs)) / 1e9)) + fillMax + 1024));
+    const cap = Math.min(1 << 22, Math.max(1024, Math.ceil((2 * bgCpuList.length * (bg.allocsPerCpuPerSec + churnRate) * life) / 1e9) + fillMax + 1024));
     this.fTime = new Float64Array(cap);
     this.fSlot = new Int32Array(cap);
-    this.fMeta = new Int32Array(cap);
-    this.freeSlots = new Int32Array(Math.max(16, slotsOnly ? cap : maxSlots));
+    const slotCap = Math.max(16, slotsOnly ? cap : maxSlots);
+    this.metaBySlot = new Int32Array(slotCap);
+    this.freeSlots = new Int32Array(slotCap);
   }
 
   /** Next churn arrival at or after the churn window of phase >= from; sets srcState to that phase. */
@@ -526,46 +586,52 @@ export class Workload implements WorkloadSource {
 
   private pushFree(time: number, slot: number, meta: number): void {
     if (this.fSize === this.fTime.length) this.growFrees();
+    this.metaBySlot[slot] = meta;
     const ft = this.fTime;
     const fs = this.fSlot;
-    const fm = this.fMeta;
     let i = this.fSize++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (ft[parent]! <= time) break;
-      ft[i] = ft[parent]!;
+      const pt = ft[parent]!;
+      if (pt <= time) break;
+      ft[i] = pt;
       fs[i] = fs[parent]!;
-      fm[i] = fm[parent]!;
       i = parent;
     }
     ft[i] = time;
     fs[i] = slot;
-    fm[i] = meta;
   }
 
+  /** Remove the root of the free heap (bottom-up: sift the hole down, then the last entry up). */
   private popFree(): void {
     const ft = this.fTime;
     const fs = this.fSlot;
-    const fm = this.fMeta;
     const n = --this.fSize;
     if (n === 0) return;
     const t = ft[n]!;
     const sl = fs[n]!;
-    const me = fm[n]!;
+    // Floyd's trick: walk the hole to a leaf along the smaller children (one
+    // comparison per level), then sift the last entry up from there; it usually
+    // belongs near the bottom.
     let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
+    let c = 1;
+    while (c < n) {
       if (c + 1 < n && ft[c + 1]! < ft[c]!) c++;
-      if (t <= ft[c]!) break;
       ft[i] = ft[c]!;
       fs[i] = fs[c]!;
-      fm[i] = fm[c]!;
       i = c;
+      c = 2 * i + 1;
+    }
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pt = ft[parent]!;
+      if (pt <= t) break;
+      ft[i] = pt;
+      fs[i] = fs[parent]!;
+      i = parent;
     }
     ft[i] = t;
     fs[i] = sl;
-    fm[i] = me;
   }
 
   private growFrees(): void {
@@ -574,11 +640,8 @@ export class Workload implements WorkloadSource {
     t.set(this.fTime);
     const s = new Int32Array(n);
     s.set(this.fSlot);
-    const m = new Int32Array(n);
-    m.set(this.fMeta);
     this.fTime = t;
     this.fSlot = s;
-    this.fMeta = m;
   }
 
   // -- slots ----------------------------------------------------------------------
@@ -586,8 +649,13 @@ export class Workload implements WorkloadSource {
   private takeSlot(): number {
     if (this.freeTop > 0) return this.freeSlots[--this.freeTop]!;
     const s = this.nextSlot++;
-    if (this.boundSlots && s >= this.maxSlots) {
-      throw new Error(`workload generator: slot ${s} >= maxSlots ${this.maxSlots} (the probe pass disagreed; a bug)`);
+    if (s >= this.metaBySlot.length) {
+      if (this.boundSlots) {
+        throw new Error(`workload generator: slot ${s} >= maxSlots ${this.maxSlots} (the probe pass disagreed; a bug)`);
+      }
+      const m = new Int32Array(this.metaBySlot.length * 2);
+      m.set(this.metaBySlot);
+      this.metaBySlot = m;
     }
     return s;
   }
@@ -616,9 +684,18 @@ export class Workload implements WorkloadSource {
     const bGfp = batch.gfp;
     const bSlot = batch.slot;
     const srcNext = this.srcNext;
+    const srcKind = this.srcKind;
+    const srcCpu = this.srcCpu;
+    const srcPrng = this.srcPrng;
     const heap = this.heap;
     const dur = this.durationNs;
-    const stats = this.stats;
+    let nKv = 0;
+    let nBurst = 0;
+    let nBg = 0;
+    let nPressure = 0;
+    let nFlood = 0;
+    let nTrace = 0;
+    let nFree = 0;
     let k = 0;
 
     while (k < cap) {
@@ -629,189 +706,164 @@ export class Workload implements WorkloadSource {
         // -- a pending free
         const t = this.fTime[0]!;
         const slot = this.fSlot[0]!;
-        const meta = this.fMeta[0]!;
         this.popFree();
+        const meta = this.metaBySlot[slot]!;
         const ctx = (meta >>> 16) & 0xf;
         bTime[k] = t;
         bCpu[k] = meta & 0xffff;
-        bOp[k] = OP_FREE;
+        bOp[k] = L_OP_FREE;
         bCtx[k] = ctx;
-        bFlags[k] = ctx >= CTX_HARDIRQ ? FLAG_IRQS_OFF : 0;
+        bFlags[k] = ctx >= L_CTX_HARDIRQ ? L_FLAG_IRQS_OFF : 0;
         bOrder[k] = (meta >>> 20) & 0xf;
         bMt[k] = (meta >>> 24) & 0xff;
         bGfp[k] = 0;
         bSlot[k] = slot;
         this.releaseSlot(slot);
-        stats.frees++;
+        nFree++;
         k++;
         continue;
       }
       if (!hasSrc) break;
 
-      const kind = this.srcKind[s]!;
-      const cpu = this.srcCpu[s]!;
-      const r = this.srcPrng[s]!;
+      const kind = srcKind[s]!;
+      const cpu = srcCpu[s]!;
+      const r = srcPrng[s]!;
       bTime[k] = st;
-      switch (kind) {
-        case K_KV: {
-          const ctx = r.pick(this.kvCtx);
-          let flags = 0;
-          if (r.chance(this.kvHeadless)) flags |= FLAG_HEADLESS;
-          if (r.chance(this.kvRaw)) flags |= FLAG_RAW_LOCK_HELD;
-          if (r.chance(this.kvIrqs) || ctx >= CTX_HARDIRQ) flags |= FLAG_IRQS_OFF;
-          this.writeKv(batch, k, cpu, ctx, flags);
-          srcNext[s] = st + r.exponential(this.kvGapNs);
-          stats.kvfreeRcu++;
-          break;
-        }
-        case K_BURST: {
-          const ctx = this.burstCtx;
-          let flags = 0;
-          if (r.chance(this.kvHeadless)) flags |= FLAG_HEADLESS;
-          if (r.chance(this.kvRaw)) flags |= FLAG_RAW_LOCK_HELD;
-          if (r.chance(this.kvIrqs) || ctx >= CTX_HARDIRQ) flags |= FLAG_IRQS_OFF;
-          this.writeKv(batch, k, cpu, ctx, flags);
-          const left = this.srcState[s]! - 1;
-          if (left > 0) {
-            this.srcState[s] = left;
-            srcNext[s] = st + this.burstSpacingNs;
-          } else {
-            const burstNo = this.srcAux[s]! + 1;
-            this.srcAux[s] = burstNo;
-            this.srcState[s] = this.burstCalls;
-            srcNext[s] = this.burstStartNs + burstNo * this.burstEveryNs;
-          }
-          stats.burst++;
-          break;
-        }
-        case K_BG:
-        case K_CHURN: {
-          const gi = r.pick(this.bgGfpCum);
-          const order = r.pick(this.bgOrderCum);
-          const drawnCtx = r.pick(this.bgCtx);
-          const ctx = this.bgGfpTask[gi] ? CTX_TASK : drawnCtx;
-          let lifeNs: number;
-          if (kind === K_BG) {
-            lifeNs = r.exponential(this.bgLifeNs);
-          } else {
-            lifeNs = r.exponential(this.pressure[this.srcState[s]!]!.churnLifetimeNs);
-          }
-          const remote = r.chance(this.bgRemote);
-          const other = r.below(this.cpus > 1 ? this.cpus - 1 : 1);
-          const freeCpu = remote && this.cpus > 1 ? (cpu + 1 + other) % this.cpus : cpu;
-          const slot = this.takeSlot();
-          const mt = this.bgGfpMt[gi]!;
-          bCpu[k] = cpu;
-          bOp[k] = OP_ALLOC;
-          bCtx[k] = ctx;
-          bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= CTX_HARDIRQ ? FLAG_IRQS_OFF : 0);
-          bOrder[k] = order;
-          bMt[k] = mt;
-          bGfp[k] = this.bgGfp[gi]!;
-          bSlot[k] = slot;
-          const freeAt = st + lifeNs;
-          if (freeAt < dur) this.pushFree(freeAt, slot, freeCpu | (ctx << 16) | (order << 20) | (mt << 24));
-          if (kind === K_BG) {
-            srcNext[s] = st + r.exponential(this.bgGapNs);
-            stats.backgroundAllocs++;
-          } else {
-            const phase = this.srcState[s]!;
-            const plan = this.pressure[phase]!;
-            const t = st + r.exponential(plan.churnMeanGapNs);
-            srcNext[s] = t < plan.endNs ? t : this.nextChurnPhase(s, phase + 1);
-            stats.pressureAllocs++;
-          }
-          break;
-        }
-        case K_FLOOD: {
-          this.writeKv(batch, k, cpu, CTX_TASK, r.chance(this.floodHeadless) ? FLAG_HEADLESS : 0);
+      if (kind === K_KV || kind === K_BURST || kind === K_FLOOD) {
+        let ctx: number;
+        let flags = 0;
+        if (kind === K_FLOOD) {
+          ctx = L_CTX_TASK;
+          if (r.chance(this.floodHeadless)) flags = L_FLAG_HEADLESS;
           const t = st + r.exponential(this.floodGapNs);
           srcNext[s] = t < this.floodEndNs ? t : Infinity;
-          stats.flood++;
-          break;
-        }
-        case K_FILL: {
-          const p = s - this.cpus * PER_CPU_KINDS;
-          const plan = this.pressure[p]!;
-          const i = this.srcState[s]!;
-          const n = plan.fillBig + plan.fillSmall;
-          const order = i < plan.fillBig ? FILL_BIG_ORDER : 0;
-          const fcpu = this.fillCpus[r.below(this.fillCpus.length)]!;
-          const slot = this.takeSlot();
-          bCpu[k] = fcpu;
-          bOp[k] = OP_ALLOC;
-          bCtx[k] = CTX_TASK;
-          bFlags[k] = this.fillFlags;
-          bOrder[k] = order;
-          bMt[k] = this.fillMt;
-          bGfp[k] = this.fillGfp;
-          bSlot[k] = slot;
-          const freeAt = plan.endNs + r.nextFloat() * FILL_RELEASE_NS;
-          if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (CTX_TASK << 16) | (order << 20) | (this.fillMt << 24));
-          this.srcState[s] = i + 1;
-          srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + r.nextFloat()) * plan.rampNs) / n : Infinity;
-          stats.pressureAllocs++;
-          break;
-        }
-        default: {
-          // K_TRACE
-          const tr = this.trace!;
-          const i = this.srcState[s]!;
-          const op = tr.op[i]!;
-          bCpu[k] = tr.cpu[i]! % this.cpus;
-          bOp[k] = op;
-          bCtx[k] = tr.ctx[i]!;
-          bFlags[k] = tr.flags[i]!;
-          bOrder[k] = tr.order[i]!;
-          bMt[k] = tr.migratetype[i]!;
-          bGfp[k] = tr.gfp[i]!;
-          if (op === OP_ALLOC) {
-            const slot = this.takeSlot();
-            this.traceSlotMap[tr.slot[i]!] = slot;
-            bSlot[k] = slot;
-          } else if (op === OP_FREE) {
-            const slot = this.traceSlotMap[tr.slot[i]!]!;
-            bSlot[k] = slot;
-            this.releaseSlot(slot);
+          nFlood++;
+        } else {
+          ctx = kind === K_BURST ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : r.pick(this.kvCtx);
+          if (r.chance(this.kvHeadless)) flags |= L_FLAG_HEADLESS;
+          if (r.chance(this.kvRaw)) flags |= L_FLAG_RAW_LOCK_HELD;
+          if (ctx >= L_CTX_HARDIRQ || r.chance(this.kvIrqs)) flags |= L_FLAG_IRQS_OFF;
+          if (kind === K_KV) {
+            srcNext[s] = st + r.exponential(this.kvGapNs);
+            nKv++;
           } else {
-            bSlot[k] = -1;
-          }
-          let j = i + 1;
-          let pass = this.srcAux[s]!;
-          if (j === tr.length) {
-            if (this.traceLoop) {
-              j = 0;
-              pass += 1;
-              this.srcAux[s] = pass;
+            const left = this.srcState[s]! - 1;
+            if (left > 0) {
+              this.srcState[s] = left;
+              srcNext[s] = st + this.burstSpacingNs;
             } else {
-              srcNext[s] = Infinity;
-              this.srcState[s] = j;
-              stats.traceEvents++;
-              break;
+              const burstNo = this.srcAux[s]! + 1;
+              this.srcAux[s] = burstNo;
+              this.srcState[s] = this.burstCalls;
+              srcNext[s] = this.burstStartNs + burstNo * this.burstEveryNs;
             }
+            nBurst++;
           }
-          this.srcState[s] = j;
-          srcNext[s] = this.traceOffsetNs + pass * this.tracePeriodNs + tr.time[j]!;
-          stats.traceEvents++;
-          break;
         }
+        bCpu[k] = cpu;
+        bOp[k] = L_OP_KVFREE_RCU;
+        bCtx[k] = ctx;
+        bFlags[k] = flags;
+        bOrder[k] = 0;
+        bMt[k] = 0;
+        bGfp[k] = 0;
+        bSlot[k] = -1;
+      } else if (kind === K_BG || kind === K_CHURN) {
+        const gi = this.bgGfpFixed >= 0 ? this.bgGfpFixed : r.pick(this.bgGfpCum);
+        const order = this.bgOrderFixed >= 0 ? this.bgOrderFixed : r.pick(this.bgOrderCum);
+        const ctx = this.bgGfpTask[gi] ? L_CTX_TASK : this.bgCtxFixed >= 0 ? this.bgCtxFixed : r.pick(this.bgCtx);
+        const lifeNs = r.exponential(kind === K_BG ? this.bgLifeNs : this.pressure[this.srcState[s]!]!.churnLifetimeNs);
+        const freeCpu = r.chance(this.bgRemote) ? (cpu + 1 + r.below(this.cpus - 1)) % this.cpus : cpu;
+        const slot = this.takeSlot();
+        const mt = this.bgGfpMt[gi]!;
+        bCpu[k] = cpu;
+        bOp[k] = L_OP_ALLOC;
+        bCtx[k] = ctx;
+        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= L_CTX_HARDIRQ ? L_FLAG_IRQS_OFF : 0);
+        bOrder[k] = order;
+        bMt[k] = mt;
+        bGfp[k] = this.bgGfp[gi]!;
+        bSlot[k] = slot;
+        const freeAt = st + lifeNs;
+        if (freeAt < dur) this.pushFree(freeAt, slot, freeCpu | (ctx << 16) | (order << 20) | (mt << 24));
+        if (kind === K_BG) {
+          srcNext[s] = st + r.exponential(this.bgGapNs);
+          nBg++;
+        } else {
+          const phase = this.srcState[s]!;
+          const plan = this.pressure[phase]!;
+          const t = st + r.exponential(plan.churnMeanGapNs);
+          srcNext[s] = t < plan.endNs ? t : this.nextChurnPhase(s, phase + 1);
+          nPressure++;
+        }
+      } else if (kind === K_FILL) {
+        const p = s - this.cpus * PER_CPU_KINDS;
+        const plan = this.pressure[p]!;
+        const i = this.srcState[s]!;
+        const n = plan.fillBig + plan.fillSmall;
+        const order = i < plan.fillBig ? FILL_BIG_ORDER : 0;
+        const fcpu = this.fillCpus[r.below(this.fillCpus.length)]!;
+        const slot = this.takeSlot();
+        bCpu[k] = fcpu;
+        bOp[k] = L_OP_ALLOC;
+        bCtx[k] = L_CTX_TASK;
+        bFlags[k] = this.fillFlags;
+        bOrder[k] = order;
+        bMt[k] = this.fillMt;
+        bGfp[k] = this.fillGfp;
+        bSlot[k] = slot;
+        const freeAt = plan.endNs + r.nextFloat() * FILL_RELEASE_NS;
+        if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (L_CTX_TASK << 16) | (order << 20) | (this.fillMt << 24));
+        this.srcState[s] = i + 1;
+        srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + r.nextFloat()) * plan.rampNs) / n : Infinity;
+        nPressure++;
+      } else {
+        // K_TRACE
+        const tr = this.trace!;
+        const i = this.srcState[s]!;
+        const op = tr.op[i]!;
+        bCpu[k] = tr.cpu[i]! % this.cpus;
+        bOp[k] = op;
+        bCtx[k] = tr.ctx[i]!;
+        bFlags[k] = tr.flags[i]!;
+        bOrder[k] = tr.order[i]!;
+        bMt[k] = tr.migratetype[i]!;
+        bGfp[k] = tr.gfp[i]!;
+        if (op === L_OP_ALLOC) {
+          const slot = this.takeSlot();
+          this.traceSlotMap[tr.slot[i]!] = slot;
+          bSlot[k] = slot;
+        } else if (op === L_OP_FREE) {
+          const slot = this.traceSlotMap[tr.slot[i]!]!;
+          bSlot[k] = slot;
+          this.releaseSlot(slot);
+        } else {
+          bSlot[k] = -1;
+        }
+        let j = i + 1;
+        let pass = this.srcAux[s]!;
+        if (j === tr.length && this.traceLoop) {
+          j = 0;
+          pass += 1;
+          this.srcAux[s] = pass;
+        }
+        this.srcState[s] = j;
+        srcNext[s] = j < tr.length ? this.traceOffsetNs + pass * this.tracePeriodNs + tr.time[j]! : Infinity;
+        nTrace++;
       }
       this.heapFixRoot();
       k++;
     }
     batch.length = k;
+    const stats = this.stats;
+    stats.kvfreeRcu += nKv;
+    stats.burst += nBurst;
+    stats.backgroundAllocs += nBg;
+    stats.pressureAllocs += nPressure;
+    stats.flood += nFlood;
+    stats.traceEvents += nTrace;
+    stats.frees += nFree;
     stats.total += k;
     return k;
-  }
-
-  private writeKv(batch: EventBatch, k: number, cpu: number, ctx: number, flags: number): void {
-    batch.cpu[k] = cpu;
-    batch.op[k] = OP_KVFREE_RCU;
-    batch.ctx[k] = ctx;
-    batch.flags[k] = flags;
-    batch.order[k] = 0;
-    batch.migratetype[k] = 0;
-    batch.gfp[k] = 0;
-    batch.slot[k] = -1;
   }
 }

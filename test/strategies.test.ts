@@ -1,0 +1,226 @@
+/**
+ * One test per strategy showing the consequence the thread argued, in a small
+ * deterministic setting: the core, the strategy, and kvfree_rcu()'s request
+ * context (raw krcp->lock held, IRQs off).
+ */
+import { describe, expect, it } from 'vitest';
+import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN } from '../harness/core/index.ts';
+import dedicatedPool from '../strategies/dedicated-pool.ts';
+import gfpNoLocksBit from '../strategies/gfp-no-locks-bit.ts';
+import gfpZeroMask from '../strategies/gfp-zero-mask.ts';
+import locklessEntry from '../strategies/lockless-entry.ts';
+import statusQuo from '../strategies/status-quo.ts';
+import { drainCpu, setupStrategy, type Setup } from './helpers/core.ts';
+
+/** Allocates with GFP_ATOMIC (which may dip below min) until the zone is below its min watermark. */
+function exhaustBelowMin(s: Setup): void {
+  const a = s.core.alloc;
+  const z = a.zones[0]!;
+  a.beginOp(1, CTX_TASK, false, 0);
+  while (z.nrFree >= z.wmark[WMARK_MIN]!) {
+    if (a.allocPages(GFP_ATOMIC, 0) === NIL) break;
+  }
+  expect(z.nrFree).toBeLessThan(z.wmark[WMARK_MIN]!);
+}
+
+describe('status-quo', () => {
+  it('takes zone->lock on a pcp miss under the raw lock: one "Invalid wait context" per zone->lock with lockdep', () => {
+    const s = setupStrategy(statusQuo, {}, { lockdep: true });
+    drainCpu(s.core);
+    expect(s.request()).not.toBe(NIL);
+    const locks = s.core.alloc.locks;
+    expect(locks.invalidWaitContext).toBe(1);
+    expect(locks.records[0]!.message).toMatch(/BUG: Invalid wait context: trying to lock &zone->lock/);
+    expect(locks.records[0]!.message).toMatch(/krcp->lock/);
+    // A pcp hit takes no lock: no new report.
+    expect(s.request()).not.toBe(NIL);
+    expect(locks.invalidWaitContext).toBe(1);
+  });
+
+  it('on PREEMPT_RT the same zone->lock is also a sleeping lock in atomic context', () => {
+    const s = setupStrategy(statusQuo, {}, { lockdep: true, preemptRt: true });
+    drainCpu(s.core);
+    s.request();
+    expect(s.core.alloc.locks.sleepInAtomic).toBe(1);
+  });
+
+  it('without lockdep and !RT nothing is reported, though the lock is taken', () => {
+    const s = setupStrategy(statusQuo);
+    drainCpu(s.core);
+    s.request();
+    expect(s.core.alloc.locks.invalidWaitContext).toBe(0);
+    expect(s.core.alloc.stats.zoneLockTaken).toBeGreaterThan(0);
+  });
+
+  it('fails when the zone is below its watermark (GFP_NOWAIT stops at min)', () => {
+    const s = setupStrategy(statusQuo);
+    exhaustBelowMin(s);
+    expect(s.request()).toBe(NIL);
+  });
+});
+
+describe('gfp-no-locks-bit', () => {
+  it('an ordinary pcp hit costs exactly what it costs under status-quo', () => {
+    const cost = (def: typeof statusQuo | typeof gfpNoLocksBit): number => {
+      const s = setupStrategy(def);
+      const a = s.core.alloc;
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0); // warm the pcplist
+      a.beginOp(0, CTX_TASK, false, 0);
+      expect(a.allocPages(GFP_KERNEL, 0)).not.toBe(NIL);
+      expect(a.lastPcpHit).toBe(true);
+      return a.meter.ns;
+    };
+    expect(cost(gfpNoLocksBit)).toBe(cost(statusQuo));
+  });
+
+  it('returns NULL after a pcp miss without taking zone->lock or reporting anything', () => {
+    const s = setupStrategy(gfpNoLocksBit, {}, { lockdep: true, preemptRt: true });
+    drainCpu(s.core);
+    const before = s.core.alloc.stats.zoneLockTaken;
+    expect(s.request()).toBe(NIL);
+    expect(s.core.alloc.stats.zoneLockTaken).toBe(before);
+    expect(s.core.alloc.locks.invalidWaitContext).toBe(0);
+    expect(s.core.alloc.locks.sleepInAtomic).toBe(0);
+  });
+
+  it('reports the bit: as posted ___GFP_NOLOCKDEP moves and __GFP_BITS_SHIFT grows; kept in place it collides under lockdep', () => {
+    const posted = setupStrategy(gfpNoLocksBit, {}, { lockdep: true }).ext.describe();
+    expect(posted.gfpBits).toEqual([{ name: '___GFP_NO_LOCKS', value: '0x800000' }]);
+    expect(posted.gfpCollisions).toEqual([]);
+    expect(posted.gfpRelocations.join()).toMatch(/NOLOCKDEP moved from 0x800000 to 0x1000000/);
+    expect(posted.gfpBitsShift).toBe(25);
+    const kept = setupStrategy(gfpNoLocksBit, { moveNolockdep: false }, { lockdep: true }).ext.describe();
+    expect(kept.gfpCollisions.join()).toMatch(/NO_LOCKS.*collides with ___GFP_NOLOCKDEP/);
+    const noLockdep = setupStrategy(gfpNoLocksBit, { moveNolockdep: false }, { lockdep: false }).ext.describe();
+    expect(noLockdep.gfpCollisions).toEqual([]);
+    expect(noLockdep.gfpBitsLeft).toBeLessThan(setupStrategy(statusQuo, {}, { lockdep: false }).ext.describe().gfpBitsLeft);
+  });
+
+  it("policy 'none' lets __GFP_NO_LOCKS | __GFP_RECLAIM through, and it takes locks (counted)", () => {
+    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL' });
+    drainCpu(s.core);
+    const a = s.core.alloc;
+    a.beginOp(0, CTX_TASK, false, 0);
+    s.inst.getPage(0);
+    expect(s.ext.counters.invalidGfpCombination).toBe(1);
+  });
+
+  it("policy 'fast-path' charges every allocation one flag test and rejects the combination", () => {
+    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'fast-path' });
+    const plain = setupStrategy(statusQuo);
+    for (const x of [s, plain]) {
+      const a = x.core.alloc;
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0); // warm the pcplist
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.allocPages(GFP_KERNEL, 0); // a pcp hit
+    }
+    expect(s.core.alloc.meter.ns - plain.core.alloc.meter.ns).toBeCloseTo(s.core.alloc.costs.gfpFlagCheck, 9);
+    expect(s.ext.describe().fastPathChecks.length).toBe(1);
+    expect(s.request()).toBe(NIL);
+    expect(s.ext.counters.invalidGfpCombination).toBe(0);
+  });
+
+  it("policy 'slow-path' leaves the fast path alone and rejects the combination on a miss", () => {
+    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'slow-path' });
+    expect(s.ext.describe().fastPathChecks).toEqual([]);
+    drainCpu(s.core);
+    const before = s.core.alloc.stats.zoneLockTaken;
+    expect(s.request()).toBe(NIL);
+    expect(s.core.alloc.stats.zoneLockTaken).toBe(before);
+  });
+});
+
+describe('gfp-zero-mask', () => {
+  it('a legacy __get_free_page(0) caller that misses the pcplist now fails; under status-quo it succeeds', () => {
+    for (const [def, expectNil] of [[statusQuo, false], [gfpZeroMask, true]] as const) {
+      const s = setupStrategy(def);
+      drainCpu(s.core);
+      const a = s.core.alloc;
+      a.beginOp(0, CTX_TASK, false, 0);
+      expect(a.allocPages(0, 0) === NIL).toBe(expectNil);
+    }
+  });
+
+  it('consumes no GFP bit and adds nothing to the fast path', () => {
+    const p = setupStrategy(gfpZeroMask).ext.describe();
+    expect(p.gfpBits).toEqual([]);
+    expect(p.fastPathChecks).toEqual([]);
+    expect(p.pcpMissChecks.length).toBe(1);
+  });
+});
+
+describe('lockless-entry', () => {
+  it('takes a page of another migratetype when the unmovable list is empty (counted as mixing), with no zone->lock', () => {
+    const s = setupStrategy(locklessEntry, {}, { lockdep: true });
+    const a = s.core.alloc;
+    drainCpu(s.core);
+    a.beginOp(0, CTX_TASK, false, 0);
+    a.freePages(a.allocPages(GFP_HIGHUSER_MOVABLE, 0), 0); // one page on the movable pcplist
+    const zl = a.stats.zoneLockTaken;
+    expect(s.request()).not.toBe(NIL);
+    expect(s.ext.counters.migratetypeMixing).toBe(1);
+    expect(a.stats.zoneLockTaken).toBe(zl);
+    expect(a.locks.invalidWaitContext).toBe(0);
+    drainCpu(s.core);
+    const zl2 = a.stats.zoneLockTaken;
+    expect(s.request()).toBe(NIL); // every pcplist empty: NULL, still no lock
+    expect(a.stats.zoneLockTaken).toBe(zl2);
+  });
+
+  it('ignores the watermark: below min it still hands out pcp pages (counted as breaches)', () => {
+    const s = setupStrategy(locklessEntry);
+    exhaustBelowMin(s);
+    const a = s.core.alloc;
+    a.beginOp(0, CTX_TASK, false, 0);
+    const p = a.allocPages(GFP_ATOMIC, 0);
+    if (p !== NIL) a.freePages(p, 0);
+    expect(s.request()).not.toBe(NIL);
+    expect(s.ext.counters.watermarkBreaches).toBe(1);
+    const sq = setupStrategy(statusQuo);
+    exhaustBelowMin(sq);
+    expect(sq.request()).toBe(NIL);
+  });
+
+  it("under DEBUG_PAGEALLOC it refuses as the RFC did, or with 'allow' the powerpc hook's spinlock_t shows up", () => {
+    const refuse = setupStrategy(locklessEntry, {}, { debugPagealloc: true, arch: 'powerpc', lockdep: true });
+    expect(refuse.request()).toBe(NIL);
+    const allow = setupStrategy(locklessEntry, { debugPagealloc: 'allow' }, { debugPagealloc: true, arch: 'powerpc', lockdep: true });
+    const a = allow.core.alloc;
+    a.beginOp(0, CTX_TASK, false, 0);
+    a.freePages(a.allocPages(GFP_KERNEL, 0), 0);
+    expect(allow.request()).not.toBe(NIL);
+    expect(a.locks.invalidWaitContext).toBe(1);
+    expect(a.locks.records[0]!.message).toMatch(/linear_map_hash_lock/);
+    expect(allow.ext.describe().entryPoints).toEqual(['__rcu_alloc_page_lockless()']);
+  });
+});
+
+describe('dedicated-pool', () => {
+  it('holds poolPages per CPU, empties under a burst, and is refilled by its worker later in virtual time', () => {
+    const s = setupStrategy(dedicatedPool, { poolPages: 4, refillThreshold: 2 }, { cpus: 2 });
+    const pool = s.ext.reserves[0]!;
+    expect(pool.pages).toBe(8);
+    expect(pool.peakPages).toBe(8);
+    const got = [0, 1, 2, 3, 4].map(() => s.request(0, 1000));
+    expect(got.slice(0, 4).every((p) => p !== NIL)).toBe(true);
+    expect(got[4]).toBe(NIL);
+    expect(pool.count(0)).toBe(0);
+    // The refill worker runs after the worker wake-up latency.
+    const q = s.core.queue;
+    expect(q.length).toBe(1);
+    expect(q.peekTime()).toBeGreaterThan(1000);
+    q.runNext();
+    expect(pool.count(0)).toBe(4);
+    expect(s.ext.describe().workers.length).toBe(1);
+  });
+
+  it('takes no allocator lock in the request path, even with lockdep on PREEMPT_RT', () => {
+    const s = setupStrategy(dedicatedPool, {}, { lockdep: true, preemptRt: true });
+    const zl = s.core.alloc.stats.zoneLockTaken;
+    for (let i = 0; i < 8; i++) expect(s.request(0, 10)).not.toBe(NIL);
+    expect(s.core.alloc.stats.zoneLockTaken).toBe(zl);
+    expect(s.core.alloc.locks.invalidWaitContext + s.core.alloc.locks.sleepInAtomic).toBe(0);
+  });
+});
