@@ -15,6 +15,9 @@ import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
 import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
 import { newRunId, storeResults } from '../results/store.ts';
+import { loadBaseline, saveBaseline } from '../results/baseline.ts';
+import { appendToIndex } from '../results/history-index.ts';
+import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool } from '../sim/pool.ts';
 import { loadStrategies, selectStrategies } from '../sim/strategy-registry.ts';
@@ -42,12 +45,19 @@ export interface CompareOptions {
   readonly command: string;
   /** Wall-time limit per run (ms); 0: none. */
   readonly runWallLimitMs: number;
+  /** Compare against this stored run (a path, a baseline name or a run id). */
+  readonly baseline?: string;
+  /** Also store this run as results/baselines/NAME.json. */
+  readonly saveBaseline?: string;
+  readonly regression?: RegressionOptions;
 }
 
 export interface CompareOutcome {
   readonly results: Results;
-  readonly paths: { json: string; csv: string; html?: string; text?: string };
+  readonly paths: { json: string; csv: string; baseline?: string };
   readonly interrupted: boolean;
+  /** Present with --baseline. */
+  readonly regression?: RegressionReport;
 }
 
 /** --quick: one seed and this share of each scenario's duration. */
@@ -102,6 +112,8 @@ export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<
 
 export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () => void) => void): Promise<CompareOutcome> {
   const wall0 = performance.now();
+  // A bad baseline is bad input: find out before running anything.
+  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, opts.resultsDir) : null;
   const all = await loadStrategies();
   const strategies = selectStrategies(all, opts.strategies);
   const strategyNames = all.map((s) => s.name);
@@ -262,7 +274,25 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     measured,
     totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: simWallMs > 0 ? simEvents / (simWallMs / 1000) : 0 },
   };
+  let regression: RegressionReport | undefined;
+  if (baseline) {
+    regression = compareRuns(results, baseline, opts.regression ?? DEFAULT_REGRESSION_OPTIONS);
+    const failing = new Set(regression.failing);
+    const moved = regression.cells.filter((c) => c.verdict !== 'no change');
+    results.comparison = {
+      baselineRunId: regression.baselineRunId,
+      baselineCommit: regression.baselineCommit,
+      noiseFloorPct: regression.options.noiseFloorPct,
+      failOnTiming: regression.options.failOnTiming,
+      comparedCells: regression.comparedCells,
+      unchangedCells: regression.comparedCells - moved.length,
+      cells: moved.map((c) => ({ ...c, kind: c.kind, failing: failing.has(c) })),
+      differences: regression.differences,
+    };
+  }
   const stored = storeResults(results, opts.resultsDir);
-  const paths: CompareOutcome['paths'] = { json: stored.json, csv: stored.csv };
-  return { results, paths, interrupted };
+  appendToIndex(results, opts.resultsDir, stored.json);
+  const paths: { json: string; csv: string; baseline?: string } = { json: stored.json, csv: stored.csv };
+  if (opts.saveBaseline) paths.baseline = saveBaseline(results, opts.saveBaseline, opts.resultsDir);
+  return { results, paths, interrupted, ...(regression ? { regression } : {}) };
 }

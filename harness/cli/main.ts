@@ -11,8 +11,23 @@ import { compare } from './compare.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
 import { writeReportsFor } from './reports.ts';
+import { splitAssignment } from './set-values.ts';
+import { renderComparisonText } from '../report/comparison-text.ts';
 
+const EXIT_REGRESSION = 1;
 const EXIT_BAD_INPUT = 2;
+
+/** --metric-noise METRIC=PCT values. */
+function parseMetricNoise(items: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const [k, v] = splitAssignment(item, '--metric-noise');
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new InputError({ file: '--metric-noise', where: k, expected: 'a percentage >= 0', found: JSON.stringify(v) });
+    out[k] = n;
+  }
+  return out;
+}
 
 function commandLine(): string {
   const args = hideBin(process.argv);
@@ -50,6 +65,10 @@ async function main(): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary (paths, totals) on stdout instead of the text summary' })
           .option('measure', { type: 'boolean', default: true, describe: 'Measure the model\'s code paths with tinybench (--no-measure to skip)' })
           .option('run-wall-limit', { type: 'number', default: 600_000, describe: 'Stop a single run after this many wall-clock ms (a runaway strategy)' })
+          .option('save-baseline', { type: 'string', describe: 'Also store this run as results/baselines/NAME.json (commit it to make it the reference)' })
+          .option('noise-floor', { type: 'number', default: 2, describe: 'With --baseline: changes of timing metrics below this many percent are "within noise"' })
+          .option('metric-noise', { type: 'string', array: true, default: [] as string[], describe: 'With --baseline: a per-metric noise floor, METRIC=PCT (repeatable)' })
+          .option('fail-on', { type: 'string', choices: ['behaviour', 'timing'], default: 'behaviour', describe: 'With --baseline: what fails the run (exit 1): behaviour (exact and modelled metrics) or also timing (wall clock, tinybench)' })
           .strictOptions(),
       async (argv) => {
         let stopRequested = 0;
@@ -71,6 +90,14 @@ async function main(): Promise<number> {
             measure: argv.measure,
             command: commandLine(),
             runWallLimitMs: argv['run-wall-limit'],
+            baseline: argv.baseline,
+            saveBaseline: argv['save-baseline'],
+            regression: {
+              noiseFloorPct: argv['noise-floor'],
+              metricNoisePct: parseMetricNoise(argv['metric-noise']),
+              failOnTiming: argv['fail-on'] === 'timing',
+              alpha: 0.05,
+            },
           },
           (stop) => {
             const onSignal = (sig: string): void => {
@@ -85,13 +112,19 @@ async function main(): Promise<number> {
         const reports = await writeReportsFor(outcome.results, resolve(argv['reports-dir']));
         const r = outcome.results;
         if (argv.json) {
-          process.stdout.write(`${JSON.stringify({ runId: r.runId, interrupted: outcome.interrupted, results: outcome.paths.json, csv: outcome.paths.csv, html: reports.html, summary: reports.text, totals: r.totals, failedRuns: r.failedRuns }, null, 2)}\n`);
+          const regressions = outcome.regression?.failing ?? [];
+          process.stdout.write(`${JSON.stringify({ runId: r.runId, interrupted: outcome.interrupted, results: outcome.paths.json, csv: outcome.paths.csv, html: reports.html, summary: reports.text, baselineSaved: outcome.paths.baseline ?? null, totals: r.totals, failedRuns: r.failedRuns, regressions }, null, 2)}\n`);
         } else {
           if (reports.textContent) process.stdout.write(`${reports.textContent}\n`);
           process.stdout.write(`\nresults: ${outcome.paths.json}\n         ${outcome.paths.csv}\n`);
           if (reports.html) process.stdout.write(`report:  ${reports.html}\n         ${reports.text}\n`);
           process.stdout.write(`${r.totals.runs} runs${r.totals.failedRuns ? `, ${r.totals.failedRuns} failed` : ''}, ${(r.totals.simEvents / 1e6).toFixed(1)} M events in ${(r.totals.wallMs / 1000).toFixed(1)} s (${(r.totals.eventsPerSecPerCore / 1e6).toFixed(1)} M events/s per core)\n`);
+          if (outcome.paths.baseline) process.stdout.write(`baseline saved: ${outcome.paths.baseline}\n`);
           if (outcome.interrupted) process.stdout.write('Interrupted: the files above hold the runs that finished; nothing else was written.\n');
+        }
+        if (r.comparison) {
+          if (!argv.json) process.stdout.write(`\n${renderComparisonText(r.comparison)}\n`);
+          if (outcome.regression && outcome.regression.failing.length > 0) exitCode = EXIT_REGRESSION;
         }
         if (outcome.interrupted) exitCode = 130;
       },

@@ -22,6 +22,8 @@ export class EventQueue {
   private readonly names: string[] = [];
   /** Events popped so far, for the simEvents metric. */
   popped = 0;
+  /** Handler id of the entry run last (for messages about a runaway handler). */
+  lastKind = -1;
 
   /** Registers a handler and returns its kind id, to pass to push(). */
   register(name: string, handler: DeferredHandler): number {
@@ -67,6 +69,7 @@ export class EventQueue {
     const a = this.argOf[0]!;
     this.removeTop();
     this.popped++;
+    this.lastKind = k;
     this.handlers[k]!(c, a, t);
     return true;
   }

@@ -17,8 +17,8 @@
  * IRQs-off alone does not lower the context: lockdep does not see it.
  *
  * Separately, might_sleep()-style checks: on PREEMPT_RT a spinlock_t (and on any
- * kernel a mutex) acquired in atomic context (a raw lock held, IRQs off, hardirq
- * or NMI) is a real bug ("BUG: sleeping function called from invalid context"),
+ * kernel a mutex) acquired in atomic context (a raw lock held, IRQs off, NMI, and
+ * on a non-RT kernel hardirq or softirq) is a real bug ("BUG: sleeping function called from invalid context"),
  * counted as sleepInAtomic whether or not lockdep is on. Any lock other than a
  * trylock taken in NMI context can deadlock against the code it interrupted;
  * lockdep is off in NMI (lockdep_nmi()), so those are counted apart, as nmiLock.
@@ -140,12 +140,14 @@ export class LockSet {
 
   /**
    * True when sleeping is not allowed here: a raw lock or (non-RT) spinlock
-   * held, IRQs off, NMI, or hardirq context. On PREEMPT_RT interrupt handlers
-   * are force-threaded (they run in a preemptible kthread), so hardirq context
-   * is not atomic there.
+   * held, IRQs off, NMI, or hardirq or softirq context. Serving a softirq sets
+   * SOFTIRQ_OFFSET in preempt_count, so in_atomic() is true there. On
+   * PREEMPT_RT interrupt handlers are force-threaded and softirqs run in task
+   * context (preemptible), so neither is atomic there.
    */
   inAtomic(): boolean {
-    const irqAtomic = this.ctx === CTX_NMI || (this.ctx === CTX_HARDIRQ && !this.config.preemptRt);
+    const ctx = this.ctx;
+    const irqAtomic = ctx === CTX_NMI || ((ctx === CTX_HARDIRQ || ctx === CTX_SOFTIRQ) && !this.config.preemptRt);
     if (this.depth === 0) return this.irqsOff > 0 || irqAtomic;
     if (this.irqsOff > 0 || irqAtomic) return true;
     for (let i = 0; i < this.depth; i++) {

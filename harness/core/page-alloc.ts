@@ -472,11 +472,12 @@ export class PageAllocator {
    * __free_pages(): order <= pcp max order goes to free_unref_page (the pcplist,
    * draining a batch when count >= high; in 6.x a failed pcp_spin_trylock frees
    * straight to the buddy, free_one_page); larger orders go to the buddy under
-   * zone->lock. Freeing a block that is not allocated is counted and ignored.
+   * zone->lock. Freeing a block that is not allocated (not the head of an
+   * allocated block of this order) is counted and ignored.
    */
   freePages(pfn: number, order: number): void {
     const f = this.frames;
-    if (f.list[pfn] !== LOC_ALLOCATED) {
+    if (f.list[pfn] !== LOC_ALLOCATED || f.order[pfn] !== order) {
       this.stats.badFrees++;
       return;
     }

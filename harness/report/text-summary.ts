@@ -139,6 +139,7 @@ function scenarioSection(out: string[], m: ReportModel, section: ReportSection):
   } else {
     out.push('  (no scenario details in the results file)');
   }
+  if (!section.baseline) out.push(`  (no ${BASELINE} run in this scenario: no baseline column, no changes)`);
   out.push('');
   const groups = GROUPS.map((g) => ({
     heading: g.heading,

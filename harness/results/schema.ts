@@ -108,6 +108,35 @@ export const MeasuredSchema = z.object({
 });
 export type Measured = z.infer<typeof MeasuredSchema>;
 
+export const ComparisonCellSchema = z.object({
+  strategy: z.string(),
+  scenario: z.string(),
+  variant: z.string(),
+  metric: z.string(),
+  kind: z.string(),
+  baseline: z.number(),
+  current: z.number(),
+  changePct: z.number().nullable(),
+  pValue: z.number().nullable(),
+  test: z.string(),
+  verdict: z.enum(['improved', 'regressed', 'changed', 'no change', 'within noise']),
+  failing: z.boolean(),
+});
+export type ComparisonCell = z.infer<typeof ComparisonCellSchema>;
+
+/** The comparison against --baseline: every cell that moved (no-change cells are only counted). */
+export const ComparisonSchema = z.object({
+  baselineRunId: z.string(),
+  baselineCommit: z.string().nullable(),
+  noiseFloorPct: z.number(),
+  failOnTiming: z.boolean(),
+  comparedCells: z.number(),
+  unchangedCells: z.number(),
+  cells: z.array(ComparisonCellSchema),
+  differences: z.array(z.string()),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
 export const ResultsSchema = z.object({
   schema: z.literal(RESULTS_SCHEMA_ID),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
@@ -162,6 +191,8 @@ export const ResultsSchema = z.object({
   timelines: z.array(TimelineSchema),
   measured: z.array(MeasuredSchema),
   totals: z.object({ runs: z.number(), failedRuns: z.number(), simEvents: z.number(), simWallMs: z.number(), wallMs: z.number(), eventsPerSecPerCore: z.number() }),
+  /** Present when the run was compared against --baseline. */
+  comparison: ComparisonSchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 

@@ -153,7 +153,12 @@ export function runOne(spec: RunSpec): RunResult {
       for (let i = 0; i < n; i++) {
         t = time[i]!;
         if (t >= endNs) break outer;
-        while (queue.peekTime() <= t) queue.runNext();
+        while (queue.peekTime() <= t) {
+          queue.runNext();
+          if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
+            fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
+          }
+        }
         if (reserves.length > 0) {
           reservedArea += reservedNow() * (t - lastT);
           lastT = t;
@@ -211,7 +216,9 @@ export function runOne(spec: RunSpec): RunResult {
     // Deferred work due before the end of the run.
     while (queue.peekTime() < endNs) {
       queue.runNext();
-      if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) fail(`wall-time limit of ${wallLimit} ms reached`, queue.peekTime());
+      if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
+        fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
+      }
     }
   } catch (e) {
     if (e instanceof RunFailure) throw e;

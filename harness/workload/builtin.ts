@@ -20,6 +20,7 @@ export const BUILTIN_SCENARIOS: readonly string[] = [
   'many-cpus',
   'userspace-flood',
   'trace-replay',
+  'nmi-tracing',
 ];
 
 /** The folder holding the built-in scenario files. */

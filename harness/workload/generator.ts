@@ -269,11 +269,9 @@ export class Workload implements WorkloadSource {
   private readonly heap: Int32Array;
   private heapSize = 0;
 
-  // -- pending frees: a min-heap of (time, slot); the rest of the free event is
-  // kept per slot (a slot is pending at most once).
-  private fTime: Float64Array;
-  private fSlot: Int32Array;
-  private fSize = 0;
+  // -- pending frees by time; the rest of the free event is kept per slot (a
+  // slot is pending at most once).
+  private readonly frees: FreeQueue;
   private metaBySlot: Int32Array; // cpu | ctx << 16 | order << 20 | migratetype << 24
 
   // -- slots
@@ -500,14 +498,17 @@ export class Workload implements WorkloadSource {
       if (this.srcNext[s]! < this.durationNs) this.heapPush(s);
     }
 
-    // Pending frees: start near twice the steady-state count, double when needed.
+    // Pending frees: a calendar queue with about two frees per bucket at the
+    // expected free rate, over a horizon of 8 mean lifetimes.
     const churnRate = Math.max(0, ...plans.map((p) => (p.churnMeanGapNs < Infinity ? 1e9 / p.churnMeanGapNs : 0)));
+    const freeRate = bgCpuList.length * ((this.bgGapNs < Infinity ? bg.allocsPerCpuPerSec : 0) + churnRate) + (trace ? 0 : 0);
     const life = Math.max(this.bgLifeNs, ...plans.map((p) => p.churnLifetimeNs));
     const fillMax = Math.max(0, ...plans.map((p) => p.fillBig + p.fillSmall));
-    const cap = Math.min(1 << 22, Math.max(1024, Math.ceil((2 * bgCpuList.length * (bg.allocsPerCpuPerSec + churnRate) * life) / 1e9) + fillMax + 1024));
-    this.fTime = new Float64Array(cap);
-    this.fSlot = new Int32Array(cap);
-    const slotCap = Math.max(16, slotsOnly ? cap : maxSlots);
+    let widthNs = freeRate > 0 ? 2e9 / freeRate : 1e6;
+    if (fillMax > 0) widthNs = Math.min(widthNs, FILL_RELEASE_NS / (2 * fillMax));
+    widthNs = Math.max(widthNs, 1);
+    const slotCap = Math.max(16, slotsOnly ? 1024 : maxSlots);
+    this.frees = new FreeQueue(widthNs, Math.ceil((8 * life) / widthNs), slotCap);
     this.metaBySlot = new Int32Array(slotCap);
     this.freeSlots = new Int32Array(slotCap);
   }
@@ -582,66 +583,9 @@ export class Workload implements WorkloadSource {
     heap[i] = s;
   }
 
-  // -- free heap on fTime -------------------------------------------------------
-
   private pushFree(time: number, slot: number, meta: number): void {
-    if (this.fSize === this.fTime.length) this.growFrees();
     this.metaBySlot[slot] = meta;
-    const ft = this.fTime;
-    const fs = this.fSlot;
-    let i = this.fSize++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = ft[parent]!;
-      if (pt <= time) break;
-      ft[i] = pt;
-      fs[i] = fs[parent]!;
-      i = parent;
-    }
-    ft[i] = time;
-    fs[i] = slot;
-  }
-
-  /** Remove the root of the free heap (bottom-up: sift the hole down, then the last entry up). */
-  private popFree(): void {
-    const ft = this.fTime;
-    const fs = this.fSlot;
-    const n = --this.fSize;
-    if (n === 0) return;
-    const t = ft[n]!;
-    const sl = fs[n]!;
-    // Floyd's trick: walk the hole to a leaf along the smaller children (one
-    // comparison per level), then sift the last entry up from there; it usually
-    // belongs near the bottom.
-    let i = 0;
-    let c = 1;
-    while (c < n) {
-      if (c + 1 < n && ft[c + 1]! < ft[c]!) c++;
-      ft[i] = ft[c]!;
-      fs[i] = fs[c]!;
-      i = c;
-      c = 2 * i + 1;
-    }
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = ft[parent]!;
-      if (pt <= t) break;
-      ft[i] = pt;
-      fs[i] = fs[parent]!;
-      i = parent;
-    }
-    ft[i] = t;
-    fs[i] = sl;
-  }
-
-  private growFrees(): void {
-    const n = this.fTime.length * 2;
-    const t = new Float64Array(n);
-    t.set(this.fTime);
-    const s = new Int32Array(n);
-    s.set(this.fSlot);
-    this.fTime = t;
-    this.fSlot = s;
+    this.frees.push(time, slot);
   }
 
   // -- slots ----------------------------------------------------------------------
@@ -656,6 +600,7 @@ export class Workload implements WorkloadSource {
       const m = new Int32Array(this.metaBySlot.length * 2);
       m.set(this.metaBySlot);
       this.metaBySlot = m;
+      this.frees.ensureSlots(m.length);
     }
     return s;
   }
@@ -688,6 +633,7 @@ export class Workload implements WorkloadSource {
     const srcCpu = this.srcCpu;
     const srcPrng = this.srcPrng;
     const heap = this.heap;
+    const frees = this.frees;
     const dur = this.durationNs;
     let nKv = 0;
     let nBurst = 0;
@@ -702,11 +648,10 @@ export class Workload implements WorkloadSource {
       const hasSrc = this.heapSize > 0;
       const s = hasSrc ? heap[0]! : -1;
       const st = hasSrc ? srcNext[s]! : Infinity;
-      if (this.fSize > 0 && this.fTime[0]! <= st) {
+      const t = frees.peekTime();
+      if (t <= st) {
         // -- a pending free
-        const t = this.fTime[0]!;
-        const slot = this.fSlot[0]!;
-        this.popFree();
+        const slot = frees.popMin();
         const meta = this.metaBySlot[slot]!;
         const ctx = (meta >>> 16) & 0xf;
         bTime[k] = t;
@@ -865,5 +810,165 @@ export class Workload implements WorkloadSource {
     stats.frees += nFree;
     stats.total += k;
     return k;
+  }
+}
+
+/**
+ * Pending frees ordered by time: a calendar queue (a ring of `buckets` time
+ * buckets of `widthNs`, each a list sorted by time, linked through per-slot
+ * arrays) with a binary heap for frees beyond the ring's horizon. Push is O(1)
+ * on average (a short sorted insert), pop is O(1) plus skipping empty buckets.
+ * Entries of equal time leave in insertion order within a bucket; the behaviour
+ * depends only on the sequence of pushes and pops, so the probe pass and the
+ * real pass agree.
+ */
+class FreeQueue {
+  private readonly widthNs: number;
+  private readonly mask: number;
+  private readonly head: Int32Array;
+  private nextBy: Int32Array;
+  private timeBy: Float64Array;
+  /** Absolute bucket number (floor(time / widthNs)) the ring's earliest entry is in, when `valid`. */
+  private cursor = 0;
+  private valid = true;
+  private ringCount = 0;
+  private oTime = new Float64Array(256);
+  private oSlot = new Int32Array(256);
+  private oSize = 0;
+
+  constructor(widthNs: number, buckets: number, slots: number) {
+    this.widthNs = widthNs;
+    let b = 1024;
+    while (b < buckets && b < 1 << 20) b <<= 1;
+    this.mask = b - 1;
+    this.head = new Int32Array(b).fill(-1);
+    this.nextBy = new Int32Array(slots);
+    this.timeBy = new Float64Array(slots);
+  }
+
+  ensureSlots(n: number): void {
+    if (n <= this.nextBy.length) return;
+    const nx = new Int32Array(n);
+    nx.set(this.nextBy);
+    const tb = new Float64Array(n);
+    tb.set(this.timeBy);
+    this.nextBy = nx;
+    this.timeBy = tb;
+  }
+
+  push(t: number, slot: number): void {
+    const a = Math.floor(t / this.widthNs);
+    if (this.ringCount > 0 && a - this.cursor > this.mask) {
+      this.overflowPush(t, slot);
+      return;
+    }
+    if (this.ringCount === 0 || a < this.cursor) {
+      this.cursor = a;
+      this.valid = true;
+    }
+    const head = this.head;
+    const nextBy = this.nextBy;
+    const timeBy = this.timeBy;
+    timeBy[slot] = t;
+    const b = a & this.mask;
+    let prev = -1;
+    let cur = head[b]!;
+    while (cur >= 0 && timeBy[cur]! <= t) {
+      prev = cur;
+      cur = nextBy[cur]!;
+    }
+    nextBy[slot] = cur;
+    if (prev < 0) head[b] = slot;
+    else nextBy[prev] = slot;
+    this.ringCount++;
+  }
+
+  /** Time of the earliest pending free, Infinity if none. */
+  peekTime(): number {
+    let rt = Infinity;
+    if (this.ringCount > 0) {
+      if (!this.valid) this.scan();
+      rt = this.timeBy[this.head[this.cursor & this.mask]!]!;
+    }
+    return this.oSize > 0 && this.oTime[0]! < rt ? this.oTime[0]! : rt;
+  }
+
+  /** Remove and return the slot of the earliest pending free (call peekTime first). */
+  popMin(): number {
+    if (this.ringCount > 0) {
+      const b = this.cursor & this.mask;
+      const h = this.head[b]!;
+      const ht = this.timeBy[h]!;
+      if (!(this.oSize > 0 && this.oTime[0]! < ht)) {
+        const nh = this.nextBy[h]!;
+        this.head[b] = nh;
+        this.ringCount--;
+        if (nh < 0 || Math.floor(this.timeBy[nh]! / this.widthNs) !== this.cursor) this.valid = false;
+        return h;
+      }
+    }
+    return this.overflowPop();
+  }
+
+  /** Move the cursor to the first bucket holding an entry of its own lap (ringCount > 0). */
+  private scan(): void {
+    const head = this.head;
+    const timeBy = this.timeBy;
+    const w = this.widthNs;
+    let c = this.cursor;
+    for (;;) {
+      const h = head[c & this.mask]!;
+      if (h >= 0 && Math.floor(timeBy[h]! / w) <= c) break;
+      c++;
+    }
+    this.cursor = c;
+    this.valid = true;
+  }
+
+  private overflowPush(t: number, slot: number): void {
+    if (this.oSize === this.oTime.length) {
+      const nt = new Float64Array(this.oSize * 2);
+      nt.set(this.oTime);
+      const ns = new Int32Array(this.oSize * 2);
+      ns.set(this.oSlot);
+      this.oTime = nt;
+      this.oSlot = ns;
+    }
+    const ot = this.oTime;
+    const os = this.oSlot;
+    let i = this.oSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (ot[parent]! <= t) break;
+      ot[i] = ot[parent]!;
+      os[i] = os[parent]!;
+      i = parent;
+    }
+    ot[i] = t;
+    os[i] = slot;
+  }
+
+  private overflowPop(): number {
+    const ot = this.oTime;
+    const os = this.oSlot;
+    const top = os[0]!;
+    const n = --this.oSize;
+    if (n > 0) {
+      const t = ot[n]!;
+      const sl = os[n]!;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && ot[c + 1]! < ot[c]!) c++;
+        if (t <= ot[c]!) break;
+        ot[i] = ot[c]!;
+        os[i] = os[c]!;
+        i = c;
+      }
+      ot[i] = t;
+      os[i] = sl;
+    }
+    return top;
   }
 }

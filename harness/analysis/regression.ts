@@ -1,0 +1,177 @@
+/**
+ * Regression check of a run against a baseline run, cell by cell (strategy x
+ * scenario x variant x metric), in the style of criterion.rs verdicts:
+ *
+ *  - exact and modelled metrics are deterministic under a fixed seed, so they
+ *    are compared exactly, seed by seed: any difference is real. A worse value
+ *    is "regressed", a better one "improved"; a metric with no better
+ *    direction that moved is "changed" (the model behaves differently), and
+ *    counts as a regression: a change in the model's behaviour should fail CI
+ *    until the baseline is deliberately updated.
+ *  - wall-clock metrics and tinybench measurements are noisy: a change must be
+ *    both beyond the noise floor (default 2%, or the measurement's own margin of
+ *    error if larger) and significant (Mann-Whitney U across seeds at
+ *    p < 0.05) to be "improved"/"regressed"; they never fail a run unless
+ *    asked (--fail-on timing).
+ *
+ * Only comparable cells are compared: a scenario whose definition (kernel,
+ * machine, duration) differs is skipped. Differences in strategy parameters,
+ * --set values and the cost table are what users change on purpose: those
+ * cells are compared, and every difference is listed.
+ */
+import { METRICS, type MetricDef } from '../metrics/metric-defs.ts';
+import type { Results, RunRow } from '../results/schema.ts';
+import { mannWhitneyU, mean } from './stats.ts';
+
+export type Verdict = 'improved' | 'regressed' | 'changed' | 'no change' | 'within noise';
+
+export interface CellComparison {
+  readonly strategy: string;
+  readonly scenario: string;
+  readonly variant: string;
+  readonly metric: string;
+  readonly kind: MetricDef['kind'] | 'measured';
+  readonly baseline: number;
+  readonly current: number;
+  /** Relative change of the mean, percent (null when the baseline mean is 0 and the current is not). */
+  readonly changePct: number | null;
+  readonly pValue: number | null;
+  readonly test: 'exact' | 'mann-whitney';
+  readonly verdict: Verdict;
+}
+
+export interface RegressionOptions {
+  /** Noise floor in percent for noisy metrics (default 2). */
+  readonly noiseFloorPct: number;
+  /** Per-metric noise floors, percent. */
+  readonly metricNoisePct: Readonly<Record<string, number>>;
+  /** Let timing regressions fail the run too. */
+  readonly failOnTiming: boolean;
+  /** Significance level for the noisy-metric test. */
+  readonly alpha: number;
+}
+
+export const DEFAULT_REGRESSION_OPTIONS: RegressionOptions = { noiseFloorPct: 2, metricNoisePct: {}, failOnTiming: false, alpha: 0.05 };
+
+export interface RegressionReport {
+  readonly baselineRunId: string;
+  readonly baselineCommit: string | null;
+  readonly options: RegressionOptions;
+  readonly cells: CellComparison[];
+  /** Cells whose verdict fails the run. */
+  readonly failing: CellComparison[];
+  /** What differs between the two runs' configurations, and what was not compared because of it. */
+  readonly differences: string[];
+  readonly comparedCells: number;
+}
+
+const key = (r: { strategy: string; scenario: string; variant: string }): string => `${r.strategy}\u0000${r.scenario}\u0000${r.variant}`;
+
+function group(runs: readonly RunRow[]): Map<string, RunRow[]> {
+  const m = new Map<string, RunRow[]>();
+  for (const r of runs) {
+    const k = key(r);
+    const g = m.get(k);
+    if (g) g.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+const stable = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : x));
+
+export function compareRuns(current: Results, baseline: Results, opts: RegressionOptions = DEFAULT_REGRESSION_OPTIONS): RegressionReport {
+  const differences: string[] = [];
+  const badScenario = new Set<string>();
+
+  // What is comparable.
+  const baseScen = new Map(baseline.scenarios.map((s) => [s.name, s]));
+  for (const s of current.scenarios) {
+    const b = baseScen.get(s.name);
+    if (!b) continue;
+    const fields: string[] = [];
+    if (stable(s.kernel) !== stable(b.kernel)) fields.push('kernel config');
+    if (stable(s.machine) !== stable(b.machine)) fields.push('machine');
+    if (s.durationMs !== b.durationMs) fields.push(`duration (${b.durationMs} -> ${s.durationMs} ms)`);
+    if (s.description !== b.description && fields.length === 0) continue;
+    if (fields.length > 0) {
+      badScenario.add(s.name);
+      differences.push(`scenario ${s.name}: ${fields.join(', ')} differ; its cells are not compared`);
+    }
+  }
+  const baseStrat = new Map(baseline.strategies.map((s) => [s.name, s]));
+  for (const s of current.strategies) {
+    const b = baseStrat.get(s.name);
+    // Parameters are what a user changes on purpose: the cells are compared, and the difference said.
+    if (b && stable(s.params) !== stable(b.params)) differences.push(`strategy ${s.name}: parameters differ (${stable(b.params)} -> ${stable(s.params)})`);
+  }
+  const baseCosts = new Map(baseline.costTable.map((c) => [c.key, c.ns]));
+  const costDiffs = current.costTable.filter((c) => baseCosts.has(c.key) && baseCosts.get(c.key) !== c.ns).map((c) => `${c.key} ${baseCosts.get(c.key)} -> ${c.ns} ns`);
+  if (costDiffs.length) differences.push(`cost table differs: ${costDiffs.join(', ')} (modelled costs compared anyway)`);
+  if (stable(current.config.sets) !== stable(baseline.config.sets)) differences.push(`--set values differ: ${stable(baseline.config.sets)} -> ${stable(current.config.sets)}`);
+  if (current.config.quick !== baseline.config.quick) differences.push(`--quick differs (${baseline.config.quick} -> ${current.config.quick})`);
+
+  const cur = group(current.runs);
+  const base = group(baseline.runs);
+  const onlyCur = [...cur.keys()].filter((k) => !base.has(k));
+  const onlyBase = [...base.keys()].filter((k) => !cur.has(k));
+  if (onlyCur.length) differences.push(`${onlyCur.length} strategy x scenario cells only in this run (not compared): ${onlyCur.slice(0, 5).map((k) => k.split('\u0000').filter(Boolean).join(' x ')).join('; ')}`);
+  if (onlyBase.length) differences.push(`${onlyBase.length} cells only in the baseline (not compared): ${onlyBase.slice(0, 5).map((k) => k.split('\u0000').filter(Boolean).join(' x ')).join('; ')}`);
+
+  const cells: CellComparison[] = [];
+  for (const [k, runs] of cur) {
+    const bruns = base.get(k);
+    if (!bruns) continue;
+    const first = runs[0]!;
+    if (badScenario.has(first.scenario)) continue;
+    const seeds = new Set(runs.map((r) => r.seed));
+    const bseeds = new Set(bruns.map((r) => r.seed));
+    const sameSeeds = seeds.size === bseeds.size && [...seeds].every((s) => bseeds.has(s));
+    for (const def of METRICS) {
+      const a = runs.map((r) => (r.metrics as Record<string, number>)[def.name]!);
+      const b = bruns.map((r) => (r.metrics as Record<string, number>)[def.name]!);
+      cells.push(judge(first, def.name, def.kind, def.better, a, b, sameSeeds ? bySeed(runs, bruns, def.name) : null, opts));
+    }
+  }
+  // tinybench measurements: JS ns per op, with their own margin of error.
+  const bm = new Map(baseline.measured.map((m) => [`${m.strategy}|${m.task}`, m]));
+  for (const m of current.measured) {
+    const b = bm.get(`${m.strategy}|${m.task}`);
+    if (!b) continue;
+    const changePct = b.nsPerOp === 0 ? null : ((m.nsPerOp - b.nsPerOp) / b.nsPerOp) * 100;
+    const floor = Math.max(opts.metricNoisePct[`measured.${m.task}`] ?? opts.noiseFloorPct, m.rmePct + b.rmePct);
+    const verdict: Verdict = changePct === null || Math.abs(changePct) <= floor ? 'within noise' : changePct > 0 ? 'regressed' : 'improved';
+    cells.push({ strategy: m.strategy, scenario: '(tinybench)', variant: '', metric: `measured ${m.task} ns/op`, kind: 'measured', baseline: b.nsPerOp, current: m.nsPerOp, changePct, pValue: null, test: 'mann-whitney', verdict });
+  }
+  const failing = cells.filter((c) => (c.verdict === 'regressed' || c.verdict === 'changed') && (c.kind === 'exact' || c.kind === 'modelled' || opts.failOnTiming));
+  return { baselineRunId: baseline.runId, baselineCommit: baseline.environment.gitCommit, options: opts, cells, failing, differences, comparedCells: cells.length };
+}
+
+function bySeed(runs: readonly RunRow[], bruns: readonly RunRow[], metric: string): boolean {
+  const b = new Map(bruns.map((r) => [r.seed, (r.metrics as Record<string, number>)[metric]]));
+  return runs.every((r) => (r.metrics as Record<string, number>)[metric] === b.get(r.seed));
+}
+
+function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: MetricDef['better'], a: number[], b: number[], identicalBySeed: boolean | null, opts: RegressionOptions): CellComparison {
+  const ma = mean(a);
+  const mb = mean(b);
+  const changePct = mb === 0 ? (ma === 0 ? 0 : null) : ((ma - mb) / Math.abs(mb)) * 100;
+  const base = { strategy: row.strategy, scenario: row.scenario, variant: row.variant, metric, kind, baseline: mb, current: ma, changePct };
+  const direction = (): Verdict => {
+    if (ma === mb) return 'changed';
+    if (better === 'none') return 'changed';
+    const worse = better === 'lower' ? ma > mb : ma < mb;
+    return worse ? 'regressed' : 'improved';
+  };
+  if (kind === 'exact' || kind === 'modelled') {
+    const same = identicalBySeed ?? (ma === mb);
+    return { ...base, pValue: null, test: 'exact', verdict: same ? 'no change' : direction() };
+  }
+  const p = mannWhitneyU(a, b);
+  const floor = opts.metricNoisePct[metric] ?? opts.noiseFloorPct;
+  let verdict: Verdict;
+  if (changePct !== null && Math.abs(changePct) <= floor) verdict = 'within noise';
+  else if (p === null || p >= opts.alpha) verdict = 'no change';
+  else verdict = better === 'none' ? 'changed' : direction();
+  return { ...base, pValue: p, test: 'mann-whitney', verdict };
+}

@@ -1,0 +1,162 @@
+/**
+ * The HTML report in a real browser: headless Debian chromium driven by
+ * playwright-core (installs nothing; .ci/e2e installs chromium with apt-get).
+ *
+ * Checks: the page loads with no console error and no request other than the
+ * file itself (every request is routed; anything not file:// fails the test),
+ * every chart has rendered marks, no chart text sticks out of its SVG or is
+ * cut with an ellipsis, the hostile scenario name renders as text and runs
+ * nothing, and a full-page screenshot goes to test-output/report.png (one per
+ * chart too, test-output/report-chart-<id>.png) for a person to look at.
+ *
+ * Uses the real results of `npm run compare -- --quick` when
+ * NOLOCK_E2E_RESULTS points at a results.json; the sample results otherwise.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReports } from '../../harness/report/index.ts';
+import { readResults } from '../../harness/results/schema.ts';
+import { HOSTILE_NAME, makeSampleResults } from '../helpers/sample-results.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = resolve('test-output');
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+let reportPath: string;
+let hostile: boolean;
+const consoleErrors: string[] = [];
+const foreignRequests: string[] = [];
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no chromium at ${CHROMIUM}: run .ci/e2e (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  mkdirSync(OUT, { recursive: true });
+  const real = process.env.NOLOCK_E2E_RESULTS;
+  const results = real ? readResults(real) : makeSampleResults({ hostile: true, failedRun: true });
+  hostile = !real;
+  const paths = await writeReports(results, join(OUT, 'e2e-reports'), { command: 'npm run test:e2e' });
+  reportPath = paths.html;
+
+  userDataDir = mkdtempSync(join(tmpdir(), 'nolock-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 1000 },
+    offline: true,
+  });
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://')) await route.continue();
+    else {
+      foreignRequests.push(url);
+      await route.abort();
+    }
+  });
+  page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  await page.goto(pathToFileURL(reportPath).href, { waitUntil: 'load' });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('HTML report in chromium', () => {
+  it('loads with no console error, no dialog and no request but the file itself', async () => {
+    await page.waitForLoadState('networkidle');
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(foreignRequests).toEqual([]);
+  });
+
+  it('has no script element at all', async () => {
+    expect(await page.locator('script').count()).toBe(0);
+  });
+
+  it('renders marks in every chart', async () => {
+    const charts = await page.$$eval('figure.chart-figure', (figs) =>
+      figs.map((f) => {
+        const svg = f.querySelector('svg');
+        const box = svg?.getBoundingClientRect();
+        return {
+          id: f.id,
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          marks: f.querySelectorAll('svg g.role-mark path, svg g.role-mark line, svg g.role-mark rect').length,
+        };
+      }),
+    );
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-failure-rate', 'chart-fast-path-cost', 'chart-failure-vs-reserve', 'chart-violations', 'chart-timeline']));
+    for (const c of charts) {
+      expect(c.marks, `${c.id} marks`).toBeGreaterThan(3);
+      expect(c.width, `${c.id} width`).toBeGreaterThan(200);
+      expect(c.height, `${c.id} height`).toBeGreaterThan(150);
+    }
+  });
+
+  it('keeps every chart label inside its SVG and uncut', async () => {
+    const problems = await page.$$eval('figure.chart-figure svg', (svgs) => {
+      const out: string[] = [];
+      for (const svg of svgs) {
+        const s = svg.getBoundingClientRect();
+        for (const t of svg.querySelectorAll('text')) {
+          const text = t.textContent ?? '';
+          if (text.trim() === '') continue;
+          const r = t.getBoundingClientRect();
+          if (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1) {
+            out.push(`${svg.closest('figure')?.id}: "${text}" sticks out of the chart`);
+          }
+          if (text.includes('\u2026')) out.push(`${svg.closest('figure')?.id}: "${text}" is truncated`);
+        }
+      }
+      return out;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the hostile scenario name as text', async () => {
+    if (!hostile) return;
+    const body = await page.locator('body').innerText();
+    expect(body).toContain(HOSTILE_NAME);
+    expect(await page.locator('img').count()).toBe(0);
+    // In the summary table heading, as the text itself.
+    const heading = page.locator('#summary h3', { hasText: HOSTILE_NAME });
+    expect(await heading.count()).toBe(1);
+  });
+
+  it('saves a screenshot of the whole report and of each chart', async () => {
+    await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
+    for (const fig of await page.$$('figure.chart-figure')) {
+      const id = (await fig.getAttribute('id')) ?? 'chart';
+      await fig.screenshot({ path: join(OUT, `report-${id}.png`) });
+    }
+    expect(existsSync(join(OUT, 'report.png'))).toBe(true);
+  });
+});
