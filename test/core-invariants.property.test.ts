@@ -55,7 +55,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.constant({ k: 'kswapd' as const }), weight: 1 },
 );
 
-const machineArb = fc.record({
+interface Machine {
+  profile: ProfileName;
+  cpus: number;
+  dma: number;
+  normal: number;
+  minFreeKbytes: number;
+}
+
+const machineArb: fc.Arbitrary<Machine> = fc.record({
   profile: fc.constantFrom<ProfileName>('5.9', '6.x'),
   cpus: fc.integer({ min: 1, max: 4 }),
   dma: fc.constantFrom(0, 1024),
@@ -95,7 +103,7 @@ class Held {
   }
 }
 
-function run(m: fc.ValueOf<typeof machineArb>, ops: Op[]): void {
+function run(m: Machine, ops: Op[]): void {
   const zones: [ZoneKind, number][] = m.dma ? [['DMA', m.dma], ['Normal', m.normal]] : [['Normal', m.normal]];
   const core: Core = smallCore({ profile: m.profile, cpus: m.cpus, zones, minFreeKbytes: m.minFreeKbytes, lockdep: true });
   const a = core.alloc;

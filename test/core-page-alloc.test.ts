@@ -331,3 +331,27 @@ describe('__free_pages', () => {
     expect(a.zones[0]!.nrFree + pcpPages(core)).toBe(16384);
   });
 });
+
+describe('hot-path literals (see "Hot-path constants" in harness/core/page-alloc.ts)', () => {
+  it('match the named constants they stand for', async () => {
+    const frames = await import('../harness/core/frames.ts');
+    const gfp = await import('../harness/core/gfp.ts');
+    const zone = await import('../harness/core/zone.ts');
+    const pa = await import('../harness/core/page-alloc.ts');
+    expect(frames.NIL).toBe(-1);
+    expect(frames.LOC_ALLOCATED).toBe(-2);
+    expect(frames.LOC_TAIL).toBe(-3);
+    expect(gfp.GFP_ZONEMASK).toBe(0xf);
+    expect(gfp.GFP_MOVABLE_MASK).toBe(0x18);
+    expect(gfp.GFP_MOVABLE_SHIFT).toBe(3);
+    const ctx = await import('../harness/core/context.ts');
+    expect([ctx.CTX_SOFTIRQ, ctx.CTX_HARDIRQ, ctx.CTX_NMI]).toEqual([1, 2, 3]);
+    expect(gfp.__GFP_DIRECT_RECLAIM).toBe(0x400);
+    expect(zone.MIGRATE_PCPTYPES).toBe(3);
+    expect(zone.MIGRATE_MOVABLE).toBe(1);
+    expect(zone.WMARK_HIGH).toBe(2);
+    expect(pa.ALLOC_WMARK_LOW).toBe(1);
+    expect(pa.ALLOC_WMARK_MASK).toBe(3);
+    expect(pa.ALLOC_NO_WATERMARKS).toBe(0x04);
+  });
+});

@@ -15,8 +15,11 @@ const short = (name: string, ms = 60) => {
   const firstPhase = Math.min(...s.workload.pressure.map((p) => p.startMs + 30), Infinity);
   return applySet(s, 'run.durationMs', String(Math.max(ms, Number.isFinite(firstPhase) ? firstPhase : 0)), 'test');
 };
-/** Strategies whose request path claims to take no allocator lock. */
-const LOCKLESS = new Set(['gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache', 'alloc-pages-nolock']);
+/**
+ * Strategies whose request path claims to take no zone->lock. alloc-pages-nolock
+ * is not one: it may take zone->lock, but only with spin_trylock (never waits).
+ */
+const LOCKLESS = new Set(['gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache']);
 
 describe('simulator', () => {
   it('feeds every strategy the same events (same workloadHash) for a scenario and seed', () => {

@@ -1,8 +1,9 @@
 /**
- * The nolock-bench command line (yargs): compare, report, list, merge.
+ * The nolock-bench command line (yargs): compare, report, history, list, merge.
  * Exit codes: 0 ok, 1 a regression against --baseline, 2 bad input (one line
  * naming the file and the field; the stack only with --verbose).
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -140,6 +141,25 @@ async function main(): Promise<number> {
         process.stdout.write(`report:  ${out.html}\n         ${out.text}\n`);
       },
     )
+    .command(
+      'history',
+      'Trend report of the stored runs (results/index.jsonl): one chart per metric across runs, step changes marked',
+      (y) =>
+        y
+          .option('metrics', { type: 'string', array: true, default: [] as string[], describe: 'Metrics to chart (default: locklessFailureRate ordinaryFastPathNs invalidWaitContext reservedPagesMean simWallMs)' })
+          .option('strategies', { type: 'string', array: true, describe: 'Only these strategies (default: all in the stored runs)' })
+          .option('scenarios', { type: 'string', array: true, describe: 'Only these scenarios (default: all in the stored runs)' })
+          .option('include-quick', { type: 'boolean', default: false, describe: 'Include --quick runs (left out by default)' })
+          .option('results-dir', { type: 'string', default: 'results' })
+          .option('reports-dir', { type: 'string', default: 'reports' })
+          .strictOptions(),
+      async (argv) => {
+        const { historyCommand } = await import('./history.ts');
+        const out = await historyCommand({ resultsDir: resolve(argv['results-dir']), reportsDir: resolve(argv['reports-dir']), metrics: argv.metrics, strategies: argv.strategies, scenarios: argv.scenarios, includeQuick: argv['include-quick'], command: commandLine() });
+        for (const skipped of out.skipped) process.stderr.write(`skipped: ${skipped}\n`);
+        process.stdout.write(`${readFileSync(out.text, 'utf8')}\n${out.runs} runs\nreport:  ${out.html}\n         ${out.text}\n`);
+      },
+    )
     .command('list', 'List strategies and scenarios with their descriptions and parameters', (y) => y.option('json', { type: 'boolean', default: false }), async (argv) => {
       process.stdout.write(await listCommand(argv.json));
     })
@@ -158,7 +178,7 @@ async function main(): Promise<number> {
         process.stdout.write(`merged ${argv.files.length} files into ${merged.json}\nreport:  ${out.html}\n`);
       },
     )
-    .demandCommand(1, 'Name a command: compare, report, list or merge')
+    .demandCommand(1, 'Name a command: compare, report, history, list or merge')
     .strict()
     .help()
     .fail((msg, err) => {

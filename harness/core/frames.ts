@@ -68,9 +68,9 @@ export class FrameTable {
   /** list_add: put block `pfn` first on list `l` (hot end). */
   addHead(l: number, pfn: number): void {
     const first = this.listFirst[l]!;
-    this.prev[pfn] = NIL;
+    this.prev[pfn] = -1; // NIL
     this.next[pfn] = first;
-    if (first === NIL) this.listLast[l] = pfn;
+    if (first < 0) this.listLast[l] = pfn;
     else this.prev[first] = pfn;
     this.listFirst[l] = pfn;
     this.list[pfn] = l;
@@ -105,13 +105,13 @@ export class FrameTable {
   /** Removes and returns the first block of list `l`, or NIL if it is empty. */
   popHead(l: number): number {
     const pfn = this.listFirst[l]!;
-    if (pfn === NIL) return NIL;
+    if (pfn < 0) return pfn; // NIL
     const n = this.next[pfn]!;
     this.listFirst[l] = n;
-    if (n === NIL) this.listLast[l] = NIL;
-    else this.prev[n] = NIL;
+    if (n < 0) this.listLast[l] = -1; // NIL
+    else this.prev[n] = -1; // NIL
     this.listLen[l]!--;
-    this.list[pfn] = LOC_TAIL;
+    this.list[pfn] = -3; // LOC_TAIL
     return pfn;
   }
 

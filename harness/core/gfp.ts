@@ -164,7 +164,8 @@ export type GfpMigratetype =
  */
 export function gfpFlagsToMigratetype(gfp: number, mobilityDisabled = false): GfpMigratetype {
   if (mobilityDisabled) return MIGRATE_UNMOVABLE;
-  return ((gfp & GFP_MOVABLE_MASK) >>> GFP_MOVABLE_SHIFT) as GfpMigratetype;
+  // Literals: this runs on every allocation (see "Hot-path constants" in page-alloc.ts).
+  return ((gfp & 0x18 /* GFP_MOVABLE_MASK */) >>> 3 /* GFP_MOVABLE_SHIFT */) as GfpMigratetype;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -146,10 +146,18 @@ export class LockSet {
    * context (preemptible), so neither is atomic there.
    */
   inAtomic(): boolean {
+    return this.irqsOff > 0 || this.atomicContext() || (this.depth > 0 && this.atomicLockHeld());
+  }
+
+  /** The context alone forbids sleeping: NMI, and hardirq or softirq on a non-RT kernel. */
+  private atomicContext(): boolean {
+    // Literals: this runs on every __GFP_DIRECT_RECLAIM allocation (see "Hot-path constants" in page-alloc.ts).
     const ctx = this.ctx;
-    const irqAtomic = ctx === CTX_NMI || ((ctx === CTX_HARDIRQ || ctx === CTX_SOFTIRQ) && !this.config.preemptRt);
-    if (this.depth === 0) return this.irqsOff > 0 || irqAtomic;
-    if (this.irqsOff > 0 || irqAtomic) return true;
+    return ctx === 3 /* CTX_NMI */ || ((ctx === 2 /* CTX_HARDIRQ */ || ctx === 1 /* CTX_SOFTIRQ */) && !this.config.preemptRt);
+  }
+
+  /** A raw_spinlock_t, or on a non-RT kernel a spinlock_t, is held. */
+  private atomicLockHeld(): boolean {
     for (let i = 0; i < this.depth; i++) {
       const t = this.types[this.held[i]!]!;
       if (t === TYPE_RAW || (t === TYPE_SPIN && !this.config.preemptRt)) return true;

@@ -16,10 +16,20 @@
  * locks through the LockSet, which validates the context and accounts for
  * contention in virtual time. The caller (the simulator) sets the context with
  * beginOp() before each operation.
+ *
+ * Hot-path constants: the functions on the order-0 pcplist fast path
+ * (allocPages, highestZoneidx, getPageFromFreelist, rmqueue, rmqueuePcplist,
+ * freePages, freeUnrefPage; PerCpuPages.take/pindex; FrameTable.popHead/addHead;
+ * gfpFlagsToMigratetype; LockSet.atomicContext)
+ * write the few constants they need as literals with the name beside them, and
+ * test "no page" as pfn < 0 (NIL is -1). V8 reads an ES-module constant through
+ * the module context with a TDZ hole check at every use, which measured about
+ * 15% of an order-0 alloc+free pair (npm run bench). test/core-page-alloc.test.ts
+ * pins the literal values to the named constants.
  */
 import type { Buddy } from './buddy.ts';
 import type { HotCosts } from './hot-costs.ts';
-import { FrameTable, LOC_ALLOCATED, NIL } from './frames.ts';
+import { FrameTable, NIL } from './frames.ts';
 import {
   __GFP_ATOMIC,
   __GFP_DIRECT_RECLAIM,
@@ -30,7 +40,6 @@ import {
   __GFP_KSWAPD_RECLAIM,
   __GFP_MOVABLE,
   __GFP_NOMEMALLOC,
-  GFP_ZONEMASK,
   gfpFlagsToMigratetype,
 } from './gfp.ts';
 import type { LockSet } from './locks.ts';
@@ -154,6 +163,8 @@ export class PageAllocator {
 
   /** CPU of the current operation. */
   cpu = 0;
+  /** The pcp-miss hook's verdict in the current rmqueue() attempt (-1: not asked). */
+  private pcpMissVerdict = -1;
   /** Set by the pcp-miss hook: fail this allocation without the slow path. */
   private failNow = false;
   /** Zone index of the last successful allocation (for metrics). */
@@ -201,7 +212,7 @@ export class PageAllocator {
    * GFP_ZONEMASK bits (__GFP_DMA, __GFP_HIGHMEM, __GFP_DMA32, __GFP_MOVABLE).
    */
   highestZoneidx(gfp: number): number {
-    return this.gfpZoneTable[gfp & GFP_ZONEMASK]!;
+    return this.gfpZoneTable[gfp & 0xf /* GFP_ZONEMASK */]!;
   }
 
   private buildGfpZoneTable(): Int8Array {
@@ -240,18 +251,18 @@ export class PageAllocator {
       return NIL;
     }
     // prepare_alloc_pages(): might_sleep_if(gfp_mask & __GFP_DIRECT_RECLAIM).
-    if (gfp & __GFP_DIRECT_RECLAIM && this.locks.inAtomic()) this.locks.mightSleep('__alloc_pages(__GFP_DIRECT_RECLAIM)');
+    if (gfp & 0x400 /* __GFP_DIRECT_RECLAIM */ && this.locks.inAtomic()) this.locks.mightSleep('__alloc_pages(__GFP_DIRECT_RECLAIM)');
     this.failNow = false;
     this.lastPcpHit = false;
     const highest = this.highestZoneidx(gfp);
     // __GFP_MOVABLE|__GFP_RECLAIMABLE is a VM_WARN_ON in gfp_migratetype() and
     // lands on MIGRATE_HIGHATOMIC, which has no pcplist here: treat it as movable.
     let mt: number = gfpFlagsToMigratetype(gfp);
-    if (mt >= MIGRATE_PCPTYPES) mt = MIGRATE_MOVABLE;
+    if (mt >= 3 /* MIGRATE_PCPTYPES */) mt = 1 /* MIGRATE_MOVABLE */;
     this.stats.allocs++;
-    let pfn = this.getPageFromFreelist(gfp, order, ALLOC_WMARK_LOW, highest, mt);
-    if (pfn === NIL && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
-    if (pfn === NIL) this.stats.allocFailures++;
+    let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */, highest, mt);
+    if (pfn < 0 && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
+    if (pfn < 0) this.stats.allocFailures++;
     else this.frames.allocMigratetype[pfn] = mt;
     return pfn;
   }
@@ -305,12 +316,12 @@ export class PageAllocator {
    */
   private getPageFromFreelist(gfp: number, order: number, allocFlags: number, highest: number, mt: number): number {
     const m = this.meter;
-    const wm = allocFlags & ALLOC_WMARK_MASK;
+    const wm = allocFlags & 3 /* ALLOC_WMARK_MASK */;
     for (let i = highest; i >= 0; i--) {
       const zone = this.zones[i]!;
       if (zone.managedPages === 0) continue;
       m.ns += this.costs.watermarkCheck;
-      if (!(allocFlags & ALLOC_NO_WATERMARKS)) {
+      if (!(allocFlags & 0x04 /* ALLOC_NO_WATERMARKS */)) {
         const mark = zone.wmark[wm]!;
         // zone_watermark_fast(): order-0 shortcut, then the full check.
         if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags)) {
@@ -319,10 +330,10 @@ export class PageAllocator {
         }
       }
       // 6.x: ZONE_BELOW_HIGH feeds pcp->high auto-tuning.
-      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[WMARK_HIGH]!;
+      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[2 /* WMARK_HIGH */]!;
       const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
       if (this.failNow) return NIL;
-      if (pfn !== NIL) {
+      if (pfn >= 0) {
         if (this.hooksActive) this.postAllocHook.run(order);
         else m.ns += this.costs.prepNewPage;
         this.lastZone = i;
@@ -339,8 +350,18 @@ export class PageAllocator {
    */
   private rmqueue(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
     if (order <= this.pcpMaxOrder) {
+      this.pcpMissVerdict = -1;
       const pfn = this.rmqueuePcplist(zone, gfp, order, mt, allocFlags);
-      if (pfn !== NIL || this.irqProtected || this.failNow) return pfn;
+      if (pfn >= 0 || this.irqProtected || this.failNow) return pfn;
+      // 6.x: the pcplist gave nothing (trylock failed, or empty and not
+      // refilled): rmqueue_buddy() would take zone->lock, so a strategy's
+      // pcp-miss check gets its say first (once per attempt).
+      if (this.pcpMissVerdict === -1 && this.pcpMissHook !== null) this.pcpMissVerdict = this.pcpMissHook(gfp, order, mt, zone);
+      if (this.pcpMissVerdict === PCP_MISS_FAIL) {
+        this.failNow = true;
+        return NIL;
+      }
+      if (this.pcpMissVerdict === PCP_MISS_SKIP) return NIL;
     }
     return this.rmqueueBuddy(zone, order, mt, allocFlags);
   }
@@ -363,43 +384,61 @@ export class PageAllocator {
 
   /**
    * rmqueue_pcplist(): take the first block of this CPU's pcplist for (mt,
-   * order); on an empty list, the strategy's pcp-miss hook may fail the
-   * allocation, else rmqueue_bulk() refills it under zone->lock.
+   * order), under local_irq_save() (5.9) or pcp_spin_trylock() (6.x); an empty
+   * list goes to rmqueuePcplistRefill().
    */
   private rmqueuePcplist(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
     const m = this.meter;
     const pcp = this.pcp;
     const idx = this.cpu * this.nrZones + zone.idx;
-    const pindex = MIGRATE_PCPTYPES * order + mt;
+    const pindex = pcp.pindex(mt, order);
     let lock = -1;
     if (this.irqProtected) {
       m.ns += this.costs.irqSaveRestore;
     } else {
-      lock = pcp.lock[idx]!;
-      m.ns += this.costs.pcpSpinTrylock;
-      if (!this.locks.trylock(lock, m.now())) {
+      lock = this.pcpSpinTrylock(idx);
+      if (lock < 0) {
         this.stats.pcpTrylockFailures++;
         return NIL;
       }
       pcp.freeCount[idx]! >>= 1;
     }
     let pfn = pcp.take(idx, pindex, order);
-    if (pfn !== NIL) {
+    if (pfn >= 0) {
       this.stats.pcpHits++;
       this.lastPcpHit = true;
     } else {
-      this.stats.pcpMisses++;
-      const verdict = this.pcpMissHook === null ? PCP_MISS_REFILL : this.pcpMissHook(gfp, order, mt, zone);
-      if (verdict !== PCP_MISS_REFILL) {
-        if (verdict === PCP_MISS_FAIL) this.failNow = true;
-        this.stats.pcpMissHookFailures++;
-      } else if (pcp.rmqueueBulk(zone, idx, order, pcp.nrPcpAlloc(idx, zone, order), mt, (allocFlags & ALLOC_TRYLOCK) !== 0) >= 0) {
-        this.stats.zoneLockTaken++;
-        pfn = pcp.take(idx, pindex, order);
-      }
+      pfn = this.rmqueuePcplistRefill(zone, gfp, order, mt, allocFlags, idx, pindex);
     }
     if (lock >= 0) this.locks.release(lock, m.now());
     return pfn;
+  }
+
+  /**
+   * The list_empty() branch of __rmqueue_pcplist(): the strategy's pcp-miss
+   * hook may skip the zone or fail the allocation, else rmqueue_bulk() refills
+   * the list under zone->lock and the first block is taken.
+   */
+  private rmqueuePcplistRefill(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number, idx: number, pindex: number): number {
+    const pcp = this.pcp;
+    this.stats.pcpMisses++;
+    const verdict = this.pcpMissHook === null ? PCP_MISS_REFILL : this.pcpMissHook(gfp, order, mt, zone);
+    this.pcpMissVerdict = verdict;
+    if (verdict !== PCP_MISS_REFILL) {
+      if (verdict === PCP_MISS_FAIL) this.failNow = true;
+      this.stats.pcpMissHookFailures++;
+      return NIL;
+    }
+    if (pcp.rmqueueBulk(zone, idx, order, pcp.nrPcpAlloc(idx, zone, order), mt, (allocFlags & ALLOC_TRYLOCK) !== 0) < 0) return NIL;
+    this.stats.zoneLockTaken++;
+    return pcp.take(idx, pindex, order);
+  }
+
+  /** pcp_spin_trylock() (6.x): charges the attempt; returns pcp->lock's id, or -1 when it is held. */
+  private pcpSpinTrylock(idx: number): number {
+    const lock = this.pcp.lock[idx]!;
+    this.meter.ns += this.costs.pcpSpinTrylock;
+    return this.locks.trylock(lock, this.meter.now()) ? lock : -1;
   }
 
   /** __alloc_pages_slowpath(), reduced to the steps that matter here (see file comment). */
@@ -477,41 +516,47 @@ export class PageAllocator {
    */
   freePages(pfn: number, order: number): void {
     const f = this.frames;
-    if (f.list[pfn] !== LOC_ALLOCATED || f.order[pfn] !== order) {
+    if (f.list[pfn] !== -2 /* LOC_ALLOCATED */ || f.order[pfn] !== order) {
       this.stats.badFrees++;
       return;
     }
     this.stats.frees++;
-    const m = this.meter;
     const zone = this.zoneOf(pfn);
     const mt = this.buddy.migratetypeOf(pfn);
-    if (order <= this.pcpMaxOrder && mt < MIGRATE_PCPTYPES) {
-      const pcp = this.pcp;
-      const idx = this.cpu * this.nrZones + zone.idx;
-      let lock = -1;
-      if (this.irqProtected) {
-        m.ns += this.costs.irqSaveRestore;
-      } else {
-        lock = pcp.lock[idx]!;
-        m.ns += this.costs.pcpSpinTrylock;
-        if (!this.locks.trylock(lock, m.now())) {
-          this.freeOneBlock(zone, pfn, order, mt);
-          return;
-        }
-        pcp.allocFactor[idx]! >>= 1;
-        if (pcp.freeCount[idx]! < pcp.batch[idx]! << PCP_BATCH_SCALE_MAX) pcp.freeCount[idx]! += 1 << order;
+    if (order <= this.pcpMaxOrder && mt < 3 /* MIGRATE_PCPTYPES */) this.freeUnrefPage(zone, pfn, order, mt);
+    else this.freeOneBlock(zone, pfn, order, mt);
+  }
+
+  /**
+   * free_unref_page() and free_unref_page_commit(): onto this CPU's pcplist
+   * (under local_irq_save() in 5.9, pcp_spin_trylock() in 6.x, which when it
+   * fails frees to the buddy instead), then free_pcppages_bulk() when count
+   * reaches high.
+   */
+  private freeUnrefPage(zone: Zone, pfn: number, order: number, mt: number): void {
+    const m = this.meter;
+    const pcp = this.pcp;
+    const idx = this.cpu * this.nrZones + zone.idx;
+    let lock = -1;
+    if (this.irqProtected) {
+      m.ns += this.costs.irqSaveRestore;
+    } else {
+      lock = this.pcpSpinTrylock(idx);
+      if (lock < 0) {
+        this.freeOneBlock(zone, pfn, order, mt);
+        return;
       }
-      const pindex = MIGRATE_PCPTYPES * order + mt;
-      pcp.put(idx, pindex, pfn, order);
-      const high = pcp.nrPcpHigh(idx, zone);
-      if (pcp.count[idx]! >= high) {
-        this.stats.zoneLockTaken++;
-        pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
-      }
-      if (lock >= 0) this.locks.release(lock, m.now());
-      return;
+      pcp.allocFactor[idx]! >>= 1;
+      if (pcp.freeCount[idx]! < pcp.batch[idx]! << PCP_BATCH_SCALE_MAX) pcp.freeCount[idx]! += 1 << order;
     }
-    this.freeOneBlock(zone, pfn, order, mt);
+    const pindex = pcp.pindex(mt, order);
+    pcp.put(idx, pindex, pfn, order);
+    const high = pcp.nrPcpHigh(idx, zone);
+    if (pcp.count[idx]! >= high) {
+      this.stats.zoneLockTaken++;
+      pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
+    }
+    if (lock >= 0) this.locks.release(lock, m.now());
   }
 
   /** free_one_page(): the buddy under zone->lock. */

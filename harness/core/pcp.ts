@@ -8,7 +8,7 @@
  * caller's (page-alloc.ts), as rmqueue_pcplist()/free_unref_page() do it there.
  */
 import type { Buddy } from './buddy.ts';
-import { FrameTable, LOC_ALLOCATED, NIL } from './frames.ts';
+import { FrameTable, NIL } from './frames.ts';
 import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
 import type { KernelProfile } from './profile.ts';
@@ -39,6 +39,8 @@ export class PerCpuPages {
   readonly freeCount: Int32Array;
   /** 6.x: lock id of pcp->lock per pcp index; -1 in 5.9. */
   readonly lock: Int32Array;
+  /** profile.pcpHighAutoTune: pcp->high moves between high_min and high_max (6.x). */
+  private readonly autoTune: boolean;
   /** First list id; list of (pcpIdx, pindex) is listBase + pcpIdx * nrPcpLists + pindex. */
   readonly listBase: number;
 
@@ -60,6 +62,7 @@ export class PerCpuPages {
   ) {
     const n = cpus * zones.length;
     this.nrPcpLists = MIGRATE_PCPTYPES * (profile.pcpMaxOrder + 1);
+    this.autoTune = profile.pcpHighAutoTune;
     this.count = new Int32Array(n);
     this.high = new Int32Array(n);
     this.batch = new Int32Array(n);
@@ -82,9 +85,9 @@ export class PerCpuPages {
     }
   }
 
-  /** order_to_pindex(). */
+  /** order_to_pindex(). (MIGRATE_PCPTYPES as a literal: see "Hot-path constants" in page-alloc.ts.) */
   pindex(mt: number, order: number): number {
-    return MIGRATE_PCPTYPES * order + mt;
+    return 3 /* MIGRATE_PCPTYPES */ * order + mt;
   }
 
   list(pcpIdx: number, pindex: number): number {
@@ -102,8 +105,8 @@ export class PerCpuPages {
    */
   take(pcpIdx: number, pindex: number, order: number): number {
     const pfn = this.frames.popHead(this.list(pcpIdx, pindex));
-    if (pfn === NIL) return NIL;
-    this.frames.list[pfn] = LOC_ALLOCATED;
+    if (pfn < 0) return NIL;
+    this.frames.list[pfn] = -2; // LOC_ALLOCATED
     this.count[pcpIdx]! -= 1 << order;
     this.meter.ns += this.costs.pcpListOp;
     return pfn;
@@ -234,7 +237,11 @@ export class PerCpuPages {
    * high watermark, grows to hold a batch of consecutive frees otherwise).
    */
   nrPcpHigh(pcpIdx: number, zone: Zone): number {
-    if (!this.profile.pcpHighAutoTune) return this.high[pcpIdx]!;
+    return this.autoTune ? this.nrPcpHighAutoTuned(pcpIdx, zone) : this.high[pcpIdx]!;
+  }
+
+  /** nr_pcp_high() of 6.x. */
+  private nrPcpHighAutoTuned(pcpIdx: number, zone: Zone): number {
     const highMin = this.highMin[pcpIdx]!;
     const highMax = this.highMax[pcpIdx]!;
     let high = clamp(this.high[pcpIdx]!, highMin, highMax);

@@ -235,7 +235,7 @@ function changeCell(ch: { changePct: number | null; pValue: number | null; signi
   return ch.significant ? html`<span class="sig" title="${p} (significant)">${text}*</span>` : html`<span title="${p}">${text}</span>`;
 }
 
-function figure(c: ChartDef, svg: string, n: number): Html {
+export function figure(c: ChartDef, svg: string, n: number): Html {
   return html`<figure id="chart-${c.id}" class="chart-figure">
 <h3>Figure ${n}. ${c.title}</h3>
 <div class="chart">${raw(svg)}</div>
@@ -448,7 +448,7 @@ ${f.length === 0
 </section>`;
 }
 
-const CSS = `
+export const CSS = `
 :root { --fg: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --bg-alt: #f6f7f9; --accent: #1f4e8c; --bad: #b3261e; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: #fff; font: 15px/1.5 'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif; }

@@ -487,6 +487,6 @@ const ASCII: Record<string, string> = {
 };
 
 /** Mail-safe: common typography to ASCII, anything else non-printable to "?" (inputs may hold anything). */
-function toAscii(s: string): string {
+export function toAscii(s: string): string {
   return s.replace(/\t/g, '  ').replace(/[^\x20-\x7e]/g, (c) => ASCII[c] ?? '?');
 }

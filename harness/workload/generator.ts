@@ -649,7 +649,7 @@ export class Workload implements WorkloadSource {
       const s = hasSrc ? heap[0]! : -1;
       const st = hasSrc ? srcNext[s]! : Infinity;
       const t = frees.peekTime();
-      if (t <= st) {
+      if (t <= st && t !== Infinity) {
         // -- a pending free
         const slot = frees.popMin();
         const meta = this.metaBySlot[slot]!;

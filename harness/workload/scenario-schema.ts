@@ -358,7 +358,11 @@ const traceSchema = z
       .nullable()
       .default(null)
       .describe('Trace format (see SCENARIOS.md "Trace formats"); null: from the extension, .jsonl -> jsonl, .csv -> csv, else kmem. Default: null.'),
-    offsetMs: z.number().min(0).default(0).describe('Virtual time at which the first trace event is replayed, in ms. Default: 0.'),
+    offsetMs: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Added to every replayed timestamp, in ms (kmem traces are rebased to start at 0; csv/jsonl keep their timestamp_ns). Default: 0.'),
     loop: z
       .boolean()
       .default(false)
@@ -411,7 +415,7 @@ export const ScenarioSchema = z
     workload: workloadSchema,
     run: runSchema,
     strategies: z
-      .record(z.string(), z.unknown())
+      .record(z.string(), z.unknown().describe('Parameters of the strategy of that name, checked by the strategy itself.'))
       .default({})
       .describe('Per-strategy parameter overrides, { "<strategy name>": { ...params } }; each strategy validates its own. Default: {}.'),
   })
@@ -533,9 +537,9 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(body);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    let pos = body.length;
+    // V8 names the position for some errors only; find it ourselves otherwise.
     const m = /position (\d+)/.exec(msg);
-    if (m) pos = Number(m[1]);
+    const pos = m ? Number(m[1]) : jsonErrorOffset(body);
     const lc = /line (\d+) column (\d+)/.exec(msg);
     let line: number;
     let col: number;
@@ -545,8 +549,101 @@ export function parseJsonText(text: string, file: string): unknown {
     } else {
       ({ line, col } = lineColumn(body, pos));
     }
-    const found = pos >= body.length ? 'the end of the file' : `${describeFound(body.slice(pos, pos + 12))} (${msg.replace(/ in JSON at position \d+.*$/, '')})`;
+    const found = pos >= body.length ? 'the end of the file' : describeFound(body.slice(pos).split('\n')[0]!.slice(0, 20));
     throw new InputError({ file, where: `line ${line}, column ${col}`, expected: 'valid JSON', found });
+  }
+}
+
+/**
+ * Offset of the first JSON syntax error in `text` (text.length when the text
+ * ends too early). A small recursive-descent scan, run only after JSON.parse failed.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const n = text.length;
+  class Stop {
+    constructor(readonly at: number) {}
+  }
+  const ws = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const expect = (c: string): void => {
+    if (text[i] !== c) throw new Stop(i);
+    i++;
+  };
+  const str = (): void => {
+    expect('"');
+    while (i < n && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) throw new Stop(i);
+      if (text[i] === '\\') {
+        i++;
+        if (i >= n) throw new Stop(n);
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) throw new Stop(i);
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i]!)) throw new Stop(i);
+      }
+      i++;
+    }
+    expect('"');
+  };
+  const value = (): void => {
+    ws();
+    if (i >= n) throw new Stop(n);
+    const c = text[i]!;
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        str();
+        ws();
+        expect(':');
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        expect('}');
+        return;
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        expect(']');
+        return;
+      }
+    }
+    if (c === '"') return str();
+    const lit = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 64));
+    if (!lit) throw new Stop(i);
+    i += lit[0].length;
+  };
+  try {
+    value();
+    ws();
+    return i < n ? i : n;
+  } catch (e) {
+    if (e instanceof Stop) return Math.min(e.at, n);
+    throw e;
   }
 }
 

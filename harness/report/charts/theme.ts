@@ -26,7 +26,7 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
 export const FONT = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
 
 /** Tableau 10 then 10 more distinct colours: stable per series order. */
-const PALETTE = [
+export const PALETTE = [
   '#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac',
   '#1f3b73', '#a0522d', '#2e7d32', '#8e0152', '#00838f', '#6a3d9a', '#b8860b', '#5d4037', '#d81b60', '#616161',
 ];
