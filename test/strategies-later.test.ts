@@ -347,5 +347,9 @@ describe('nmi-tracing', () => {
     // rcu-page-cache: its only NMI reports are hrtimer_start()'s base lock on a miss.
     expect(c.metrics.nmiLockViolations).toBe(d.metrics.nmiLockViolations + tc.nmiLock);
     expect(c.metrics.zoneLockInLockless).toBe(0);
+    // The violationsInRequest metric says the same without the tally.
+    expect(n.metrics.violationsInRequest).toBe(0);
+    expect(d.metrics.violationsInRequest).toBe(0);
+    expect(q.metrics.violationsInRequest).toBe(tq.nmiLock + tq.invalidWaitContext + tq.sleepInAtomic);
   });
 });

@@ -40,6 +40,7 @@ import {
   __GFP_KSWAPD_RECLAIM,
   __GFP_MOVABLE,
   __GFP_NOMEMALLOC,
+  __GFP_NORETRY,
   gfpFlagsToMigratetype,
 } from './gfp.ts';
 import type { LockSet } from './locks.ts';
@@ -467,7 +468,8 @@ export class PageAllocator {
         pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
         if (pfn !== NIL) return pfn;
       }
-      if (got === 0) break;
+      // __GFP_NORETRY: one direct reclaim (and drain) attempt, then fail.
+      if (got === 0 || gfp & __GFP_NORETRY) break;
     }
     // The OOM killer is not modelled: the allocation fails.
     return NIL;

@@ -41,6 +41,8 @@ export class KvfreeRcu {
   fallbackSynchronizeRcu = 0;
   synchronizeRcuWaitNs = 0;
   zoneLockInRequests = 0;
+  /** Lock-rule violations (any kind) raised inside the page request itself. */
+  violationsInRequests = 0;
   readonly requestNs = new LogHistogram();
 
   private readonly curBlock: Int32Array;
@@ -96,10 +98,12 @@ export class KvfreeRcu {
     if (this.curBlock[cpu] === NIL || this.curRecords[cpu]! >= this.params.blockEntries) {
       this.requests++;
       const zl = a.stats.zoneLockTaken;
+      const v0 = locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock;
       const ns0 = m.ns;
       const pfn = this.strategy.getPage(cpu);
       this.requestNs.record(m.ns - ns0);
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
+      this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
       if (pfn === NIL) {
         this.failures++;
         success = false;

@@ -250,6 +250,7 @@ export function runOne(spec: RunSpec): RunResult {
     invalidWaitContext: locks.invalidWaitContext,
     sleepInAtomic: locks.sleepInAtomic,
     nmiLockViolations: locks.nmiLock,
+    violationsInRequest: krc.violationsInRequests,
     invalidGfpCombination: ext.counters.invalidGfpCombination,
     watermarkBreaches: ext.counters.watermarkBreaches,
     migratetypeMixing: ext.counters.migratetypeMixing,
