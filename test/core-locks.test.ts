@@ -73,7 +73,7 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     expect(s.invalidWaitContext).toBe(2);
   });
 
-  it('uses the irq context: hardirq is LD_WAIT_SPIN (LD_WAIT_CONFIG when threaded on RT), softirq LD_WAIT_CONFIG, task LD_WAIT_MAX', () => {
+  it('uses the irq context: hardirq is LD_WAIT_SPIN (a real hardirq, RT too), softirq LD_WAIT_CONFIG, task LD_WAIT_MAX', () => {
     const { s, spin, mutex } = lockSet({ lockdep: true });
     s.enterContext(0, CTX_HARDIRQ, true);
     s.acquire(spin, 0);
@@ -88,7 +88,11 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     const rt = lockSet({ lockdep: true, preemptRt: true });
     rt.s.enterContext(0, CTX_HARDIRQ, false);
     rt.s.acquire(rt.spin, 0);
-    expect(rt.s.invalidWaitContext).toBe(0);
+    expect(rt.s.invalidWaitContext).toBe(1);
+    // A force-threaded handler on RT is a task: no report.
+    rt.s.enterContext(0, CTX_TASK, false);
+    rt.s.acquire(rt.spin, 10);
+    expect(rt.s.invalidWaitContext).toBe(1);
   });
 
   it('does not see IRQs off (lockdep does not lower the wait context for it)', () => {
@@ -113,7 +117,7 @@ describe('sleeping in atomic context', () => {
     }
   });
 
-  it('PREEMPT_RT: a spinlock_t with IRQs off or in NMI sleeps in atomic context; threaded hardirqs may take it', () => {
+  it('PREEMPT_RT: a spinlock_t with IRQs off, in hardirq or in NMI sleeps in atomic context; a threaded handler (task) may take it', () => {
     const { s, spin } = lockSet({ preemptRt: true });
     s.enterContext(0, CTX_TASK, true);
     s.acquire(spin, 0);
@@ -121,20 +125,20 @@ describe('sleeping in atomic context', () => {
     s.enterContext(0, CTX_NMI, false);
     s.acquire(spin, 5);
     expect(s.sleepInAtomic).toBe(2);
-    // Interrupt handlers are force-threaded on RT: a preemptible kthread.
+    // A real hardirq is atomic on RT too.
     s.enterContext(0, CTX_HARDIRQ, false);
     s.acquire(spin, 10);
-    expect(s.sleepInAtomic).toBe(2);
-    // The rt_mutex trylock is still refused from hardirq (why alloc_pages_nolock() refuses it on RT).
+    expect(s.sleepInAtomic).toBe(3);
+    // The rt_mutex trylock is refused from hardirq (why alloc_pages_nolock() refuses it on RT).
     s.enterContext(0, CTX_HARDIRQ, false);
     expect(s.trylock(spin, 20)).toBe(true);
-    expect(s.sleepInAtomic).toBe(3);
-    // A task with IRQs on, or a trylock from a task with IRQs off, is fine.
+    expect(s.sleepInAtomic).toBe(4);
+    // A task with IRQs on (e.g. a force-threaded handler), or a trylock from a task with IRQs off, is fine.
     s.enterContext(0, CTX_TASK, false);
     s.acquire(spin, 30);
     s.enterContext(0, CTX_TASK, true);
     expect(s.trylock(spin, 40)).toBe(true);
-    expect(s.sleepInAtomic).toBe(3);
+    expect(s.sleepInAtomic).toBe(4);
   });
 
   it('serving a softirq is atomic on a non-RT kernel (in_atomic()), not on PREEMPT_RT', () => {

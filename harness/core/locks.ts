@@ -140,20 +140,22 @@ export class LockSet {
 
   /**
    * True when sleeping is not allowed here: a raw lock or (non-RT) spinlock
-   * held, IRQs off, NMI, or hardirq or softirq context. Serving a softirq sets
-   * SOFTIRQ_OFFSET in preempt_count, so in_atomic() is true there. On
-   * PREEMPT_RT interrupt handlers are force-threaded and softirqs run in task
-   * context (preemptible), so neither is atomic there.
+   * held, IRQs off, NMI, hardirq, or softirq context. Serving a softirq sets
+   * SOFTIRQ_OFFSET in preempt_count, so in_atomic() is true there; on
+   * PREEMPT_RT softirqs run in task context (preemptible), so not there.
+   * CTX_HARDIRQ is a real hard interrupt (in_hardirq()) on every kernel: a
+   * handler that PREEMPT_RT force-threads runs in task context, and a
+   * scenario models it as such.
    */
   inAtomic(): boolean {
     return this.irqsOff > 0 || this.atomicContext() || (this.depth > 0 && this.atomicLockHeld());
   }
 
-  /** The context alone forbids sleeping: NMI, and hardirq or softirq on a non-RT kernel. */
+  /** The context alone forbids sleeping: NMI, hardirq, and softirq on a non-RT kernel. */
   private atomicContext(): boolean {
     // Literals: this runs on every __GFP_DIRECT_RECLAIM allocation (see "Hot-path constants" in page-alloc.ts).
     const ctx = this.ctx;
-    return ctx === 3 /* CTX_NMI */ || ((ctx === 2 /* CTX_HARDIRQ */ || ctx === 1 /* CTX_SOFTIRQ */) && !this.config.preemptRt);
+    return ctx === 3 /* CTX_NMI */ || ctx === 2 /* CTX_HARDIRQ */ || (ctx === 1 /* CTX_SOFTIRQ */ && !this.config.preemptRt);
   }
 
   /** A raw_spinlock_t, or on a non-RT kernel a spinlock_t, is held. */
@@ -282,14 +284,13 @@ export class LockSet {
   }
 
   /**
-   * task_wait_context() lowered by the locks held (check_wait_context). A
-   * hardirq handler that would be threaded (curr->irq_config, always on
-   * PREEMPT_RT) gets LD_WAIT_CONFIG; softirqs are always LD_WAIT_CONFIG.
+   * task_wait_context() lowered by the locks held (check_wait_context). A real
+   * (not threaded) hardirq is LD_WAIT_SPIN; softirqs are always LD_WAIT_CONFIG.
    */
   private currInner(): number {
     let curr: number;
     if (this.ctx === CTX_NMI) curr = LD_WAIT_SPIN;
-    else if (this.ctx === CTX_HARDIRQ) curr = this.config.preemptRt ? LD_WAIT_CONFIG : LD_WAIT_SPIN;
+    else if (this.ctx === CTX_HARDIRQ) curr = LD_WAIT_SPIN;
     else if (this.ctx === CTX_SOFTIRQ) curr = LD_WAIT_CONFIG;
     else curr = LD_WAIT_MAX;
     for (let i = 0; i < this.depth; i++) {
