@@ -3,23 +3,23 @@
  * event stream out (EventBatch, see events.ts). The same (scenario, seed,
  * machine.cpus) always gives the same stream, whatever strategy consumes it.
  *
- * Sources, each with its own PRNG stream (prng.ts), merged by a binary heap on
+ * Sources, each with its own PRNG stream (prng.ts), merged by a winner tree on
  * (next time, source index):
  *   - per CPU: kvfree_rcu() Poisson arrivals, kvfree_rcu() bursts, background
  *     allocations, pressure churn, the user-space flood;
  *   - per pressure phase: the fill allocations;
  *   - the replayed trace.
- * Background frees sit in a second heap keyed by free time (alloc time + an
+ * Background frees sit in a calendar queue keyed by free time (alloc time + an
  * exponential lifetime); a free is emitted before any source event at the same
  * time. Slot ids come from a LIFO stack of freed ids, so they stay dense.
  *
- * Nothing allocates per event: sources, heaps and the slot stack are typed arrays
- * sized up front (the free heap doubles when it must, which is rare and not per
+ * Nothing allocates per event: sources, queues and the slot stack are typed arrays
+ * sized up front (the free queue grows when it must, which is rare and not per
  * event).
  */
 import { InputError } from '../errors.ts';
 import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, gfpFlagsToMigratetype } from '../core/gfp.ts';
-import { setupPerZoneWmarks } from '../core/watermarks.ts';
+import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from '../core/watermarks.ts';
 import type { MachineSpec } from '../machine/machine-spec.ts';
 import {
   CTX_HARDIRQ,
@@ -50,7 +50,7 @@ import { GFP_MIX_NAMES, scenarioMachine, type ContextWeights, type CpuSet, type 
 import { loadTrace, type TraceData } from './trace.ts';
 
 // Source kinds. Per-CPU kinds get index cpu * PER_CPU_KINDS + kind, so a
-// source's index (the heap's tie-breaker) does not depend on which other sources
+// source's index (the merge's tie-breaker) does not depend on which other sources
 // are enabled.
 const K_KV = 0;
 const K_BURST = 1;
@@ -87,7 +87,7 @@ export interface PressurePlan {
   endNs: number;
   rampStartNs: number;
   rampNs: number;
-  /** Target free pages: factor x the sum of the watermark over the zones. */
+  /** Target free pages: factor x the sum of the watermark over the zones, plus the lowmem reserves (see pressurePlans). */
   targetFreePages: number;
   /** Pages expected free without the phase (initial free minus the steady holdings below). */
   expectedFreePages: number;
@@ -118,17 +118,31 @@ function meanPagesPerAlloc(orderMix: readonly number[]): number {
  * B the pages background allocations hold in steady state (Little's law: rate x
  * mean lifetime x mean pages per allocation, over the background CPUs), C the
  * same for the phase's churn, K the kvfree_rcu block pages in flight, and
- * T = factor x sum over zones of the chosen watermark. H is taken by "fill"
+ * T = factor x sum over zones of the chosen watermark + the lowmem_reserve the
+ * lower zones keep from a request whose highest zone is ZONE_MOVABLE (what a
+ * GFP_KERNEL or user-page request cannot take anyway). H is taken by "fill"
  * allocations spread evenly over the ramp and freed within 1 ms after the phase
  * ends: order-9 chunks for all but the last 2048..2559 pages, order 0 for those.
  */
-export function pressurePlans(scenario: Scenario, spec: Pick<MachineSpec, 'cpus' | 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor'>): PressurePlan[] {
+export function pressurePlans(
+  scenario: Scenario,
+  spec: Pick<MachineSpec, 'cpus' | 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor' | 'lowmemReserveRatio'>,
+): PressurePlan[] {
   const w = scenario.workload;
   const cpus = spec.cpus;
+  const profile = scenario.kernel.profile;
   // The core's __setup_per_zone_wmarks(); empty zones hold no free memory and are left out of the target.
-  const wm = setupPerZoneWmarks(spec.zones, spec.minFreeKbytes, spec.watermarkScaleFactor, scenario.kernel.profile).filter(
-    (_, i) => spec.zones[i]!.managedPages > 0,
-  );
+  const populated = (i: number): boolean => spec.zones[i]!.managedPages > 0;
+  const wm = setupPerZoneWmarks(spec.zones, spec.minFreeKbytes, spec.watermarkScaleFactor, profile).filter((_, i) => populated(i));
+  // Pages the lower zones keep back (lowmem_reserve) from a GFP_HIGHUSER_MOVABLE /
+  // GFP_KERNEL request: its highest zone is ZONE_MOVABLE (the last zone before Device).
+  const reserves = setupPerZoneLowmemReserve(spec.zones, spec.lowmemReserveRatio, profile);
+  let classzone = spec.zones.length - 1;
+  while (classzone > 0 && spec.zones[classzone]!.kind === 'Device') classzone--;
+  let reserved = 0;
+  spec.zones.forEach((_, i) => {
+    if (populated(i)) reserved += reserves[i]![classzone] ?? 0;
+  });
   let free0 = 0;
   for (const z of spec.zones) {
     const blocks = (z as { initialFreeBlocks?: number[] }).initialFreeBlocks;
@@ -144,7 +158,7 @@ export function pressurePlans(scenario: Scenario, spec: Pick<MachineSpec, 'cpus'
   if (w.userspaceFlood) kvCallsPerSec += cpuList(w.userspaceFlood.cpus, cpus).length * w.userspaceFlood.callsPerSec;
   const K = (kvCallsPerSec * ((w.rcu.gracePeriodMs + w.rcu.drainDelayMs) / 1000)) / w.rcu.blockEntries + cpus;
   return w.pressure.map((ph) => {
-    const T = ph.factor * wm.reduce((a, z) => a + z[ph.targetFreeOf], 0);
+    const T = ph.factor * wm.reduce((a, z) => a + z[ph.targetFreeOf], 0) + reserved;
     const C = bgCpus * ph.churnPerCpuPerSec * (ph.churnLifetimeMs / 1000) * pagesPerAlloc;
     const expected = free0 - B - K;
     const H = Math.max(0, Math.floor(expected - C - T));
@@ -266,8 +280,12 @@ export class Workload implements WorkloadSource {
   private readonly srcState: Int32Array;
   private readonly srcAux: Float64Array;
   private readonly srcPrng: Prng[];
-  private readonly heap: Int32Array;
-  private heapSize = 0;
+  // Winner tree over the sources that start active: leaves at [size, 2 size),
+  // each inner node holds the earlier of its children (-1: none). A source that
+  // is done leaves the tree for good.
+  private readonly tree: Int32Array;
+  private readonly treeSize: number;
+  private readonly leafOf: Int32Array;
 
   // -- pending frees by time; the rest of the free event is kept per slot (a
   // slot is pending at most once).
@@ -439,7 +457,6 @@ export class Workload implements WorkloadSource {
     // Unused sources share one idle stream; their time is Infinity so they never run.
     const idle = new Prng(seed, 0);
     this.srcPrng = new Array<Prng>(this.nSrc).fill(idle);
-    this.heap = new Int32Array(this.nSrc);
 
     const kvCpus = new Set(cpuList(kv.cpus, cpus));
     const burstCpus = new Set(burst ? cpuList(burst.cpus, cpus) : []);
@@ -494,9 +511,18 @@ export class Workload implements WorkloadSource {
       this.srcAux[ts] = 0; // pass number
       this.srcNext[ts] = this.traceOffsetNs + trace.time[0]!;
     }
-    for (let s = 0; s < this.nSrc; s++) {
-      if (this.srcNext[s]! < this.durationNs) this.heapPush(s);
-    }
+    const active: number[] = [];
+    for (let s = 0; s < this.nSrc; s++) if (this.srcNext[s]! < this.durationNs) active.push(s);
+    let size = 1;
+    while (size < active.length) size <<= 1;
+    this.treeSize = size;
+    this.tree = new Int32Array(2 * size).fill(-1);
+    this.leafOf = new Int32Array(this.nSrc).fill(-1);
+    active.forEach((s, i) => {
+      this.tree[size + i] = s;
+      this.leafOf[s] = size + i;
+    });
+    for (let i = size - 1; i >= 1; i--) this.tree[i] = this.better(this.tree[2 * i]!, this.tree[2 * i + 1]!);
 
     // Pending frees: a calendar queue with about two frees per bucket at the
     // expected free rate, over a horizon of 8 mean lifetimes.
@@ -529,58 +555,37 @@ export class Workload implements WorkloadSource {
     return Infinity;
   }
 
-  // -- source heap on (srcNext, index) ----------------------------------------
+  // -- source winner tree on (srcNext, index) ------------------------------------
 
-  private heapPush(s: number): void {
-    const heap = this.heap;
-    const next = this.srcNext;
-    let i = this.heapSize++;
-    const t = next[s]!;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const ps = heap[parent]!;
-      const pt = next[ps]!;
-      if (pt < t || (pt === t && ps < s)) break;
-      heap[i] = ps;
-      i = parent;
-    }
-    heap[i] = s;
+  /** The earlier of two sources (ties: the lower index), -1 standing for none. */
+  private better(a: number, b: number): number {
+    if (a < 0) return b;
+    if (b < 0) return a;
+    const ta = this.srcNext[a]!;
+    const tb = this.srcNext[b]!;
+    return ta < tb || (ta === tb && a < b) ? a : b;
   }
 
-  /** Restore the heap after the root's key grew (or remove the root if it is done). */
-  private heapFixRoot(): void {
-    const heap = this.heap;
+  /** Replay the matches on the path of source s after its time changed (or it ended). */
+  private treeUpdate(s: number): void {
+    const tree = this.tree;
     const next = this.srcNext;
-    let s = heap[0]!;
-    if (!(next[s]! < this.durationNs)) {
-      // exhausted: move the last entry to the root
-      const last = --this.heapSize;
-      if (last === 0) return;
-      s = heap[last]!;
-    }
-    const n = this.heapSize;
-    const t = next[s]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let cs = heap[c]!;
-      let ct = next[cs]!;
-      const r = c + 1;
-      if (r < n) {
-        const rs = heap[r]!;
-        const rt = next[rs]!;
-        if (rt < ct || (rt === ct && rs < cs)) {
-          c = r;
-          cs = rs;
-          ct = rt;
+    let i = this.leafOf[s]!;
+    let w = next[s]! < this.durationNs ? s : -1;
+    tree[i] = w;
+    while (i > 1) {
+      const o = tree[i ^ 1]!;
+      if (o >= 0) {
+        if (w < 0) w = o;
+        else {
+          const tw = next[w]!;
+          const to = next[o]!;
+          if (to < tw || (to === tw && o < w)) w = o;
         }
       }
-      if (t < ct || (t === ct && s < cs)) break;
-      heap[i] = cs;
-      i = c;
+      i >>= 1;
+      tree[i] = w;
     }
-    heap[i] = s;
   }
 
   private pushFree(time: number, slot: number, meta: number): void {
@@ -632,7 +637,7 @@ export class Workload implements WorkloadSource {
     const srcKind = this.srcKind;
     const srcCpu = this.srcCpu;
     const srcPrng = this.srcPrng;
-    const heap = this.heap;
+    const tree = this.tree;
     const frees = this.frees;
     const dur = this.durationNs;
     let nKv = 0;
@@ -645,8 +650,8 @@ export class Workload implements WorkloadSource {
     let k = 0;
 
     while (k < cap) {
-      const hasSrc = this.heapSize > 0;
-      const s = hasSrc ? heap[0]! : -1;
+      const s = tree[1]!;
+      const hasSrc = s >= 0;
       const st = hasSrc ? srcNext[s]! : Infinity;
       const t = frees.peekTime();
       if (t <= st && t !== Infinity) {
@@ -796,7 +801,7 @@ export class Workload implements WorkloadSource {
         srcNext[s] = j < tr.length ? this.traceOffsetNs + pass * this.tracePeriodNs + tr.time[j]! : Infinity;
         nTrace++;
       }
-      this.heapFixRoot();
+      this.treeUpdate(s);
       k++;
     }
     batch.length = k;
