@@ -73,10 +73,13 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     expect(s.invalidWaitContext).toBe(2);
   });
 
-  it('uses the irq context: hardirq is LD_WAIT_SPIN (a real hardirq, RT too), softirq LD_WAIT_CONFIG, task LD_WAIT_MAX', () => {
+  it('uses the irq context: hardirq is LD_WAIT_CONFIG on !RT (irq_config), LD_WAIT_SPIN on RT; softirq LD_WAIT_CONFIG; NMI LD_WAIT_SPIN', () => {
     const { s, spin, mutex } = lockSet({ lockdep: true });
     s.enterContext(0, CTX_HARDIRQ, true);
     s.acquire(spin, 0);
+    expect(s.invalidWaitContext).toBe(0);
+    s.release(spin, 1);
+    s.acquire(mutex, 2);
     expect(s.invalidWaitContext).toBe(1);
     expect(s.records[0]!.message).toContain('hardirq context, IRQs off');
     s.enterContext(0, CTX_SOFTIRQ, false);
@@ -85,6 +88,9 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     s.release(spin, 11);
     s.acquire(mutex, 12);
     expect(s.invalidWaitContext).toBe(2);
+    s.enterContext(0, CTX_NMI, false);
+    s.acquire(spin, 20);
+    expect(s.invalidWaitContext).toBe(3);
     const rt = lockSet({ lockdep: true, preemptRt: true });
     rt.s.enterContext(0, CTX_HARDIRQ, false);
     rt.s.acquire(rt.spin, 0);

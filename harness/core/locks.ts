@@ -284,13 +284,17 @@ export class LockSet {
   }
 
   /**
-   * task_wait_context() lowered by the locks held (check_wait_context). A real
-   * (not threaded) hardirq is LD_WAIT_SPIN; softirqs are always LD_WAIT_CONFIG.
+   * task_wait_context() lowered by the locks held (check_wait_context).
+   * Hardirq: on a non-RT kernel a device handler runs in hardirq but would be
+   * threaded under forced IRQ threading (curr->irq_config), so lockdep gives it
+   * LD_WAIT_CONFIG; on PREEMPT_RT the handlers left in hardirq are the ones
+   * that cannot be threaded (a threaded one is modelled as task context), so
+   * LD_WAIT_SPIN. Softirqs are always LD_WAIT_CONFIG; NMI LD_WAIT_SPIN.
    */
   private currInner(): number {
     let curr: number;
     if (this.ctx === CTX_NMI) curr = LD_WAIT_SPIN;
-    else if (this.ctx === CTX_HARDIRQ) curr = LD_WAIT_SPIN;
+    else if (this.ctx === CTX_HARDIRQ) curr = this.config.preemptRt ? LD_WAIT_SPIN : LD_WAIT_CONFIG;
     else if (this.ctx === CTX_SOFTIRQ) curr = LD_WAIT_CONFIG;
     else curr = LD_WAIT_MAX;
     for (let i = 0; i < this.depth; i++) {
