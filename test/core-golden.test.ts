@@ -59,7 +59,7 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
       pageblocksStolen: 18
     },
     locks: {
-      invalidWaitContext: 4761,
+      invalidWaitContext: 3342,
       sleepInAtomic: 3946,
       nmiLock: 0,
       contendedNs: 2781.83400000073,
@@ -123,7 +123,7 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
       pageblocksStolen: 14
     },
     locks: {
-      invalidWaitContext: 2309,
+      invalidWaitContext: 1686,
       sleepInAtomic: 4000,
       nmiLock: 0,
       contendedNs: 4348.984000004026,
