@@ -7,7 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import { formatBenchTable, runBenchTasks } from './runner.ts';
-import { BENCH_TASKS } from './tasks.ts';
+import { SIM_BENCH_TASKS } from './sim-tasks.ts';
+import { BENCH_TASKS, registerBenchTasks } from './tasks.ts';
+
+registerBenchTasks(...SIM_BENCH_TASKS);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
