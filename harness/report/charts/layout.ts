@@ -19,6 +19,6 @@ export function bandLayout(groups: readonly string[], seriesCount: number, opts:
   const width = Math.min(max, Math.max(min, groups.length * band));
   const perBand = width / Math.max(1, groups.length);
   const longest = Math.max(0, ...groups.map((g) => g.length));
-  const labelAngle = longest * PX_PER_CHAR > perBand - 8 ? -25 : 0;
+  const labelAngle = longest * PX_PER_CHAR > perBand - 8 ? -40 : 0;
   return { width, labelAngle };
 }

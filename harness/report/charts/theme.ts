@@ -44,7 +44,8 @@ export function baseConfig(): VlSpec {
       axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titlePadding: 8, labelOverlap: true, gridColor: '#eeeeee' },
       legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400, titleLimit: 400, orient: 'right' },
       header: { labelFontSize: 12, titleFontSize: 12, labelLimit: 400, titleLimit: 600 },
-      axisBand: { labelLimit: 400 },
+      // Category axes (scenarios, strategies) must show every label: angle them instead of dropping any.
+      axisBand: { labelLimit: 400, labelOverlap: false },
     },
   };
 }
