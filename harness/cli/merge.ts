@@ -20,7 +20,6 @@ export async function mergeCommand(files: readonly string[], resultsDir: string,
       throw new InputError({ file: p.file, where: 'config', expected: `the same matrix as ${first.file} (strategies, scenarios, seeds, sets, sweep)`, found: 'a different config' });
     }
   }
-  const order = (r: Results['runs'][number]): string => r.strategy;
   const stratIdx = new Map(first.r.config.strategies.map((s, i) => [s, i]));
   const scenIdx = new Map(first.r.config.scenarios.map((s, i) => [s, i]));
   const seen = new Set<string>();
@@ -32,7 +31,7 @@ export async function mergeCommand(files: readonly string[], resultsDir: string,
       seen.add(k);
       return true;
     })
-    .sort((a, b) => (scenIdx.get(a.scenario) ?? 0) - (scenIdx.get(b.scenario) ?? 0) || (stratIdx.get(order(a)) ?? 0) - (stratIdx.get(order(b)) ?? 0) || a.variant.localeCompare(b.variant, 'en', { numeric: true }) || a.seed - b.seed);
+    .sort((a, b) => (scenIdx.get(a.scenario) ?? 0) - (scenIdx.get(b.scenario) ?? 0) || (stratIdx.get(a.strategy) ?? 0) - (stratIdx.get(b.strategy) ?? 0) || a.variant.localeCompare(b.variant, 'en', { numeric: true }) || a.seed - b.seed);
   const failedRuns = parts.flatMap((p) => p.r.failedRuns);
   const timelines = parts.flatMap((p) => p.r.timelines);
   const totals = parts.reduce(

@@ -47,7 +47,7 @@ import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
 import { PCP_BATCH_SCALE_MAX, type PerCpuPages } from './pcp.ts';
 import type { PostAllocHook } from './post-alloc-hook.ts';
-import type { KernelProfile } from './profile.ts';
+import { MAX_PAGE_ORDER, type KernelProfile } from './profile.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type Zone } from './zone.ts';
 
 /** alloc_flags (mm/internal.h). ALLOC_WMARK_* index zone->_watermark. */
@@ -290,7 +290,7 @@ export class PageAllocator {
    * it a free block of at least that order? GFP_ATOMIC ends at 37.5% of min.
    */
   zoneWatermarkOk(zone: Zone, order: number, mark: number, highest: number, allocFlags: number): boolean {
-    let freePages = zone.nrFree - ((1 << order) - 1);
+    const freePages = zone.nrFree - ((1 << order) - 1);
     let min = mark;
     if (this.profile.hasGfpAtomic) {
       if (allocFlags & ALLOC_HIGH) min -= min >> 1;
@@ -302,12 +302,9 @@ export class PageAllocator {
     // nr_reserved_highatomic is 0: MIGRATE_HIGHATOMIC is not modelled.
     if (freePages <= min + zone.lowmemReserve[highest]!) return false;
     if (order === 0) return true;
-    for (let o = order; o <= 10; o++) {
-      for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
-        if (this.frames.listLen[this.buddy.freeList(zone, o, mt)]! > 0) return true;
-      }
+    for (let o = order; o <= MAX_PAGE_ORDER; o++) {
+      if (this.buddy.nrFreeBlocks(zone, o) > 0) return true;
     }
-    freePages = 0;
     return false;
   }
 
