@@ -20,7 +20,8 @@ import { appendToIndex } from '../results/history-index.ts';
 import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool } from '../sim/pool.ts';
-import { loadStrategies, selectStrategies } from '../sim/strategy-registry.ts';
+import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS } from '../sim/simulator.ts';
+import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
@@ -33,6 +34,8 @@ export interface CompareOptions {
   readonly seeds?: number;
   readonly quick: boolean;
   readonly scenarioFiles: readonly string[];
+  /** Strategy files outside strategies/ (--strategy-file). */
+  readonly strategyFiles?: readonly string[];
   readonly sets: readonly string[];
   readonly sweep?: string;
   readonly jobs?: number;
@@ -45,6 +48,10 @@ export interface CompareOptions {
   readonly command: string;
   /** Wall-time limit per run (ms); 0: none. */
   readonly runWallLimitMs: number;
+  /** Virtual-time limit of one operation (ms); default DEFAULT_VIRTUAL_OP_LIMIT_MS, 0: none. */
+  readonly runVirtualLimitMs?: number;
+  /** Check the core's invariants every N events and at the end of each run; default DEFAULT_INVARIANT_CHECK_EVERY, 0: never. */
+  readonly checkInvariantsEvery?: number;
   /** Compare against this stored run (a path, a baseline name or a run id). */
   readonly baseline?: string;
   /** Also store this run as results/baselines/NAME.json. */
@@ -114,7 +121,9 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   const wall0 = performance.now();
   // A bad baseline is bad input: find out before running anything.
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, opts.resultsDir) : null;
-  const all = await loadStrategies();
+  const builtinStrategies = await loadStrategies();
+  const strategyFiles = (opts.strategyFiles ?? []).map((f) => resolve(f));
+  const all = [...builtinStrategies, ...(await loadStrategyFiles(strategyFiles, builtinStrategies.map((s) => s.name)))];
   const strategies = selectStrategies(all, opts.strategies);
   const strategyNames = all.map((s) => s.name);
 
@@ -196,7 +205,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
           const tlKey = `${st.name}|${scen.name}|${label}`;
           const wantTimeline = !timelineFor.has(tlKey);
           timelineFor.add(tlKey);
-          jobs.push({ index: jobs.length, strategy: st.name, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs });
+          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
         }
       }
     }
@@ -255,6 +264,8 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       sets: [...opts.sets],
       sweep,
       scenarioFiles: opts.scenarioFiles.map((f) => resolve(f)),
+      strategyFiles,
+      limits: { runWallLimitMs: opts.runWallLimitMs, runVirtualLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, checkInvariantsEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY },
       shard,
       costOverrides: Object.fromEntries(Object.keys(costOverrides).map((k) => [k.replace(/^cost\./, ''), costs[k.replace(/^cost\./, '') as keyof typeof costs]])),
     },

@@ -161,6 +161,10 @@ export const ResultsSchema = z.object({
     sets: z.array(z.string()),
     sweep: z.object({ key: z.string(), values: z.array(z.string()) }).nullable(),
     scenarioFiles: z.array(z.string()),
+    /** --strategy-file paths (absent in files written before it existed). */
+    strategyFiles: z.array(z.string()).optional(),
+    /** The per-run limits and invariant-check period the runs had (absent in older files). */
+    limits: z.object({ runWallLimitMs: z.number(), runVirtualLimitMs: z.number(), checkInvariantsEvery: z.number() }).optional(),
     shard: z.object({ index: z.number(), count: z.number() }).nullable(),
     costOverrides: z.record(z.string(), z.number()),
   }),

@@ -10,7 +10,7 @@ import type { StrategyDefinition } from '../core/strategy-api.ts';
 import type { RunRow } from '../results/schema.ts';
 import { loadBuiltinScenario } from '../workload/builtin.ts';
 import { applySet, loadScenario, type Scenario } from '../workload/scenario-schema.ts';
-import { loadStrategies } from './strategy-registry.ts';
+import { loadStrategies, loadStrategyFiles } from './strategy-registry.ts';
 import { RunFailure, runOne, type Timeline } from './simulator.ts';
 import type { StaticProperties } from '../core/extension.ts';
 
@@ -19,6 +19,8 @@ export type ScenarioSource = { kind: 'builtin'; name: string } | { kind: 'file';
 export interface JobSpec {
   readonly index: number;
   readonly strategy: string;
+  /** Extra strategy files (--strategy-file) the strategy may come from. */
+  readonly strategyFiles: readonly string[];
   readonly scenario: ScenarioSource;
   readonly seed: number;
   readonly variant: string;
@@ -31,6 +33,10 @@ export interface JobSpec {
   readonly durationScale: number;
   readonly timelinePoints: number;
   readonly wallLimitMs: number;
+  /** Virtual-time limit of one operation (ms of modelled time; 0: none). */
+  readonly virtualOpLimitMs: number;
+  /** Check the core's invariants every N events and at the end (0: never). */
+  readonly invariantCheckEvery: number;
 }
 
 export interface JobOutcome {
@@ -55,8 +61,10 @@ export function strategyParams(strategy: StrategyDefinition, scenario: Scenario,
   return { ...fromScenario, ...overrides };
 }
 
-export async function runJob(job: JobSpec): Promise<JobOutcome> {
-  const strategies = await loadStrategies();
+/** Runs one job; `progress` (shared with the pool) receives the run's virtual time as it goes. */
+export async function runJob(job: JobSpec, progress?: Float64Array): Promise<JobOutcome> {
+  const builtin = await loadStrategies();
+  const strategies = [...builtin, ...(job.strategyFiles.length > 0 ? await loadStrategyFiles(job.strategyFiles) : [])];
   const strategy = strategies.find((s) => s.name === job.strategy);
   if (!strategy) return { index: job.index, error: `unknown strategy ${job.strategy}` };
   try {
@@ -70,6 +78,9 @@ export async function runJob(job: JobSpec): Promise<JobOutcome> {
       costs: resolveCostTable(job.costOverrides),
       timelinePoints: job.timelinePoints,
       wallLimitMs: job.wallLimitMs,
+      virtualOpLimitMs: job.virtualOpLimitMs,
+      checkInvariantsEvery: job.invariantCheckEvery,
+      ...(progress ? { progress } : {}),
     });
     const row: RunRow = {
       strategy: strategy.name,

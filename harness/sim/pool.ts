@@ -1,15 +1,31 @@
 /**
- * Runs jobs on N worker threads (or inline when N is 1), handing each worker
- * its next job as soon as it reports the previous one. Outcomes arrive in
- * completion order; callers index them by job.index. stop() lets running jobs
- * finish and starts no new one (Ctrl-C).
+ * Runs jobs on N worker threads, handing each worker its next job as soon as it
+ * reports the previous one. Outcomes arrive in completion order; callers index
+ * them by job.index. stop() lets running jobs finish and starts no new one
+ * (Ctrl-C).
+ *
+ * A run never takes the matrix down with it: the simulator fails a run that
+ * throws, breaks an invariant or passes its limits (RunFailure), and the pool
+ * covers what the simulator cannot see from inside: a strategy stuck in a loop
+ * that never returns to the event loop (the worker is terminated once the job
+ * is WATCHDOG_GRACE_MS past its wall-time limit) and a worker that dies (out of
+ * heap, a crash). Either way that job gets an error outcome, a fresh worker
+ * takes the next job, and the other runs complete.
  */
 import { Worker } from 'node:worker_threads';
-import { runJob, type JobOutcome, type JobSpec } from './job.ts';
+import type { JobOutcome, JobSpec } from './job.ts';
 
 export interface PoolHandle {
   readonly done: Promise<void>;
   stop(): void;
+}
+
+/** How long past its wall-time limit a job may go before its worker is terminated. */
+export const WATCHDOG_GRACE_MS = 2000;
+
+function describeJob(job: JobSpec): string {
+  const scen = job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path;
+  return `${job.strategy} x ${scen}${job.variant ? ` [${job.variant}]` : ''} seed ${job.seed}`;
 }
 
 export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o: JobOutcome) => void): PoolHandle {
@@ -18,37 +34,66 @@ export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o
   const stop = (): void => {
     stopped = true;
   };
-  if (threads <= 1) {
-    const done = (async () => {
-      while (next < jobs.length && !stopped) {
-        onOutcome(await runJob(jobs[next++]!));
-        await new Promise((r) => setImmediate(r));
-      }
-    })();
-    return { done, stop };
-  }
-  const done = new Promise<void>((resolve, reject) => {
-    let alive = Math.min(threads, jobs.length);
-    if (alive === 0) resolve();
-    for (let w = 0; w < Math.min(threads, jobs.length); w++) {
+  const done = new Promise<void>((resolve) => {
+    let alive = 0;
+    const startWorker = (): void => {
+      alive++;
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+      let current: JobSpec | null = null;
+      // The run's virtual time (ns), written by the simulator as it goes.
+      const progressBuffer = new SharedArrayBuffer(8);
+      const progress = new Float64Array(progressBuffer);
+      let watchdog: NodeJS.Timeout | null = null;
+      let finished = false;
+      const clearWatchdog = (): void => {
+        if (watchdog !== null) clearTimeout(watchdog);
+        watchdog = null;
+      };
+      // The current job failed outside the simulator: report it, replace the worker.
+      const abandon = (why: string): void => {
+        if (finished) return;
+        finished = true;
+        clearWatchdog();
+        const job = current;
+        current = null;
+        if (job !== null) onOutcome({ index: job.index, error: `${describeJob(job)}: ${why}` });
+        void worker.terminate();
+        if (!stopped && next < jobs.length) startWorker();
+      };
       const feed = (): void => {
         if (stopped || next >= jobs.length) {
+          finished = true;
           void worker.terminate();
           return;
         }
-        worker.postMessage(jobs[next++]);
+        const job = jobs[next++]!;
+        current = job;
+        if (job.wallLimitMs > 0) {
+          watchdog = setTimeout(
+            () => abandon(`stuck at ${(progress[0]! / 1e6).toFixed(3)} ms virtual: wall-time limit of ${job.wallLimitMs} ms reached and the run did not return (a loop that never yields?); its worker thread was terminated`),
+            job.wallLimitMs + WATCHDOG_GRACE_MS,
+          );
+        }
+        progress[0] = 0;
+        worker.postMessage({ job, progress: progressBuffer });
       };
       worker.on('message', (o: JobOutcome) => {
+        if (finished) return;
+        clearWatchdog();
+        current = null;
         onOutcome(o);
         feed();
       });
-      worker.on('error', (e) => reject(e));
-      worker.on('exit', () => {
+      worker.on('error', (e) => abandon(`the worker thread died: ${e.message}`));
+      worker.on('exit', (code) => {
+        if (current !== null) abandon(`the worker thread exited (code ${code})`);
         if (--alive === 0) resolve();
       });
       feed();
-    }
+    };
+    const n = Math.min(threads, jobs.length);
+    if (n === 0) resolve();
+    for (let w = 0; w < n; w++) startWorker();
   });
   return { done, stop };
 }

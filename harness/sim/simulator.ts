@@ -39,7 +39,31 @@ export interface RunSpec {
   readonly timelinePoints?: number;
   /** Stop with an error after this much wall time (a runaway strategy). */
   readonly wallLimitMs?: number;
+  /**
+   * Stop with an error when one operation (allocation, free, kvfree_rcu() call)
+   * costs more than this much modelled (virtual) time: no kernel path the model
+   * knows costs more than a few microseconds, so this is a strategy charging
+   * cost in a loop. Default DEFAULT_VIRTUAL_OP_LIMIT_MS; 0: no limit.
+   */
+  readonly virtualOpLimitMs?: number;
+  /**
+   * Where the run publishes its virtual time (ns) as it goes: [0] the current
+   * event's time. Backed by a SharedArrayBuffer, it lets the pool say where a
+   * run that never returns got stuck.
+   */
+  readonly progress?: Float64Array;
 }
+
+/** Default virtual-time limit of one operation (ms of modelled time). */
+export const DEFAULT_VIRTUAL_OP_LIMIT_MS = 10;
+/**
+ * Deferred work run at one virtual instant before the run is declared stuck:
+ * a handler that keeps re-queueing itself at the same time never lets virtual
+ * time advance.
+ */
+export const STUCK_INSTANT_LIMIT = 1_000_000;
+/** Default invariant-check period in compare runs (events); the end of a run is always checked. */
+export const DEFAULT_INVARIANT_CHECK_EVERY = 1 << 18;
 
 export interface Timeline {
   readonly timeMs: number[];
@@ -74,6 +98,7 @@ export class RunFailure extends Error {
 }
 
 const CHECK_WALL_EVERY = 1 << 16;
+const OP_NAMES: Record<number, string> = { [OP_ALLOC]: 'allocation', [OP_FREE]: 'free', [OP_KVFREE_RCU]: 'kvfree_rcu() call' };
 
 export function runOne(spec: RunSpec): RunResult {
   const wall0 = performance.now();
@@ -133,6 +158,27 @@ export function runOne(spec: RunSpec): RunResult {
 
   const checkEvery = spec.checkInvariantsEvery ?? 0;
   const wallLimit = spec.wallLimitMs ?? 0;
+  const opLimitNs = (spec.virtualOpLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS) * 1e6;
+  const progress = spec.progress ?? new Float64Array(1);
+  // Deferred work: how many items ran at the instant stuckAt.
+  let stuckAt = -1;
+  let stuckCount = 0;
+  const runDeferred = (): void => {
+    const at = queue.peekTime();
+    progress[0] = at;
+    if (at === stuckAt) {
+      if (++stuckCount > STUCK_INSTANT_LIMIT) {
+        fail(`virtual time does not advance: deferred work "${queue.handlerName(queue.lastKind)}" ran ${STUCK_INSTANT_LIMIT.toLocaleString('en-US')} items at one instant (a handler re-queueing itself at the same time?)`, at);
+      }
+    } else {
+      stuckAt = at;
+      stuckCount = 0;
+    }
+    queue.runNext();
+    if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
+      fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
+    }
+  };
   const reservedNow = (): number => {
     let n = 0;
     for (const r of reserves) n += r.pages;
@@ -152,12 +198,8 @@ export function runOne(spec: RunSpec): RunResult {
       for (let i = 0; i < n; i++) {
         t = time[i]!;
         if (t >= endNs) break outer;
-        while (queue.peekTime() <= t) {
-          queue.runNext();
-          if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
-            fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
-          }
-        }
+        progress[0] = t;
+        while (queue.peekTime() <= t) runDeferred();
         if (reserves.length > 0) {
           reservedArea += reservedNow() * (t - lastT);
           lastT = t;
@@ -200,12 +242,15 @@ export function runOne(spec: RunSpec): RunResult {
         } else if (op === OP_KVFREE_RCU) {
           krc.call(cpu, ctx, flags, start);
         }
+        if (opLimitNs > 0 && alloc.meter.ns > opLimitNs) {
+          fail(`virtual-time limit: one ${OP_NAMES[op] ?? 'operation'} on cpu ${cpu} cost ${(alloc.meter.ns / 1e6).toFixed(3)} ms of modelled time (limit ${opLimitNs / 1e6} ms)`, t);
+        }
         const end = start + alloc.meter.ns;
         busy[cpu] = irq ? Math.max(busy[cpu]!, t) + alloc.meter.ns : end;
         events++;
         if (checkEvery > 0 && events % checkEvery === 0) {
           const errs = checkInvariants(alloc, reserves, 5);
-          if (errs.length > 0) fail(`core invariant broken: ${errs.join('; ')}`, t);
+          if (errs.length > 0) fail(`core invariant broken after event ${events}: ${errs.join('; ')}`, t);
         }
         if (wallLimit > 0 && (events & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
           fail(`wall-time limit of ${wallLimit} ms reached`, t);
@@ -213,12 +258,7 @@ export function runOne(spec: RunSpec): RunResult {
       }
     }
     // Deferred work due before the end of the run.
-    while (queue.peekTime() < endNs) {
-      queue.runNext();
-      if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
-        fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
-      }
-    }
+    while (queue.peekTime() < endNs) runDeferred();
   } catch (e) {
     if (e instanceof RunFailure) throw e;
     fail(`${(e as Error).message ?? String(e)}`, t);

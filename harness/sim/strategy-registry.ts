@@ -4,8 +4,8 @@
  * changes. The order is the thread's (status-quo first, then the 2020
  * proposals, then the later designs); unknown new files come after, by name.
  */
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { StrategyDefinition } from '../core/strategy-api.ts';
 import { InputError } from '../errors.ts';
@@ -31,9 +31,7 @@ async function loadFrom(dir: string): Promise<StrategyDefinition[]> {
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
     const def = mod.default as StrategyDefinition | undefined;
-    if (!def || typeof def !== 'object' || typeof def.name !== 'string' || typeof def.setup !== 'function') {
-      throw new Error(`strategies/${f}: the default export must be defineStrategy({...})`);
-    }
+    if (!isStrategy(def)) throw new Error(`strategies/${f}: the default export must be defineStrategy({...})`);
     if (`${def.name}.ts` !== f) throw new Error(`strategies/${f}: the strategy is named "${def.name}"; name the file ${def.name}.ts`);
     out.push(def);
   }
@@ -42,6 +40,43 @@ async function loadFrom(dir: string): Promise<StrategyDefinition[]> {
     return i < 0 ? PREFERRED_ORDER.length : i;
   };
   return out.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+function isStrategy(def: unknown): def is StrategyDefinition {
+  const d = def as Partial<StrategyDefinition> | null | undefined;
+  return !!d && typeof d === 'object' && typeof d.name === 'string' && typeof d.setup === 'function' && typeof d.params?.safeParse === 'function';
+}
+
+/**
+ * Strategies from files outside strategies/ (`compare --strategy-file`): try a
+ * design without adding it to the tree. Each file follows the same contract
+ * (default export defineStrategy, file named after the strategy); a missing
+ * file, a file that fails to load, or a name already taken is an InputError.
+ */
+export async function loadStrategyFiles(paths: readonly string[], taken: readonly string[] = []): Promise<StrategyDefinition[]> {
+  const out: StrategyDefinition[] = [];
+  const names = new Set(taken);
+  for (const path of paths) {
+    if (!existsSync(path)) throw new InputError({ file: path, where: '--strategy-file', expected: 'an existing strategy file (*.ts)', found: 'no such file' });
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
+    } catch (e) {
+      throw new InputError({ file: path, where: 'module', expected: 'a TypeScript module that loads', found: `an error: ${String((e as Error).message ?? e).split('\n')[0]}` });
+    }
+    const def = mod.default;
+    if (!isStrategy(def)) throw new InputError({ file: path, where: 'default export', expected: 'defineStrategy({...})', found: describeExport(def) });
+    if (`${def.name}.ts` !== basename(path)) throw new InputError({ file: path, where: 'name', expected: `the file to be named ${def.name}.ts`, found: JSON.stringify(basename(path)) });
+    if (names.has(def.name)) throw new InputError({ file: path, where: 'name', expected: 'a strategy name not already taken', found: JSON.stringify(def.name) });
+    names.add(def.name);
+    out.push(def);
+  }
+  return out;
+}
+
+function describeExport(v: unknown): string {
+  if (v === undefined) return 'no default export';
+  return typeof v === 'object' && v !== null ? 'an object that is not a strategy definition' : `a ${typeof v}`;
 }
 
 /** Picks strategies by name; an unknown name is an InputError that suggests the closest. */

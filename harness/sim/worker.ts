@@ -4,11 +4,11 @@ import { runJob, type JobSpec } from './job.ts';
 
 const port = parentPort;
 if (port) {
-  port.on('message', (job: JobSpec | null) => {
-    if (job === null) {
+  port.on('message', (msg: { job: JobSpec; progress: SharedArrayBuffer } | null) => {
+    if (msg === null) {
       port.close();
       return;
     }
-    void runJob(job).then((outcome) => port.postMessage(outcome));
+    void runJob(msg.job, new Float64Array(msg.progress)).then((outcome) => port.postMessage(outcome));
   });
 }
