@@ -14,12 +14,12 @@ import { summarize } from '../analysis/summarize.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
 import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
-import { newRunId, storeResults } from '../results/store.ts';
+import { claimRunId, storeResults } from '../results/store.ts';
 import { loadBaseline, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
 import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
-import { runPool } from '../sim/pool.ts';
+import { runPool, type PoolHandle } from '../sim/pool.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS } from '../sim/simulator.ts';
 import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
@@ -211,20 +211,27 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     }
   }
   const shard = parseShard(opts.shard);
+  // From here on a signal stops the runs cleanly (handlers installed before the
+  // run directory is claimed and before any worker starts, so no signal finds a
+  // half-started run without them).
+  let interrupted = false;
+  let pool: PoolHandle | null = null;
+  onInterruptHook?.(() => {
+    interrupted = true;
+    pool?.stop();
+  });
+  // Last check before running: the run's own directory.
+  const runId = claimRunId(opts.resultsDir, opts.runId);
   const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
 
   // Run.
   const threads = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), myJobs.length));
   const outcomes: JobOutcome[] = [];
   const progress = new Progress(myJobs.length);
-  const pool = runPool(myJobs, threads, (o) => {
+  progress.start(threads);
+  pool = runPool(interrupted ? [] : myJobs, threads, (o) => {
     outcomes.push(o);
     progress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
-  });
-  let interrupted = false;
-  onInterruptHook?.(() => {
-    interrupted = true;
-    pool.stop();
   });
   await pool.done;
   progress.finish();
@@ -248,7 +255,6 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     simEvents += r.metrics.simEvents;
     simWallMs += r.metrics.simWallMs;
   }
-  const runId = opts.runId ?? newRunId();
   const results: Results = {
     schema: RESULTS_SCHEMA_ID,
     schemaVersion: RESULTS_SCHEMA_VERSION,

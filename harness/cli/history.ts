@@ -15,7 +15,7 @@ import { InputError } from '../errors.ts';
 import { indexPath, readIndex } from '../results/history-index.ts';
 import { readResults } from '../results/schema.ts';
 import { buildHistory, historyRunFrom, renderHistoryHtml, renderHistoryText, resolveHistoryMetrics, type HistoryRun } from '../report/history.ts';
-import { writeFileAtomic } from '../report/index.ts';
+import { writeFileAtomic } from '../results/atomic-write.ts';
 
 export interface HistoryOptions {
   readonly resultsDir: string;

@@ -8,7 +8,7 @@
 import { summarize } from '../analysis/summarize.ts';
 import { InputError } from '../errors.ts';
 import { readResults, type Results } from '../results/schema.ts';
-import { newRunId, storeResults } from '../results/store.ts';
+import { claimRunId, storeResults } from '../results/store.ts';
 
 export async function mergeCommand(files: readonly string[], resultsDir: string, runId?: string): Promise<{ results: Results; json: string }> {
   const parts = files.map((f) => ({ file: f, r: readResults(f) }));
@@ -41,7 +41,7 @@ export async function mergeCommand(files: readonly string[], resultsDir: string,
   totals.eventsPerSecPerCore = totals.simWallMs > 0 ? totals.simEvents / (totals.simWallMs / 1000) : 0;
   const results: Results = {
     ...first.r,
-    runId: runId ?? newRunId(),
+    runId: claimRunId(resultsDir, runId),
     createdAt: new Date().toISOString(),
     config: { ...first.r.config, shard: null },
     runs,

@@ -20,6 +20,12 @@ export class Progress {
     this.tty = Boolean(out.isTTY) && !process.env.CI;
   }
 
+  /** Says what is about to run (both modes), so a long run is never silent at its start. */
+  start(threads: number): void {
+    this.lastPrint = performance.now();
+    this.out.write(`${this.total} runs on ${threads} worker thread${threads === 1 ? '' : 's'}${this.tty ? '' : '\n'}`);
+  }
+
   update(simEvents: number, failed: boolean): void {
     this.done++;
     if (failed) this.failed++;

@@ -4,10 +4,11 @@
  * Called by `npm run compare` after a run and by `npm run report` (rebuild.ts)
  * from a stored results.json.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Results } from '../results/schema.ts';
 import { InputError } from '../errors.ts';
+import { writeFileAtomic } from '../results/atomic-write.ts';
 import { renderHtml, renderHtmlDetailed } from './html.ts';
 import { renderTextSummary } from './text-summary.ts';
 
@@ -23,18 +24,6 @@ export interface WriteReportsOptions {
 function checkRunId(runId: string): void {
   if (runId === '' || runId === '.' || runId === '..' || /[/\\\0]/.test(runId)) {
     throw new InputError({ file: 'results.json', where: 'runId', expected: 'a run id usable as a directory name (no "/", "\\", "." or "..")', found: JSON.stringify(runId) });
-  }
-}
-
-/** Writes a file atomically: a temporary name in the same directory, then rename. */
-export function writeFileAtomic(path: string, content: string): void {
-  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    writeFileSync(tmp, content, 'utf8');
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
   }
 }
 

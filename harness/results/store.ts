@@ -2,7 +2,9 @@
  * The results store: results/<run-id>/results.json and runs.csv, each written
  * atomically (a reader sees the old file or the whole new one, never half).
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { runsToCsv } from './csv.ts';
 import type { Results } from './schema.ts';
@@ -20,6 +22,36 @@ export function storeResults(results: Results, resultsDir: string): StoredPaths 
   writeFileAtomic(csv, runsToCsv(results.runs));
   writeFileAtomic(json, `${JSON.stringify(results, null, 1)}\n`);
   return { dir, json, csv };
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Claims results/<run-id>/ for a new run before anything runs, so two compares
+ * started at once into the same results directory never write into one
+ * directory: mkdir without `recursive` fails when the directory exists, and
+ * only one process can create it. A time-based id that is taken gets a suffix
+ * (-2, -3, ...); a --run-id that is taken is an InputError (stored runs are
+ * never overwritten).
+ */
+export function claimRunId(resultsDir: string, requested: string | undefined, now = new Date()): string {
+  if (requested !== undefined && !RUN_ID.test(requested)) {
+    throw new InputError({ file: '--run-id', where: 'value', expected: 'letters, digits, ".", "_" or "-" (at most 128), not starting with "." or "-"', found: JSON.stringify(requested) });
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  const base = requested ?? newRunId(now);
+  for (let i = 1; ; i++) {
+    const id = i === 1 ? base : `${base}-${i}`;
+    try {
+      mkdirSync(join(resultsDir, id));
+      return id;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if (requested !== undefined) {
+        throw new InputError({ file: '--run-id', where: 'value', expected: `a run id not used yet in ${resultsDir} (stored runs are never overwritten)`, found: `${JSON.stringify(requested)}, which exists` });
+      }
+    }
+  }
 }
 
 /** A run id from the time: 2026-11-25T07-12-03Z (sortable, safe in paths). */
