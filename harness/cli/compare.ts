@@ -70,6 +70,19 @@ export interface CompareOutcome {
 /** --quick: one seed and this share of each scenario's duration. */
 const QUICK_DURATION_SCALE = 0.5;
 const TIMELINE_POINTS = 120;
+/**
+ * Timelines of at most this many sweep points per strategy x scenario (the
+ * first, the last and evenly spaced ones between): a 1,000-point sweep needs
+ * its summary per point, not 1,000 timeline charts, and the timelines are most
+ * of a run's memory and of results.json.
+ */
+export const MAX_TIMELINE_VARIANTS = 8;
+
+/** Which of n sweep points get a timeline (see MAX_TIMELINE_VARIANTS). */
+export function timelineVariants(n: number): Set<number> {
+  if (n <= MAX_TIMELINE_VARIANTS) return new Set(Array.from({ length: n }, (_, i) => i));
+  return new Set(Array.from({ length: MAX_TIMELINE_VARIANTS }, (_, i) => Math.round((i * (n - 1)) / (MAX_TIMELINE_VARIANTS - 1))));
+}
 
 interface Variant {
   readonly label: string;
@@ -196,14 +209,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     for (const st of strategies) {
       const vs: (Variant | null)[] = variants.length === 0 ? [null] : variants.filter((v) => v.strategy === null || v.strategy === st.name);
       if (vs.length === 0) vs.push(null);
-      for (const v of vs) {
+      const withTimeline = timelineVariants(vs.length);
+      for (const [vi, v] of vs.entries()) {
         for (const seed of seedsFor(scen)) {
           const sets: [string, string][] = v && v.target.kind === 'scenario' ? [...scenarioSets, [v.target.key, v.raw]] : scenarioSets;
           const params = { ...(paramSets[st.name] ?? {}), ...(v && v.target.kind === 'strategy' ? { [v.target.param]: v.target.value } : {}) };
           const costOv = v && v.target.kind === 'cost' ? { ...costOverrides, [v.target.key]: v.target.value } : costOverrides;
           const label = v?.label ?? '';
           const tlKey = `${st.name}|${scen.name}|${label}`;
-          const wantTimeline = !timelineFor.has(tlKey);
+          const wantTimeline = withTimeline.has(vi) && !timelineFor.has(tlKey);
           timelineFor.add(tlKey);
           jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
         }
@@ -229,8 +243,23 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   const outcomes: JobOutcome[] = [];
   const progress = new Progress(myJobs.length);
   progress.start(threads);
+  // Outcomes are kept for the summary; a run's violation messages repeat across
+  // runs, so each distinct text is kept once (a sweep of thousands of runs
+  // would otherwise hold thousands of copies of the same few messages).
+  const texts = new Map<string, string>();
+  const intern = (t: string): string => {
+    const known = texts.get(t);
+    if (known !== undefined) return known;
+    texts.set(t, t);
+    return t;
+  };
   pool = runPool(interrupted ? [] : myJobs, threads, (o) => {
-    outcomes.push(o);
+    if (o.row) for (const v of o.row.violations) {
+      v.kind = intern(v.kind);
+      v.message = intern(v.message);
+    }
+    // Keep what the summary and the stored file need (not the static properties, read once per strategy below).
+    outcomes.push({ index: o.index, ...(o.row ? { row: o.row } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.error !== undefined ? { error: o.error } : {}) });
     progress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
   });
   await pool.done;

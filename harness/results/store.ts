@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { runsToCsv } from './csv.ts';
+import { writeFileAtomicStreaming } from './atomic-write.ts';
+import { writeRunsCsv } from './csv.ts';
 import type { Results } from './schema.ts';
 
 export interface StoredPaths {
@@ -19,9 +19,31 @@ export function storeResults(results: Results, resultsDir: string): StoredPaths 
   const dir = join(resultsDir, results.runId);
   const json = join(dir, 'results.json');
   const csv = join(dir, 'runs.csv');
-  writeFileAtomic(csv, runsToCsv(results.runs));
-  writeFileAtomic(json, `${JSON.stringify(results, null, 1)}\n`);
+  writeFileAtomicStreaming(csv, (write) => writeRunsCsv(results.runs, write));
+  writeFileAtomicStreaming(json, (write) => writeResultsJson(results, write));
   return { dir, json, csv };
+}
+
+/** Arrays written one element per line, so a file of thousands of runs is never one string in memory. */
+const STREAMED_ARRAYS = new Set(['runs', 'failedRuns', 'summary', 'timelines']);
+
+/** results.json, piece by piece: the same JSON as JSON.stringify(results), one run per line. */
+export function writeResultsJson(results: Results, write: (piece: string) => void): void {
+  write('{');
+  let first = true;
+  for (const [key, value] of Object.entries(results)) {
+    if (value === undefined) continue;
+    write(`${first ? '' : ','}\n ${JSON.stringify(key)}: `);
+    first = false;
+    if (STREAMED_ARRAYS.has(key) && Array.isArray(value)) {
+      write('[');
+      value.forEach((item, i) => write(`${i === 0 ? '' : ','}\n  ${JSON.stringify(item)}`));
+      write(value.length > 0 ? '\n ]' : ']');
+    } else {
+      write(JSON.stringify(value));
+    }
+  }
+  write('\n}\n');
 }
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
