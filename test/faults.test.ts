@@ -14,7 +14,7 @@ import { writeReportsFor } from '../harness/cli/reports.ts';
 mkdirSync(resolve('test-output'), { recursive: true });
 const work = mkdtempSync(join(resolve('test-output'), 'faults-'));
 const fixture = (name: string): string => resolve('test/fixtures/faulty-strategies', `${name}.ts`);
-const FAULTY = ['throws-in-request', 'loops-forever', 'breaks-invariant', 'charges-forever', 'stuck-worker'];
+const FAULTY = ['throws-in-request', 'loops-forever', 'breaks-invariant', 'charges-forever', 'stuck-worker', 'leaks-memory'];
 
 describe('faulty strategies', () => {
   it('each fails its own runs with a clear message; the other runs complete and are stored', async () => {
@@ -34,6 +34,7 @@ describe('faulty strategies', () => {
       measure: false,
       command: 'test',
       runWallLimitMs: 3000,
+      runHeapLimitMb: 256,
       checkInvariantsEvery: 1 << 12,
     });
     const res = readResults(out.paths.json);
@@ -56,6 +57,7 @@ describe('faulty strategies', () => {
     for (const e of why('breaks-invariant')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: core invariant broken after event \d+: .*nrFree/);
     for (const e of why('charges-forever')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: virtual-time limit: one kvfree_rcu\(\) call on cpu \d+ cost 1000\.\d+ ms/);
     for (const e of why('stuck-worker')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: virtual time does not advance: deferred work "stuck-worker: spin"|virtual time does not advance: deferred work ".*spin"/);
+    for (const e of why('leaks-memory')) expect(e).toMatch(/the worker thread died: .*memory/i);
     // The summaries list the failed runs.
     const reports = await writeReportsFor(res, join(work, 'reports'));
     const text = readFileSync(reports.text!, 'utf8');

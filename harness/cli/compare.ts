@@ -48,6 +48,8 @@ export interface CompareOptions {
   readonly command: string;
   /** Wall-time limit per run (ms); 0: none. */
   readonly runWallLimitMs: number;
+  /** Heap limit of each worker thread (MiB); default DEFAULT_RUN_HEAP_LIMIT_MB, 0: V8's default. */
+  readonly runHeapLimitMb?: number;
   /** Virtual-time limit of one operation (ms); default DEFAULT_VIRTUAL_OP_LIMIT_MS, 0: none. */
   readonly runVirtualLimitMs?: number;
   /** Check the core's invariants every N events and at the end of each run; default DEFAULT_INVARIANT_CHECK_EVERY, 0: never. */
@@ -70,6 +72,8 @@ export interface CompareOutcome {
 /** --quick: one seed and this share of each scenario's duration. */
 const QUICK_DURATION_SCALE = 0.5;
 const TIMELINE_POINTS = 120;
+/** Heap of one worker thread: a 256-CPU, 64 GiB run needs well under 100 MiB of it (test/scale.test.ts). */
+export const DEFAULT_RUN_HEAP_LIMIT_MB = 2048;
 /**
  * Timelines of at most this many sweep points per strategy x scenario (the
  * first, the last and evenly spaced ones between): a 1,000-point sweep needs
@@ -261,7 +265,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     // Keep what the summary and the stored file need (not the static properties, read once per strategy below).
     outcomes.push({ index: o.index, ...(o.row ? { row: o.row } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.error !== undefined ? { error: o.error } : {}) });
     progress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
-  });
+  }, { heapLimitMb: opts.runHeapLimitMb ?? DEFAULT_RUN_HEAP_LIMIT_MB });
   await pool.done;
   progress.finish();
 
@@ -300,7 +304,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       sweep,
       scenarioFiles: opts.scenarioFiles.map((f) => resolve(f)),
       strategyFiles,
-      limits: { runWallLimitMs: opts.runWallLimitMs, runVirtualLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, checkInvariantsEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY },
+      limits: { runWallLimitMs: opts.runWallLimitMs, runHeapLimitMb: opts.runHeapLimitMb ?? DEFAULT_RUN_HEAP_LIMIT_MB, runVirtualLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, checkInvariantsEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY },
       shard,
       costOverrides: Object.fromEntries(Object.keys(costOverrides).map((k) => [k.replace(/^cost\./, ''), costs[k.replace(/^cost\./, '') as keyof typeof costs]])),
     },

@@ -8,8 +8,8 @@
  * throws, breaks an invariant or passes its limits (RunFailure), and the pool
  * covers what the simulator cannot see from inside: a strategy stuck in a loop
  * that never returns to the event loop (the worker is terminated once the job
- * is WATCHDOG_GRACE_MS past its wall-time limit) and a worker that dies (out of
- * heap, a crash). Either way that job gets an error outcome, a fresh worker
+ * is WATCHDOG_GRACE_MS past its wall-time limit) and a worker that dies (past
+ * its heap limit, a crash). Either way that job gets an error outcome, a fresh worker
  * takes the next job, and the other runs complete.
  */
 import { Worker } from 'node:worker_threads';
@@ -28,7 +28,12 @@ function describeJob(job: JobSpec): string {
   return `${job.strategy} x ${scen}${job.variant ? ` [${job.variant}]` : ''} seed ${job.seed}`;
 }
 
-export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o: JobOutcome) => void): PoolHandle {
+export interface PoolOptions {
+  /** Heap limit of each worker thread (MiB, V8 old generation); a run that needs more fails alone. 0: V8's default. */
+  readonly heapLimitMb?: number;
+}
+
+export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o: JobOutcome) => void, opts: PoolOptions = {}): PoolHandle {
   let next = 0;
   let stopped = false;
   const stop = (): void => {
@@ -38,7 +43,7 @@ export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o
     let alive = 0;
     const startWorker = (): void => {
       alive++;
-      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url));
+      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), opts.heapLimitMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapLimitMb } } : {});
       let current: JobSpec | null = null;
       // The run's virtual time (ns), written by the simulator as it goes.
       const progressBuffer = new SharedArrayBuffer(8);
