@@ -164,7 +164,7 @@ export const ResultsSchema = z.object({
     /** --strategy-file paths (absent in files written before it existed). */
     strategyFiles: z.array(z.string()).optional(),
     /** The per-run limits and invariant-check period the runs had (absent in older files). */
-    limits: z.object({ runWallLimitMs: z.number(), runVirtualLimitMs: z.number(), checkInvariantsEvery: z.number() }).optional(),
+    limits: z.object({ runWallLimitMs: z.number(), runHeapLimitMb: z.number(), runVirtualLimitMs: z.number(), checkInvariantsEvery: z.number() }).optional(),
     shard: z.object({ index: z.number(), count: z.number() }).nullable(),
     costOverrides: z.record(z.string(), z.number()),
   }),
