@@ -30,6 +30,8 @@ export class Buddy {
   /** Fallback allocations (a page taken from another migratetype's free list) and pageblocks converted. */
   fallbackAllocs = 0;
   pageblocksStolen = 0;
+  /** Buddy free lists of all zones (ids 0 .. nrBuddyLists-1): isBuddyList's bound, computed once. */
+  private readonly nrBuddyLists: number;
 
   constructor(
     readonly frames: FrameTable,
@@ -38,6 +40,7 @@ export class Buddy {
     private readonly costs: BuddyCosts,
   ) {
     this.pageblockMt = new Uint8Array(Math.ceil(frames.nrFrames / PAGEBLOCK_NR_PAGES)).fill(MIGRATE_MOVABLE);
+    this.nrBuddyLists = zones.length * NR_PAGE_ORDERS * MIGRATE_TYPES;
   }
 
   /** The list id of zone's free_area[order].free_list[mt]. */
@@ -47,7 +50,7 @@ export class Buddy {
 
   /** True if list id `l` is a buddy free list (of any zone). */
   isBuddyList(l: number): boolean {
-    return l >= 0 && l < this.zones.length * NR_PAGE_ORDERS * MIGRATE_TYPES;
+    return l >= 0 && l < this.nrBuddyLists;
   }
 
   /** free_area[order].nr_free: blocks of this order on any migratetype's list. */
@@ -65,14 +68,17 @@ export class Buddy {
    */
   rmqueueSmallest(zone: Zone, order: number, mt: number): number {
     const f = this.frames;
-    for (let o = order; o <= MAX_PAGE_ORDER; o++) {
-      const l = zone.buddyListBase + o * MIGRATE_TYPES + mt;
+    // Module constants as locals: V8 reloads a module binding on every use in a loop.
+    const maxOrder = MAX_PAGE_ORDER;
+    const migrateTypes = MIGRATE_TYPES;
+    for (let o = order; o <= maxOrder; o++) {
+      const l = zone.buddyListBase + o * migrateTypes + mt;
       const pfn = f.listFirst[l]!;
-      if (pfn === NIL) continue;
+      if (pfn < 0) continue; // NIL
       f.del(pfn);
       this.meter.ns += this.costs.buddyListOp;
       this.expand(zone, pfn, order, o, mt);
-      f.list[pfn] = LOC_ALLOCATED;
+      f.list[pfn] = -2; // LOC_ALLOCATED
       f.order[pfn] = order;
       zone.nrFree -= 1 << order;
       if (zone.nrFree < zone.minFreeSeen) zone.minFreeSeen = zone.nrFree;
@@ -228,24 +234,31 @@ export class Buddy {
    */
   freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
     const f = this.frames;
+    // Module constants as locals: V8 reloads a module binding on every use in a loop.
+    const maxOrder = MAX_PAGE_ORDER;
+    const locTail = LOC_TAIL;
+    const nrBuddyLists = this.nrBuddyLists;
+    const list = f.list;
+    const orderOf = f.order;
     zone.nrFree += 1 << order;
     const start = zone.startPfn;
     const end = zone.endPfn;
-    while (order < MAX_PAGE_ORDER) {
+    while (order < maxOrder) {
       const buddy = pfn ^ (1 << order);
       if (buddy < start || buddy + (1 << order) > end) break;
-      const bl = f.list[buddy]!;
-      if (!this.isBuddyList(bl) || f.order[buddy] !== order) break;
+      const bl = list[buddy]!;
+      // !isBuddyList(bl)
+      if (bl < 0 || bl >= nrBuddyLists || orderOf[buddy] !== order) break;
       f.del(buddy);
-      f.list[buddy] = LOC_TAIL;
-      f.list[pfn] = LOC_TAIL;
+      list[buddy] = locTail;
+      list[pfn] = locTail;
       this.meter.ns += this.costs.buddyOpPerOrder;
       pfn &= buddy;
       order++;
     }
-    f.order[pfn] = order;
+    orderOf[pfn] = order;
     const l = zone.buddyListBase + order * MIGRATE_TYPES + mt;
-    if (order < MAX_PAGE_ORDER - 1 && this.buddyMergeLikely(zone, pfn, order)) f.addTail(l, pfn);
+    if (order < maxOrder - 1 && this.buddyMergeLikely(zone, pfn, order)) f.addTail(l, pfn);
     else f.addHead(l, pfn);
     this.meter.ns += this.costs.buddyListOp;
   }

@@ -80,9 +80,9 @@ export class FrameTable {
   /** list_add_tail: put block `pfn` last on list `l` (cold end). */
   addTail(l: number, pfn: number): void {
     const last = this.listLast[l]!;
-    this.next[pfn] = NIL;
+    this.next[pfn] = -1; // NIL (a literal: hot path)
     this.prev[pfn] = last;
-    if (last === NIL) this.listFirst[l] = pfn;
+    if (last < 0) this.listFirst[l] = pfn;
     else this.next[last] = pfn;
     this.listLast[l] = pfn;
     this.list[pfn] = l;
@@ -94,12 +94,13 @@ export class FrameTable {
     const l = this.list[pfn]!;
     const p = this.prev[pfn]!;
     const n = this.next[pfn]!;
-    if (p === NIL) this.listFirst[l] = n;
+    // NIL (-1) and LOC_TAIL (-3) as literals: hot path.
+    if (p < 0) this.listFirst[l] = n;
     else this.next[p] = n;
-    if (n === NIL) this.listLast[l] = p;
+    if (n < 0) this.listLast[l] = p;
     else this.prev[n] = p;
     this.listLen[l]!--;
-    this.list[pfn] = LOC_TAIL;
+    this.list[pfn] = -3;
   }
 
   /** Removes and returns the first block of list `l`, or NIL if it is empty. */
@@ -118,7 +119,7 @@ export class FrameTable {
   /** Removes and returns the last block of list `l`, or NIL if it is empty. */
   popTail(l: number): number {
     const pfn = this.listLast[l]!;
-    if (pfn !== NIL) this.del(pfn);
+    if (pfn >= 0) this.del(pfn); // not NIL
     return pfn;
   }
 }

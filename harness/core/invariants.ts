@@ -42,27 +42,33 @@ export function checkInvariants(alloc: PageAllocator, reserves: readonly Reserve
     if (f.listLen[l] !== n) err(`list ${l}: length ${f.listLen[l]} but ${n} blocks`);
   }
 
-  // Every frame in exactly one place, zone by zone.
+  // Every frame in exactly one place, zone by zone. The frame walk reads every
+  // frame of memory (1M for 4 GiB): arrays and constants are locals, as V8
+  // reloads object fields and module bindings inside such a loop.
+  const list = f.list;
+  const orderOf = f.order;
+  const locTail = LOC_TAIL;
+  const locAllocated = LOC_ALLOCATED;
+  const maxOrder = MAX_PAGE_ORDER;
   for (const zone of alloc.zones) {
     let freePages = 0;
-    for (let p = zone.startPfn; p < zone.endPfn; ) {
-      const l = f.list[p]!;
-      if (l === LOC_TAIL) {
+    const zoneEnd = zone.endPfn;
+    for (let p = zone.startPfn; p < zoneEnd; ) {
+      const l = list[p]!;
+      if (l === locTail) {
         if (err(`zone ${zone.name}: frame ${p} is in no place (a tail frame outside any block)`)) return errors;
         p++;
         continue;
       }
-      const o = f.order[p]!;
-      if (o > MAX_PAGE_ORDER) err(`frame ${p}: order ${o}`);
+      const o = orderOf[p]!;
+      if (o > maxOrder) err(`frame ${p}: order ${o}`);
       if (p % (1 << o) !== 0) err(`frame ${p}: block of order ${o} not aligned`);
-      if (p + (1 << o) > zone.endPfn) err(`frame ${p}: block of order ${o} runs past zone ${zone.name}`);
-      for (let q = p + 1; q < p + (1 << o) && q < zone.endPfn; q++) {
-        if (f.list[q] !== LOC_TAIL) {
-          err(`frame ${q} is inside block ${p} (order ${o}) and also in place ${f.list[q]}`);
-          break;
-        }
-      }
-      if (l !== LOC_ALLOCATED) {
+      if (p + (1 << o) > zoneEnd) err(`frame ${p}: block of order ${o} runs past zone ${zone.name}`);
+      const blockEnd = Math.min(p + (1 << o), zoneEnd);
+      let q = p + 1;
+      while (q < blockEnd && list[q] === locTail) q++;
+      if (q < blockEnd) err(`frame ${q} is inside block ${p} (order ${o}) and also in place ${list[q]}`);
+      if (l !== locAllocated) {
         if (l < 0 || l >= f.listCount) err(`frame ${p}: bad list ${l}`);
         if (alloc.buddy.isBuddyList(l)) {
           const rel = l - zone.buddyListBase;

@@ -171,6 +171,7 @@ export class PerCpuPages {
     let pindex = v59 ? 0 : pindexHint - 1;
     let batchFree = 0;
     let freed = 0;
+    const migratePcptypes = MIGRATE_PCPTYPES; // a local: V8 reloads module bindings in loops
     while (count > 0 && this.count[pcpIdx]! > 0) {
       let l: number;
       do {
@@ -180,8 +181,8 @@ export class PerCpuPages {
       } while (f.listLen[l] === 0);
       // v5.9: "This is the only non-empty list. Free them all." 6.x: always.
       if (!v59 || batchFree === n) batchFree = count;
-      const order = (pindex / MIGRATE_PCPTYPES) | 0;
-      const listMt = pindex - order * MIGRATE_PCPTYPES;
+      const order = (pindex / migratePcptypes) | 0;
+      const listMt = pindex - order * migratePcptypes;
       do {
         const pfn = f.popTail(l);
         this.count[pcpIdx]! -= 1 << order;

@@ -22,6 +22,9 @@ import { CTX_TASK } from '../core/context.ts';
 import { LogHistogram } from '../metrics/histogram.ts';
 import { FLAG_HEADLESS, FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD } from '../workload/events.ts';
 
+// call() uses these values as literals; a change here must change them there.
+if (FLAG_IRQS_OFF !== 4 || FLAG_RAW_LOCK_HELD !== 2 || FLAG_HEADLESS !== 1 || NIL !== -1) throw new Error('kvfree-rcu.ts: flag literals out of date');
+
 /** KFREE_N_BATCHES (kernel/rcu/tree.c, v5.10). */
 const KFREE_N_BATCHES = 2;
 
@@ -87,15 +90,17 @@ export class KvfreeRcu {
     const m = a.meter;
     const locks = a.locks;
     const costs = a.costs;
-    a.beginOp(cpu, ctx, (flags & FLAG_IRQS_OFF) !== 0, time);
-    const callerLock = flags & FLAG_RAW_LOCK_HELD ? this.callerRawLock[cpu]! : -1;
+    // Flag and NIL values as literals (FLAG_IRQS_OFF = 4, FLAG_RAW_LOCK_HELD = 2,
+    // FLAG_HEADLESS = 1, NIL = -1): a module binding is reloaded on every use.
+    a.beginOp(cpu, ctx, (flags & 4) !== 0, time);
+    const callerLock = flags & 2 ? this.callerRawLock[cpu]! : -1;
     if (callerLock >= 0) m.ns += locks.acquire(callerLock, m.now()) + costs.rawSpinLockUncontended;
     // krc_this_cpu_lock(): local_irq_save() + raw_spin_lock(&krcp->lock).
     locks.irqSave();
     const krc = this.krcLock[cpu]!;
     m.ns += locks.acquire(krc, m.now()) + costs.krcLock;
     let success = true;
-    if (this.curBlock[cpu] === NIL || this.curRecords[cpu]! >= this.params.blockEntries) {
+    if (this.curBlock[cpu] === -1 || this.curRecords[cpu]! >= this.params.blockEntries) {
       this.requests++;
       const zl = a.stats.zoneLockTaken;
       const v0 = locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock;
@@ -104,17 +109,17 @@ export class KvfreeRcu {
       this.requestNs.record(m.ns - ns0);
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
       this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
-      if (pfn === NIL) {
+      if (pfn === -1) {
         this.failures++;
         success = false;
       } else {
         const old = this.curBlock[cpu]!;
-        if (old !== NIL) this.pending[cpu]!.push(old);
+        if (old !== -1) this.pending[cpu]!.push(old);
         this.curBlock[cpu] = pfn;
         this.curRecords[cpu] = 0;
       }
     }
-    const headless = (flags & FLAG_HEADLESS) !== 0;
+    const headless = (flags & 1) !== 0;
     if (success) {
       this.curRecords[cpu]!++;
       m.ns += costs.kvfreeRcuStore;

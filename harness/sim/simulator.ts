@@ -125,7 +125,9 @@ export function runOne(spec: RunSpec): RunResult {
     drainDelayNs: rcu.drainDelayMs * 1e6,
   });
   const source = createWorkload(scenario, seed, machine);
-  const slots = new SlotTable(alloc, Math.max(1024, source.maxSlots));
+  // The slot table grows on demand: reading source.maxSlots would run a probe
+  // pass of the workload (a third of the generation cost) for a size hint.
+  const slots = new SlotTable(alloc, 1024);
   alloc.reclaimer = slots;
   const hash = new WorkloadHash();
   const batch = new EventBatch(4096);
@@ -188,6 +190,25 @@ export function runOne(spec: RunSpec): RunResult {
     throw new RunFailure(`${strategy.name} x ${scenario.name} seed ${seed} at ${(t / 1e6).toFixed(3)} ms virtual: ${msg}`, t / 1e6);
   };
 
+  // Imported constants as locals: V8 reloads (and TDZ-checks) a module binding
+  // on every use in the hot loop below.
+  const ctxHardirq = CTX_HARDIRQ;
+  const ctxNmi = CTX_NMI;
+  const opAlloc = OP_ALLOC;
+  const opFree = OP_FREE;
+  const opKvfreeRcu = OP_KVFREE_RCU;
+  const flagIrqsOff = FLAG_IRQS_OFF;
+  const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
+  const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
+  const nil = NIL;
+  const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
+  const zones = alloc.zones;
+  const nrZones = zones.length;
+  // Events left until the next periodic invariant check (a countdown, not
+  // events % checkEvery: an integer division per event is measurable).
+  let checkLeft = checkEvery;
+  const wallCheckMask = CHECK_WALL_EVERY - 1;
+
   let t = 0;
   try {
     outer: for (;;) {
@@ -211,14 +232,14 @@ export function runOne(spec: RunSpec): RunResult {
         const cpu = cpuOf[i]!;
         const ctx = ctxOf[i]!;
         const flags = flagsOf[i]!;
-        const irq = ctx === CTX_HARDIRQ || ctx === CTX_NMI;
+        const irq = ctx === ctxHardirq || ctx === ctxNmi;
         const start = irq || busy[cpu]! < t ? t : busy[cpu]!;
         const op = opOf[i]!;
-        if (op === OP_ALLOC) {
+        if (op === opAlloc) {
           const gfp = gfpOf[i]!;
           const order = orderOf[i]!;
-          alloc.beginOp(cpu, ctx, (flags & FLAG_IRQS_OFF) !== 0, start);
-          const rawLock = (flags & FLAG_RAW_LOCK_HELD) !== 0;
+          alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
+          const rawLock = (flags & flagRawLockHeld) !== 0;
           if (rawLock) alloc.meter.ns += alloc.locks.acquire(callerRawLock[cpu]!, start);
           const pfn = alloc.allocPages(gfp, order);
           if (rawLock) alloc.locks.release(callerRawLock[cpu]!, alloc.meter.now());
@@ -228,18 +249,20 @@ export function runOne(spec: RunSpec): RunResult {
             if (alloc.lastPcpHit) order0Hits++;
             fastPathNsSum += alloc.meter.ns;
           }
-          if (pfn === NIL) {
+          if (pfn === nil) {
             ordinaryFailures++;
-            if (flags & FLAG_LEGACY_GFP0) legacyGfp0Failures++;
+            if (flags & flagLegacyGfp0) legacyGfp0Failures++;
           } else {
-            const free = alloc.totalFree();
+            // alloc.totalFree(), inlined.
+            let free = 0;
+            for (let z = 0; z < nrZones; z++) free += zones[z]!.nrFree;
             if (free < minFree) minFree = free;
           }
-          slots.set(slotOf[i]!, pfn, order, (gfp & (__GFP_MOVABLE | __GFP_RECLAIMABLE)) !== 0);
-        } else if (op === OP_FREE) {
-          alloc.beginOp(cpu, ctx, (flags & FLAG_IRQS_OFF) !== 0, start);
+          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0);
+        } else if (op === opFree) {
+          alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
           slots.free(slotOf[i]!);
-        } else if (op === OP_KVFREE_RCU) {
+        } else if (op === opKvfreeRcu) {
           krc.call(cpu, ctx, flags, start);
         }
         if (opLimitNs > 0 && alloc.meter.ns > opLimitNs) {
@@ -248,11 +271,12 @@ export function runOne(spec: RunSpec): RunResult {
         const end = start + alloc.meter.ns;
         busy[cpu] = irq ? Math.max(busy[cpu]!, t) + alloc.meter.ns : end;
         events++;
-        if (checkEvery > 0 && events % checkEvery === 0) {
+        if (checkEvery > 0 && --checkLeft === 0) {
+          checkLeft = checkEvery;
           const errs = checkInvariants(alloc, reserves, 5);
           if (errs.length > 0) fail(`core invariant broken after event ${events}: ${errs.join('; ')}`, t);
         }
-        if (wallLimit > 0 && (events & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
+        if (wallLimit > 0 && (events & wallCheckMask) === 0 && performance.now() - wall0 > wallLimit) {
           fail(`wall-time limit of ${wallLimit} ms reached`, t);
         }
       }

@@ -3,7 +3,7 @@
  * event stream out (EventBatch, see events.ts). The same (scenario, seed,
  * machine.cpus) always gives the same stream, whatever strategy consumes it.
  *
- * Sources, each with its own PRNG stream (prng.ts), merged by a winner tree on
+ * Sources, each with its own PRNG stream (prng.ts), merged by a loser tree on
  * (next time, source index):
  *   - per CPU: kvfree_rcu() Poisson arrivals, kvfree_rcu() bursts, background
  *     allocations, pressure churn, the user-space flood;
@@ -14,8 +14,8 @@
  * time. Slot ids come from a LIFO stack of freed ids, so they stay dense.
  *
  * Nothing allocates per event: sources, queues and the slot stack are typed arrays
- * sized up front (the free queue grows when it must, which is rare and not per
- * event).
+ * sized up front (slot tables and the free queue double when they must, which
+ * is rare and not per event).
  */
 import { InputError } from '../errors.ts';
 import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, gfpFlagsToMigratetype } from '../core/gfp.ts';
@@ -36,6 +36,7 @@ import {
 } from './events.ts';
 import {
   Prng,
+  PrngBank,
   STREAM_BACKGROUND,
   STREAM_BURST,
   STREAM_KVFREE_RCU,
@@ -212,8 +213,9 @@ const caches = new WeakMap<Scenario, ScenarioCache>();
  * A seeded workload for `scenario` on `machine` (CPU indices in [0, machine.cpus)).
  * A caller may rely on: events in non-decreasing time, all before
  * run.durationMs; a slot's OP_FREE after its OP_ALLOC and before the slot is
- * allocated again; every slot < maxSlots (exact, computed up front by a probe
- * pass; it never grows); the same events for the same (scenario, seed,
+ * allocated again; every slot < maxSlots (exact: a probe pass computes it on
+ * first read, cached per scenario object; a run does not need it, its tables
+ * grow); the same events for the same (scenario, seed,
  * machine.cpus). Trace problems surface here as InputError.
  */
 export function createWorkload(scenario: Scenario, seed: number, machine: WorkloadMachine): Workload {
@@ -235,30 +237,27 @@ export function createWorkload(scenario: Scenario, seed: number, machine: Worklo
   const trace = cache.trace;
   const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus });
   const key = `${seed}/${machine.cpus}`;
-  let bound = cache.slotBounds.get(key);
-  if (bound === undefined) {
-    // Exact slot bound: run only the slot-using sources (same streams, same
-    // tie-breaking, hence the same slot sequence) and keep the high-water mark.
-    const probe = new Workload(scenario, seed, machine.cpus, plans, trace, true, 0);
-    const scratch = new EventBatch(8192);
-    while (probe.next(scratch) > 0) {
-      /* drain */
+  const slotCache = cache.slotBounds;
+  // The exact slot bound, on demand: a probe pass costs about a third of the
+  // stream's generation, and a run never needs it (its slot tables grow).
+  const slotBound = (): number => {
+    let bound = slotCache.get(key);
+    if (bound === undefined) {
+      // Run only the slot-using sources (same streams, same tie-breaking, hence
+      // the same slot sequence) and keep the high-water mark.
+      const probe = new Workload(scenario, seed, machine.cpus, plans, trace, true, null);
+      const scratch = new EventBatch(8192);
+      while (probe.next(scratch) > 0) {
+        /* drain */
+      }
+      bound = probe.slotHighWater;
+      slotCache.set(key, bound);
     }
-    bound = probe.slotHighWater;
-    cache.slotBounds.set(key, bound);
-  }
-  return new Workload(scenario, seed, machine.cpus, plans, trace, false, bound);
+    return bound;
+  };
+  return new Workload(scenario, seed, machine.cpus, plans, trace, false, slotBound);
 }
 
-// Local copies of imported constants: the hot loop reads module-local consts.
-const L_OP_ALLOC = OP_ALLOC;
-const L_OP_FREE = OP_FREE;
-const L_OP_KVFREE_RCU = OP_KVFREE_RCU;
-const L_CTX_TASK = CTX_TASK;
-const L_CTX_HARDIRQ = CTX_HARDIRQ;
-const L_FLAG_HEADLESS = FLAG_HEADLESS;
-const L_FLAG_IRQS_OFF = FLAG_IRQS_OFF;
-const L_FLAG_RAW_LOCK_HELD = FLAG_RAW_LOCK_HELD;
 
 /** The fixed answer of a weight table with one positive weight, else -1 (draw). */
 function fixedChoice(weights: ArrayLike<number>): number {
@@ -267,7 +266,11 @@ function fixedChoice(weights: ArrayLike<number>): number {
 
 export class Workload implements WorkloadSource {
   readonly cpus: number;
-  readonly maxSlots: number;
+  /** The exact slot bound (see createWorkload), computed on first read. */
+  get maxSlots(): number {
+    if (this.knownMaxSlots < 0) this.knownMaxSlots = this.slotBound ? this.slotBound() : this.nextSlot;
+    return this.knownMaxSlots;
+  }
   readonly durationNs: number;
   readonly pressure: readonly PressurePlan[];
   readonly stats: WorkloadStats = { kvfreeRcu: 0, burst: 0, flood: 0, backgroundAllocs: 0, pressureAllocs: 0, traceEvents: 0, frees: 0, total: 0 };
@@ -279,12 +282,18 @@ export class Workload implements WorkloadSource {
   private readonly srcNext: Float64Array;
   private readonly srcState: Int32Array;
   private readonly srcAux: Float64Array;
-  private readonly srcPrng: Prng[];
-  // Winner tree over the sources that start active: leaves at [size, 2 size),
-  // each inner node holds the earlier of its children (-1: none). A source that
-  // is done leaves the tree for good.
-  private readonly tree: Int32Array;
-  private readonly treeSize: number;
+  /** One PRNG stream per source (index = source index). */
+  private readonly rng: PrngBank;
+  // Loser tree over the sources that start active, keyed by (time, source
+  // index): leaves at [size, 2 size), each inner node keeps the loser of the
+  // match played there (its source and key time), the overall winner is kept
+  // apart. A source's key is its next time, or Infinity once it is done (at or
+  // after the end of the run); an empty leaf is source -1 at Infinity. Replaying
+  // the winner's path reads one node per level (time stored with the node).
+  private readonly loser: Int32Array;
+  private readonly loserTime: Float64Array;
+  private winner = -1;
+  private winnerTime = Infinity;
   private readonly leafOf: Int32Array;
 
   // -- pending frees by time; the rest of the free event is kept per slot (a
@@ -296,7 +305,10 @@ export class Workload implements WorkloadSource {
   private freeSlots: Int32Array;
   private freeTop = 0;
   private nextSlot = 0;
-  private readonly boundSlots: boolean;
+  /** Computes the exact slot bound (null in a probe pass). */
+  private readonly slotBound: (() => number) | null;
+  /** maxSlots once read, else -1; slots past it are a bug the growth path reports. */
+  private knownMaxSlots = -1;
 
   // -- parameters (a *Fixed field >= 0 replaces a draw from a one-choice table)
   private readonly kvGapNs: number;
@@ -350,14 +362,13 @@ export class Workload implements WorkloadSource {
     plans: readonly PressurePlan[],
     trace: TraceData | null,
     slotsOnly: boolean,
-    maxSlots: number,
+    slotBound: (() => number) | null,
   ) {
     const w = scenario.workload;
     this.cpus = cpus;
     this.durationNs = scenario.run.durationMs * 1e6;
     this.pressure = plans;
-    this.boundSlots = !slotsOnly;
-    this.maxSlots = maxSlots;
+    this.slotBound = slotBound;
 
     const kv = w.kvfreeRcu;
     this.kvGapNs = kv.ratePerCpuPerSec > 0 ? 1e9 / kv.ratePerCpuPerSec : Infinity;
@@ -454,9 +465,9 @@ export class Workload implements WorkloadSource {
     this.srcNext = new Float64Array(this.nSrc).fill(Infinity);
     this.srcState = new Int32Array(this.nSrc);
     this.srcAux = new Float64Array(this.nSrc);
-    // Unused sources share one idle stream; their time is Infinity so they never run.
-    const idle = new Prng(seed, 0);
-    this.srcPrng = new Array<Prng>(this.nSrc).fill(idle);
+    // Unused sources keep an all-zero stream they never draw from (their time is Infinity).
+    this.rng = new PrngBank(this.nSrc);
+    const rng = this.rng;
 
     const kvCpus = new Set(cpuList(kv.cpus, cpus));
     const burstCpus = new Set(burst ? cpuList(burst.cpus, cpus) : []);
@@ -470,26 +481,26 @@ export class Workload implements WorkloadSource {
         this.srcCpu[base + k] = c;
       }
       if (!slotsOnly && kvCpus.has(c) && this.kvGapNs < Infinity) {
-        const r = (this.srcPrng[base + K_KV] = new Prng(seed, streamId(STREAM_KVFREE_RCU, c)));
-        this.srcNext[base + K_KV] = r.exponential(this.kvGapNs);
+        rng.load(base + K_KV, new Prng(seed, streamId(STREAM_KVFREE_RCU, c)));
+        this.srcNext[base + K_KV] = rng.exponential(base + K_KV, this.kvGapNs);
       }
       if (!slotsOnly && burstCpus.has(c) && this.burstCalls > 0) {
-        this.srcPrng[base + K_BURST] = new Prng(seed, streamId(STREAM_BURST, c));
+        rng.load(base + K_BURST, new Prng(seed, streamId(STREAM_BURST, c)));
         this.srcState[base + K_BURST] = this.burstCalls; // calls left in the current burst
         this.srcAux[base + K_BURST] = 0; // index of the current burst
         this.srcNext[base + K_BURST] = this.burstStartNs;
       }
       if (bgCpus.has(c) && this.bgGapNs < Infinity) {
-        const r = (this.srcPrng[base + K_BG] = new Prng(seed, streamId(STREAM_BACKGROUND, c)));
-        this.srcNext[base + K_BG] = r.exponential(this.bgGapNs);
+        rng.load(base + K_BG, new Prng(seed, streamId(STREAM_BACKGROUND, c)));
+        this.srcNext[base + K_BG] = rng.exponential(base + K_BG, this.bgGapNs);
       }
       if (bgCpus.has(c) && anyChurn) {
-        this.srcPrng[base + K_CHURN] = new Prng(seed, streamId(STREAM_PRESSURE_CHURN, c));
+        rng.load(base + K_CHURN, new Prng(seed, streamId(STREAM_PRESSURE_CHURN, c)));
         this.srcNext[base + K_CHURN] = this.nextChurnPhase(base + K_CHURN, 0);
       }
       if (!slotsOnly && floodCpus.has(c) && this.floodGapNs < Infinity) {
-        const r = (this.srcPrng[base + K_FLOOD] = new Prng(seed, streamId(STREAM_USERSPACE_FLOOD, c)));
-        const t = this.floodStartNs + r.exponential(this.floodGapNs);
+        rng.load(base + K_FLOOD, new Prng(seed, streamId(STREAM_USERSPACE_FLOOD, c)));
+        const t = this.floodStartNs + rng.exponential(base + K_FLOOD, this.floodGapNs);
         this.srcNext[base + K_FLOOD] = t < this.floodEndNs ? t : Infinity;
       }
     }
@@ -500,8 +511,8 @@ export class Workload implements WorkloadSource {
       this.srcState[s] = 0; // index of the next fill allocation
       const n = plan.fillBig + plan.fillSmall;
       if (n > 0) {
-        const r = (this.srcPrng[s] = new Prng(seed, streamId(STREAM_PRESSURE_FILL, p)));
-        this.srcNext[s] = plan.rampStartNs + (r.nextFloat() * plan.rampNs) / n;
+        rng.load(s, new Prng(seed, streamId(STREAM_PRESSURE_FILL, p)));
+        this.srcNext[s] = plan.rampStartNs + (rng.float(s) * plan.rampNs) / n;
       }
     }
     const ts = cpus * PER_CPU_KINDS + nFill;
@@ -515,14 +526,26 @@ export class Workload implements WorkloadSource {
     for (let s = 0; s < this.nSrc; s++) if (this.srcNext[s]! < this.durationNs) active.push(s);
     let size = 1;
     while (size < active.length) size <<= 1;
-    this.treeSize = size;
-    this.tree = new Int32Array(2 * size).fill(-1);
+    this.loser = new Int32Array(size).fill(-1);
+    this.loserTime = new Float64Array(size).fill(Infinity);
     this.leafOf = new Int32Array(this.nSrc).fill(-1);
+    // Play the initial tournament: win[] holds the winner of each subtree.
+    const win = new Int32Array(2 * size).fill(-1);
     active.forEach((s, i) => {
-      this.tree[size + i] = s;
+      win[size + i] = s;
       this.leafOf[s] = size + i;
     });
-    for (let i = size - 1; i >= 1; i--) this.tree[i] = this.better(this.tree[2 * i]!, this.tree[2 * i + 1]!);
+    for (let i = size - 1; i >= 1; i--) {
+      const a = win[2 * i]!;
+      const b = win[2 * i + 1]!;
+      const w = this.better(a, b);
+      win[i] = w;
+      const l = w === a ? b : a;
+      this.loser[i] = l;
+      this.loserTime[i] = this.keyOf(l);
+    }
+    this.winner = win[1]!;
+    this.winnerTime = this.keyOf(this.winner);
 
     // Pending frees: a calendar queue with about two frees per bucket at the
     // expected free rate, over a horizon of 8 mean lifetimes.
@@ -533,7 +556,8 @@ export class Workload implements WorkloadSource {
     let widthNs = freeRate > 0 ? 2e9 / freeRate : 1e6;
     if (fillMax > 0) widthNs = Math.min(widthNs, FILL_RELEASE_NS / (2 * fillMax));
     widthNs = Math.max(widthNs, 1);
-    const slotCap = Math.max(16, slotsOnly ? 1024 : maxSlots);
+    // Slot tables start small and double when a slot id needs it (rare, not per event).
+    const slotCap = 1024;
     this.frees = new FreeQueue(widthNs, Math.ceil((8 * life) / widthNs), slotCap);
     this.metaBySlot = new Int32Array(slotCap);
     this.freeSlots = new Int32Array(slotCap);
@@ -545,7 +569,7 @@ export class Workload implements WorkloadSource {
       const plan = this.pressure[p]!;
       if (plan.churnMeanGapNs === Infinity) continue;
       const start = plan.rampStartNs + plan.rampNs;
-      const t = start + this.srcPrng[s]!.exponential(plan.churnMeanGapNs);
+      const t = start + this.rng.exponential(s, plan.churnMeanGapNs);
       if (t < plan.endNs) {
         this.srcState[s] = p;
         return t;
@@ -555,37 +579,48 @@ export class Workload implements WorkloadSource {
     return Infinity;
   }
 
-  // -- source winner tree on (srcNext, index) ------------------------------------
+  // -- source loser tree on (key time, index) --------------------------------------
 
-  /** The earlier of two sources (ties: the lower index), -1 standing for none. */
+  /** A source's key: its next time, Infinity when it is done or none (-1). */
+  private keyOf(s: number): number {
+    if (s < 0) return Infinity;
+    const t = this.srcNext[s]!;
+    return t < this.durationNs ? t : Infinity;
+  }
+
+  /** The earlier of two sources by (key, index); a source beats none (-1). */
   private better(a: number, b: number): number {
     if (a < 0) return b;
     if (b < 0) return a;
-    const ta = this.srcNext[a]!;
-    const tb = this.srcNext[b]!;
+    const ta = this.keyOf(a);
+    const tb = this.keyOf(b);
     return ta < tb || (ta === tb && a < b) ? a : b;
   }
 
-  /** Replay the matches on the path of source s after its time changed (or it ended). */
-  private treeUpdate(s: number): void {
-    const tree = this.tree;
-    const next = this.srcNext;
-    let i = this.leafOf[s]!;
-    let w = next[s]! < this.durationNs ? s : -1;
-    tree[i] = w;
-    while (i > 1) {
-      const o = tree[i ^ 1]!;
-      if (o >= 0) {
-        if (w < 0) w = o;
-        else {
-          const tw = next[w]!;
-          const to = next[o]!;
-          if (to < tw || (to === tw && o < w)) w = o;
-        }
+  /**
+   * Replay the matches on the path of the winner s after its time changed (or it
+   * ended): at each level the stored loser plays the climbing source; the earlier
+   * by (key, index) climbs, the other stays. Only the winner ever changes time, so
+   * the tree stays a valid tournament and the winner is the minimum of all keys.
+   */
+  private treeUpdate(s: number, key: number): void {
+    const loser = this.loser;
+    const loserTime = this.loserTime;
+    let w = s;
+    let wt = key;
+    for (let i = this.leafOf[s]! >> 1; i >= 1; i >>= 1) {
+      const lt = loserTime[i]!;
+      if (lt < wt || (lt === wt && loser[i]! < w)) {
+        // The stored source wins this match: it climbs, w stays as the loser.
+        const l = loser[i]!;
+        loser[i] = w;
+        loserTime[i] = wt;
+        w = l;
+        wt = lt;
       }
-      i >>= 1;
-      tree[i] = w;
     }
+    this.winner = w;
+    this.winnerTime = wt;
   }
 
   private pushFree(time: number, slot: number, meta: number): void {
@@ -599,8 +634,8 @@ export class Workload implements WorkloadSource {
     if (this.freeTop > 0) return this.freeSlots[--this.freeTop]!;
     const s = this.nextSlot++;
     if (s >= this.metaBySlot.length) {
-      if (this.boundSlots) {
-        throw new Error(`workload generator: slot ${s} >= maxSlots ${this.maxSlots} (the probe pass disagreed; a bug)`);
+      if (this.knownMaxSlots >= 0 && s >= this.knownMaxSlots) {
+        throw new Error(`workload generator: slot ${s} >= maxSlots ${this.knownMaxSlots} (the probe pass disagreed; a bug)`);
       }
       const m = new Int32Array(this.metaBySlot.length * 2);
       m.set(this.metaBySlot);
@@ -623,6 +658,25 @@ export class Workload implements WorkloadSource {
 
   /** Fill `batch` from index 0 with the next events; returns their number, 0 at the end. */
   next(batch: EventBatch): number {
+    // Module constants copied into locals once per batch: V8 reloads (and
+    // TDZ-checks) a module-level binding on every use in a hot loop.
+    const opAlloc = OP_ALLOC;
+    const opFree = OP_FREE;
+    const opKvfreeRcu = OP_KVFREE_RCU;
+    const ctxTask = CTX_TASK;
+    const ctxHardirq = CTX_HARDIRQ;
+    const flagHeadless = FLAG_HEADLESS;
+    const flagIrqsOff = FLAG_IRQS_OFF;
+    const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
+    const kKv = K_KV;
+    const kBurst = K_BURST;
+    const kBg = K_BG;
+    const kChurn = K_CHURN;
+    const kFlood = K_FLOOD;
+    const kFill = K_FILL;
+    const perCpuKinds = PER_CPU_KINDS;
+    const fillBigOrder = FILL_BIG_ORDER;
+    const fillReleaseNs = FILL_RELEASE_NS;
     const cap = batch.capacity;
     const bTime = batch.time;
     const bCpu = batch.cpu;
@@ -636,8 +690,7 @@ export class Workload implements WorkloadSource {
     const srcNext = this.srcNext;
     const srcKind = this.srcKind;
     const srcCpu = this.srcCpu;
-    const srcPrng = this.srcPrng;
-    const tree = this.tree;
+    const rng = this.rng;
     const frees = this.frees;
     const dur = this.durationNs;
     let nKv = 0;
@@ -650,10 +703,9 @@ export class Workload implements WorkloadSource {
     let k = 0;
 
     while (k < cap) {
-      const s = tree[1]!;
-      const hasSrc = s >= 0;
-      const st = hasSrc ? srcNext[s]! : Infinity;
-      const t = frees.peekTime();
+      const s = this.winner;
+      const st = this.winnerTime; // Infinity: every source is done
+      const t = frees.minTime;
       if (t <= st && t !== Infinity) {
         // -- a pending free
         const slot = frees.popMin();
@@ -661,9 +713,9 @@ export class Workload implements WorkloadSource {
         const ctx = (meta >>> 16) & 0xf;
         bTime[k] = t;
         bCpu[k] = meta & 0xffff;
-        bOp[k] = L_OP_FREE;
+        bOp[k] = opFree;
         bCtx[k] = ctx;
-        bFlags[k] = ctx >= L_CTX_HARDIRQ ? L_FLAG_IRQS_OFF : 0;
+        bFlags[k] = ctx >= ctxHardirq ? flagIrqsOff : 0;
         bOrder[k] = (meta >>> 20) & 0xf;
         bMt[k] = (meta >>> 24) & 0xff;
         bGfp[k] = 0;
@@ -673,28 +725,27 @@ export class Workload implements WorkloadSource {
         k++;
         continue;
       }
-      if (!hasSrc) break;
+      if (st === Infinity) break;
 
       const kind = srcKind[s]!;
       const cpu = srcCpu[s]!;
-      const r = srcPrng[s]!;
       bTime[k] = st;
-      if (kind === K_KV || kind === K_BURST || kind === K_FLOOD) {
+      if (kind === kKv || kind === kBurst || kind === kFlood) {
         let ctx: number;
         let flags = 0;
-        if (kind === K_FLOOD) {
-          ctx = L_CTX_TASK;
-          if (r.chance(this.floodHeadless)) flags = L_FLAG_HEADLESS;
-          const t = st + r.exponential(this.floodGapNs);
+        if (kind === kFlood) {
+          ctx = ctxTask;
+          if (rng.chance(s, this.floodHeadless)) flags = flagHeadless;
+          const t = st + rng.exponential(s, this.floodGapNs);
           srcNext[s] = t < this.floodEndNs ? t : Infinity;
           nFlood++;
         } else {
-          ctx = kind === K_BURST ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : r.pick(this.kvCtx);
-          if (r.chance(this.kvHeadless)) flags |= L_FLAG_HEADLESS;
-          if (r.chance(this.kvRaw)) flags |= L_FLAG_RAW_LOCK_HELD;
-          if (ctx >= L_CTX_HARDIRQ || r.chance(this.kvIrqs)) flags |= L_FLAG_IRQS_OFF;
-          if (kind === K_KV) {
-            srcNext[s] = st + r.exponential(this.kvGapNs);
+          ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
+          if (rng.chance(s, this.kvHeadless)) flags |= flagHeadless;
+          if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
+          if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+          if (kind === kKv) {
+            srcNext[s] = st + rng.exponential(s, this.kvGapNs);
             nKv++;
           } else {
             const left = this.srcState[s]! - 1;
@@ -711,61 +762,61 @@ export class Workload implements WorkloadSource {
           }
         }
         bCpu[k] = cpu;
-        bOp[k] = L_OP_KVFREE_RCU;
+        bOp[k] = opKvfreeRcu;
         bCtx[k] = ctx;
         bFlags[k] = flags;
         bOrder[k] = 0;
         bMt[k] = 0;
         bGfp[k] = 0;
         bSlot[k] = -1;
-      } else if (kind === K_BG || kind === K_CHURN) {
-        const gi = this.bgGfpFixed >= 0 ? this.bgGfpFixed : r.pick(this.bgGfpCum);
-        const order = this.bgOrderFixed >= 0 ? this.bgOrderFixed : r.pick(this.bgOrderCum);
-        const ctx = this.bgGfpTask[gi] ? L_CTX_TASK : this.bgCtxFixed >= 0 ? this.bgCtxFixed : r.pick(this.bgCtx);
-        const lifeNs = r.exponential(kind === K_BG ? this.bgLifeNs : this.pressure[this.srcState[s]!]!.churnLifetimeNs);
-        const freeCpu = r.chance(this.bgRemote) ? (cpu + 1 + r.below(this.cpus - 1)) % this.cpus : cpu;
+      } else if (kind === kBg || kind === kChurn) {
+        const gi = this.bgGfpFixed >= 0 ? this.bgGfpFixed : rng.pick(s, this.bgGfpCum);
+        const order = this.bgOrderFixed >= 0 ? this.bgOrderFixed : rng.pick(s, this.bgOrderCum);
+        const ctx = this.bgGfpTask[gi] ? ctxTask : this.bgCtxFixed >= 0 ? this.bgCtxFixed : rng.pick(s, this.bgCtx);
+        const lifeNs = rng.exponential(s, kind === kBg ? this.bgLifeNs : this.pressure[this.srcState[s]!]!.churnLifetimeNs);
+        const freeCpu = rng.chance(s, this.bgRemote) ? (cpu + 1 + rng.below(s, this.cpus - 1)) % this.cpus : cpu;
         const slot = this.takeSlot();
         const mt = this.bgGfpMt[gi]!;
         bCpu[k] = cpu;
-        bOp[k] = L_OP_ALLOC;
+        bOp[k] = opAlloc;
         bCtx[k] = ctx;
-        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= L_CTX_HARDIRQ ? L_FLAG_IRQS_OFF : 0);
+        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= ctxHardirq ? flagIrqsOff : 0);
         bOrder[k] = order;
         bMt[k] = mt;
         bGfp[k] = this.bgGfp[gi]!;
         bSlot[k] = slot;
         const freeAt = st + lifeNs;
         if (freeAt < dur) this.pushFree(freeAt, slot, freeCpu | (ctx << 16) | (order << 20) | (mt << 24));
-        if (kind === K_BG) {
-          srcNext[s] = st + r.exponential(this.bgGapNs);
+        if (kind === kBg) {
+          srcNext[s] = st + rng.exponential(s, this.bgGapNs);
           nBg++;
         } else {
           const phase = this.srcState[s]!;
           const plan = this.pressure[phase]!;
-          const t = st + r.exponential(plan.churnMeanGapNs);
+          const t = st + rng.exponential(s, plan.churnMeanGapNs);
           srcNext[s] = t < plan.endNs ? t : this.nextChurnPhase(s, phase + 1);
           nPressure++;
         }
-      } else if (kind === K_FILL) {
-        const p = s - this.cpus * PER_CPU_KINDS;
+      } else if (kind === kFill) {
+        const p = s - this.cpus * perCpuKinds;
         const plan = this.pressure[p]!;
         const i = this.srcState[s]!;
         const n = plan.fillBig + plan.fillSmall;
-        const order = i < plan.fillBig ? FILL_BIG_ORDER : 0;
-        const fcpu = this.fillCpus[r.below(this.fillCpus.length)]!;
+        const order = i < plan.fillBig ? fillBigOrder : 0;
+        const fcpu = this.fillCpus[rng.below(s, this.fillCpus.length)]!;
         const slot = this.takeSlot();
         bCpu[k] = fcpu;
-        bOp[k] = L_OP_ALLOC;
-        bCtx[k] = L_CTX_TASK;
+        bOp[k] = opAlloc;
+        bCtx[k] = ctxTask;
         bFlags[k] = this.fillFlags;
         bOrder[k] = order;
         bMt[k] = this.fillMt;
         bGfp[k] = this.fillGfp;
         bSlot[k] = slot;
-        const freeAt = plan.endNs + r.nextFloat() * FILL_RELEASE_NS;
-        if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (L_CTX_TASK << 16) | (order << 20) | (this.fillMt << 24));
+        const freeAt = plan.endNs + rng.float(s) * fillReleaseNs;
+        if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (ctxTask << 16) | (order << 20) | (this.fillMt << 24));
         this.srcState[s] = i + 1;
-        srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + r.nextFloat()) * plan.rampNs) / n : Infinity;
+        srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + rng.float(s)) * plan.rampNs) / n : Infinity;
         nPressure++;
       } else {
         // K_TRACE
@@ -779,11 +830,11 @@ export class Workload implements WorkloadSource {
         bOrder[k] = tr.order[i]!;
         bMt[k] = tr.migratetype[i]!;
         bGfp[k] = tr.gfp[i]!;
-        if (op === L_OP_ALLOC) {
+        if (op === opAlloc) {
           const slot = this.takeSlot();
           this.traceSlotMap[tr.slot[i]!] = slot;
           bSlot[k] = slot;
-        } else if (op === L_OP_FREE) {
+        } else if (op === opFree) {
           const slot = this.traceSlotMap[tr.slot[i]!]!;
           bSlot[k] = slot;
           this.releaseSlot(slot);
@@ -801,7 +852,8 @@ export class Workload implements WorkloadSource {
         srcNext[s] = j < tr.length ? this.traceOffsetNs + pass * this.tracePeriodNs + tr.time[j]! : Infinity;
         nTrace++;
       }
-      this.treeUpdate(s);
+      const ns = srcNext[s]!;
+      this.treeUpdate(s, ns < dur ? ns : Infinity);
       k++;
     }
     batch.length = k;
@@ -833,6 +885,8 @@ class FreeQueue {
   private readonly head: Int32Array;
   private nextBy: Int32Array;
   private timeBy: Float64Array;
+  /** floor(time / widthNs) of each ring entry, computed once at push (a division is slow). */
+  private bucketBy: Float64Array;
   /** Absolute bucket number (floor(time / widthNs)) the ring's earliest entry is in, when `valid`. */
   private cursor = 0;
   private valid = true;
@@ -840,6 +894,8 @@ class FreeQueue {
   private oTime = new Float64Array(256);
   private oSlot = new Int32Array(256);
   private oSize = 0;
+  /** Time of the earliest pending free, Infinity if none (kept up to date by push and popMin). */
+  minTime = Infinity;
 
   constructor(widthNs: number, buckets: number, slots: number) {
     this.widthNs = widthNs;
@@ -849,6 +905,7 @@ class FreeQueue {
     this.head = new Int32Array(b).fill(-1);
     this.nextBy = new Int32Array(slots);
     this.timeBy = new Float64Array(slots);
+    this.bucketBy = new Float64Array(slots);
   }
 
   ensureSlots(n: number): void {
@@ -857,11 +914,15 @@ class FreeQueue {
     nx.set(this.nextBy);
     const tb = new Float64Array(n);
     tb.set(this.timeBy);
+    const bb = new Float64Array(n);
+    bb.set(this.bucketBy);
     this.nextBy = nx;
     this.timeBy = tb;
+    this.bucketBy = bb;
   }
 
   push(t: number, slot: number): void {
+    if (t < this.minTime) this.minTime = t;
     const a = Math.floor(t / this.widthNs);
     if (this.ringCount > 0 && a - this.cursor > this.mask) {
       this.overflowPush(t, slot);
@@ -875,6 +936,7 @@ class FreeQueue {
     const nextBy = this.nextBy;
     const timeBy = this.timeBy;
     timeBy[slot] = t;
+    this.bucketBy[slot] = a;
     const b = a & this.mask;
     let prev = -1;
     let cur = head[b]!;
@@ -890,6 +952,11 @@ class FreeQueue {
 
   /** Time of the earliest pending free, Infinity if none. */
   peekTime(): number {
+    return this.minTime;
+  }
+
+  /** Finds the earliest pending time (after a pop). */
+  private earliest(): number {
     let rt = Infinity;
     if (this.ringCount > 0) {
       if (!this.valid) this.scan();
@@ -898,8 +965,14 @@ class FreeQueue {
     return this.oSize > 0 && this.oTime[0]! < rt ? this.oTime[0]! : rt;
   }
 
-  /** Remove and return the slot of the earliest pending free (call peekTime first). */
+  /** Remove and return the slot of the earliest pending free (the queue must not be empty). */
   popMin(): number {
+    const slot = this.takeMin();
+    this.minTime = this.earliest();
+    return slot;
+  }
+
+  private takeMin(): number {
     if (this.ringCount > 0) {
       const b = this.cursor & this.mask;
       const h = this.head[b]!;
@@ -908,7 +981,7 @@ class FreeQueue {
         const nh = this.nextBy[h]!;
         this.head[b] = nh;
         this.ringCount--;
-        if (nh < 0 || Math.floor(this.timeBy[nh]! / this.widthNs) !== this.cursor) this.valid = false;
+        if (nh < 0 || this.bucketBy[nh] !== this.cursor) this.valid = false;
         return h;
       }
     }
@@ -918,12 +991,12 @@ class FreeQueue {
   /** Move the cursor to the first bucket holding an entry of its own lap (ringCount > 0). */
   private scan(): void {
     const head = this.head;
-    const timeBy = this.timeBy;
-    const w = this.widthNs;
+    const bucketBy = this.bucketBy;
+    const mask = this.mask;
     let c = this.cursor;
     for (;;) {
-      const h = head[c & this.mask]!;
-      if (h >= 0 && Math.floor(timeBy[h]! / w) <= c) break;
+      const h = head[c & mask]!;
+      if (h >= 0 && bucketBy[h]! <= c) break;
       c++;
     }
     this.cursor = c;

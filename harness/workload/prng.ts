@@ -65,6 +65,14 @@ export class Prng {
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
   }
 
+  /** Copies the 4-word state into `out` at `off` (a PrngBank stream continues this stream exactly). */
+  saveState(out: Int32Array, off: number): void {
+    out[off] = this.s[0]!;
+    out[off + 1] = this.s[1]!;
+    out[off + 2] = this.s[2]!;
+    out[off + 3] = this.s[3]!;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
     const s = this.s;
@@ -159,4 +167,78 @@ function cumulativeOf(weights: ArrayLike<number>): Float64Array {
   }
   if (!(sum > 0)) throw new Error('weights sum to 0');
   return out;
+}
+
+/**
+ * Many Prng streams in one Int32Array (4 words each), indexed by stream number:
+ * the same xoshiro128** step and the same derived draws as Prng, so a stream
+ * gives exactly the numbers a Prng with that state would. The workload
+ * generator's hot loop draws from one bank object (monomorphic, inlined) instead
+ * of one Prng object per source: no object load per draw.
+ */
+export class PrngBank {
+  private readonly s: Int32Array;
+
+  constructor(streams: number) {
+    this.s = new Int32Array(4 * streams);
+  }
+
+  /** Stream i continues from `p`'s current state (p itself is not advanced). */
+  load(i: number, p: Prng): void {
+    p.saveState(this.s, 4 * i);
+  }
+
+  /** Prng.nextU32 of stream i. */
+  u32(i: number): number {
+    const s = this.s;
+    const o = i << 2;
+    const s0 = s[o]!;
+    const s1 = s[o + 1]!;
+    const s2 = s[o + 2]!;
+    const s3 = s[o + 3]!;
+    const m = Math.imul(s1, 5);
+    const result = Math.imul((m << 7) | (m >>> 25), 9);
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[o + 1] = s1 ^ n2;
+    s[o] = s0 ^ n3;
+    s[o + 2] = n2 ^ t;
+    s[o + 3] = (n3 << 11) | (n3 >>> 21);
+    return result >>> 0;
+  }
+
+  /** Prng.nextFloat of stream i. */
+  float(i: number): number {
+    return this.u32(i) * 2.3283064365386963e-10; // INV_TWO_POW_32 (a literal: see exponential)
+  }
+
+  /** Prng.below of stream i. */
+  below(i: number, n: number): number {
+    return Math.floor(this.u32(i) * 2.3283064365386963e-10 * n); // INV_TWO_POW_32
+  }
+
+  /** Prng.chance of stream i (no draw when p is 0 or 1). */
+  chance(i: number, p: number): boolean {
+    if (p <= 0) return false;
+    if (p >= 1) return true;
+    return this.u32(i) * 2.3283064365386963e-10 < p; // INV_TWO_POW_32
+  }
+
+  /** Prng.exponential of stream i. */
+  exponential(i: number, mean: number): number {
+    // 2^-32 as a literal: the hot loop does not reload a module binding (INV_TWO_POW_32).
+    return -mean * Math.log(1 - this.u32(i) * 2.3283064365386963e-10);
+  }
+
+  /** Prng.pick of stream i. */
+  pick(i: number, cumulative: Float64Array): number {
+    const last = cumulative.length - 1;
+    if (last === 0) return 0; // one choice: no draw
+    const u = this.u32(i) * 2.3283064365386963e-10 * cumulative[last]!; // INV_TWO_POW_32
+    for (let j = 0; j < last; j++) {
+      if (u < cumulative[j]!) return j;
+    }
+    return last;
+  }
 }

@@ -18,9 +18,7 @@
 import type { EventBatch } from './events.ts';
 
 const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-const M_C1 = 0xcc9e2d51;
-const M_C2 = 0xe6546b64;
+// Used as literals in update(): FNV_PRIME = 0x01000193, M_C1 = 0xcc9e2d51, M_C2 = 0xe6546b64.
 
 export class WorkloadHash {
   private a = FNV_OFFSET;
@@ -38,34 +36,42 @@ export class WorkloadHash {
     const u32 = this.u32;
     let a = this.a;
     let b = this.b;
-    let w = 0;
+    // The six words of an event, unrolled (same order and arithmetic as the
+    // header says). Constants are literals: V8 does not constant-fold module
+    // bindings in a hot loop (0x01000193 = FNV_PRIME, 0xcc9e2d51 = M_C1,
+    // 0xe6546b64 = M_C2).
     for (let i = 0; i < n; i++) {
       f64[0] = time[i]!;
-      for (let k = 0; k < 6; k++) {
-        switch (k) {
-          case 0:
-            w = u32[0]!;
-            break;
-          case 1:
-            w = u32[1]!;
-            break;
-          case 2:
-            w = cpu[i]! | (op[i]! << 16) | (ctx[i]! << 24);
-            break;
-          case 3:
-            w = flags[i]! | (order[i]! << 8) | (migratetype[i]! << 16);
-            break;
-          case 4:
-            w = gfp[i]!;
-            break;
-          default:
-            w = slot[i]!;
-        }
-        a = Math.imul(a ^ w, FNV_PRIME);
-        b ^= Math.imul(w, M_C1);
-        b = (b << 13) | (b >>> 19);
-        b = (Math.imul(b, 5) + M_C2) | 0;
-      }
+      let w = u32[0]!;
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+      w = u32[1]!;
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+      w = cpu[i]! | (op[i]! << 16) | (ctx[i]! << 24);
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+      w = flags[i]! | (order[i]! << 8) | (migratetype[i]! << 16);
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+      w = gfp[i]!;
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+      w = slot[i]!;
+      a = Math.imul(a ^ w, 0x01000193);
+      b ^= Math.imul(w, 0xcc9e2d51);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
     }
     this.a = a;
     this.b = b;
