@@ -5,6 +5,10 @@
  *
  * The message always names where (file, and a line or a field path) and what was
  * expected against what was found, so a user can fix the input without reading code.
+ * It is always one line (control characters in the parts are shown escaped)
+ * and short: a part longer than MAX_PART is cut, with "..." where text went.
+ * Callers keep their parts short themselves (describeFound); the cut is a net
+ * for what they cannot foresee, such as a 500-character key in a user's file.
  */
 export class InputError extends Error {
   readonly file: string;
@@ -13,13 +17,47 @@ export class InputError extends Error {
   readonly found: string;
 
   constructor(opts: { file: string; where: string; expected: string; found: string }) {
-    super(`${opts.file}: ${opts.where}: expected ${opts.expected}, found ${opts.found}`);
+    const file = clipMiddle(oneLine(opts.file), MAX_PART.file);
+    const where = clip(oneLine(opts.where), MAX_PART.where);
+    const expected = clip(oneLine(opts.expected), MAX_PART.expected);
+    const found = clip(oneLine(opts.found), MAX_PART.found);
+    super(`${file}: ${where}: expected ${expected}, found ${found}`);
     this.name = 'InputError';
-    this.file = opts.file;
-    this.where = opts.where;
-    this.expected = opts.expected;
-    this.found = opts.found;
+    this.file = file;
+    this.where = where;
+    this.expected = expected;
+    this.found = found;
   }
+}
+
+/** The longest file, where, expected and found an InputError message shows. */
+export const MAX_PART = { file: 120, where: 100, expected: 200, found: 100 } as const;
+
+/** `text`, cut to `max` characters with "..." at the end. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/** `text`, cut to `max` characters with "..." in the middle (a path keeps its start and its file name). */
+function clipMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.ceil((max - 3) / 2);
+  return `${text.slice(0, head)}...${text.slice(text.length - (max - 3 - head))}`;
+}
+
+/**
+ * `text` on one line: line breaks and other control characters (which a file
+ * name, a key or a value from the user may hold) are shown escaped, \n, \t,
+ * \u0000. Applying it twice changes nothing more.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** Short, printable rendering of a found value for an InputError message. */

@@ -4,7 +4,7 @@
  * table, `<strategy>.<param>` a strategy parameter, anything else is a path
  * into the scenario (e.g. workload.kvfreeRcu.headlessShare).
  */
-import { InputError } from '../errors.ts';
+import { InputError, describeFound } from '../errors.ts';
 
 export type SetTarget =
   | { kind: 'cost'; key: string; value: unknown }
@@ -20,19 +20,28 @@ export function parseValue(raw: string): unknown {
   }
 }
 
+/** `key=value` (both trimmed); a text without "=" or without a key is an InputError about `origin`. */
 export function splitAssignment(text: string, origin: string): [string, string] {
   const i = text.indexOf('=');
-  if (i <= 0) throw new InputError({ file: origin, where: JSON.stringify(text), expected: 'key=value', found: i === 0 ? 'no key before "="' : 'no "="' });
-  return [text.slice(0, i).trim(), text.slice(i + 1).trim()];
+  const key = i < 0 ? '' : text.slice(0, i).trim();
+  if (i < 0 || key === '') throw new InputError({ file: origin, where: describeFound(text), expected: 'key=value', found: i < 0 ? 'no "="' : 'no key before "="' });
+  return [key, text.slice(i + 1).trim()];
 }
 
-export function classify(key: string, raw: string, strategyNames: readonly string[]): SetTarget {
+/**
+ * What `key` names (see the file comment). A strategy's name without a
+ * parameter is an InputError about `origin` (default: the `--set` assignment).
+ */
+export function classify(key: string, raw: string, strategyNames: readonly string[], origin = `--set ${key}=${raw}`): SetTarget {
   const dot = key.indexOf('.');
   const head = dot < 0 ? key : key.slice(0, dot);
   const rest = dot < 0 ? '' : key.slice(dot + 1);
-  if (head === 'cost') return { kind: 'cost', key: rest, value: parseValue(raw) };
+  if (head === 'cost') {
+    if (!rest) throw new InputError({ file: origin, where: describeFound(key), expected: 'cost.<key> (a cost table entry, e.g. cost.lockHandoff)', found: 'no cost key' });
+    return { kind: 'cost', key: rest, value: parseValue(raw) };
+  }
   if (strategyNames.includes(head)) {
-    if (!rest) throw new InputError({ file: `--set ${key}=${raw}`, where: key, expected: `${head}.<parameter>`, found: 'no parameter name' });
+    if (!rest) throw new InputError({ file: origin, where: describeFound(key), expected: `${head}.<parameter>`, found: 'no parameter name' });
     return { kind: 'strategy', strategy: head, param: rest, value: parseValue(raw) };
   }
   return { kind: 'scenario', key, raw };
@@ -40,20 +49,28 @@ export function classify(key: string, raw: string, strategyNames: readonly strin
 
 /**
  * Sweep values: a comma list ("0,4,8,16"), or "lo..hi" for lo, the powers of
- * two between, and hi ("0..64" gives 0,1,2,4,8,16,32,64).
+ * two between, and hi ("0..64" gives 0,1,2,4,8,16,32,64). lo and hi are
+ * non-negative integers; list values are not empty and each is given once.
  */
 export function sweepValues(spec: string, origin: string): string[] {
-  const range = /^(\d+)\.\.(\d+)$/.exec(spec);
-  if (range) {
+  if (spec.includes('..')) {
+    const range = /^(\d+)\.\.(\d+)$/.exec(spec.trim());
+    if (!range) throw new InputError({ file: origin, where: 'range', expected: 'lo..hi with integers 0 <= lo <= hi (e.g. 0..64)', found: describeFound(spec) });
     const lo = Number(range[1]);
     const hi = Number(range[2]);
-    if (hi < lo) throw new InputError({ file: origin, where: 'range', expected: 'lo..hi with lo <= hi', found: spec });
+    if (!Number.isSafeInteger(hi)) throw new InputError({ file: origin, where: 'range', expected: `lo..hi with hi <= ${Number.MAX_SAFE_INTEGER}`, found: describeFound(spec) });
+    if (hi < lo) throw new InputError({ file: origin, where: 'range', expected: 'lo..hi with lo <= hi', found: describeFound(spec) });
     const out = new Set<number>([lo]);
     for (let p = 1; p < hi; p *= 2) if (p > lo) out.add(p);
     out.add(hi);
     return [...out].map(String);
   }
   const vals = spec.split(',').map((s) => s.trim());
-  if (vals.length === 0 || vals.some((v) => v === '')) throw new InputError({ file: origin, where: 'values', expected: 'a comma-separated list (v1,v2,...) or a range lo..hi', found: JSON.stringify(spec) });
+  if (vals.some((v) => v === '')) throw new InputError({ file: origin, where: 'values', expected: 'a comma-separated list (v1,v2,...) or a range lo..hi', found: describeFound(spec) });
+  const seen = new Set<string>();
+  for (const v of vals) {
+    if (seen.has(v)) throw new InputError({ file: origin, where: 'values', expected: 'each value once', found: `${describeFound(v)} twice` });
+    seen.add(v);
+  }
   return vals;
 }

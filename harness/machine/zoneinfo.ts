@@ -156,6 +156,8 @@ interface ZoneDraft {
   line: number;
   lastLine: number;
   section: 'head' | 'stats' | 'pagesets' | 'tail';
+  /** Line of the zone's "pagesets" line, once seen. */
+  pagesetsLine?: number;
   fields: Map<HeadField, { value: number; line: number }>;
   protection?: { value: number[]; line: number };
   startPfn?: number;
@@ -293,6 +295,8 @@ export function parseZoneinfo(text: string, file: string): ParsedZoneinfo {
       continue;
     }
     if (line === 'pagesets') {
+      if (d.pagesetsLine !== undefined) fail(n, 'pagesets', `one "pagesets" line in "${d.header}"`, `a second one (first at line ${d.pagesetsLine})`);
+      d.pagesetsLine = n;
       d.section = 'pagesets';
       continue;
     }

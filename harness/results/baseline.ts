@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError, describeFound } from '../errors.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { readResults, type Results } from './schema.ts';
 
@@ -31,9 +31,14 @@ export function loadBaseline(ref: string, resultsDir: string): Results {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** A name for --save-baseline: an InputError unless it is letters, digits, ".", "_" or "-". */
+export function checkBaselineName(name: string): void {
+  if (!NAME.test(name)) throw new InputError({ file: '--save-baseline', where: 'name', expected: 'letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)', found: describeFound(name) });
+}
+
 /** Stores `results` as results/baselines/NAME.json (atomically); returns the path. */
 export function saveBaseline(results: Results, name: string, resultsDir: string): string {
-  if (!NAME.test(name)) throw new InputError({ file: '--save-baseline', where: 'name', expected: 'letters, digits, ".", "_" or "-" (at most 64)', found: JSON.stringify(name) });
+  checkBaselineName(name);
   const path = join(baselinesDir(resultsDir), `${name}.json`);
   // Wall-clock timelines are not needed to compare; keep the file small and diffable.
   const slim: Results = { ...results, timelines: [] };

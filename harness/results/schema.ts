@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, describeFound } from '../errors.ts';
 import { METRIC_NAMES } from '../metrics/metric-defs.ts';
+import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
 
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
 export const RESULTS_SCHEMA_VERSION = 1;
@@ -212,10 +213,13 @@ export function readResults(path: string): Results {
     throw new InputError({ file: path, where: 'file', expected: 'a readable results.json', found: (e as NodeJS.ErrnoException).code ?? 'an unreadable file' });
   }
   let json: unknown;
+  const body = stripBom(text);
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body);
   } catch (e) {
-    throw new InputError({ file: path, where: 'JSON', expected: 'valid JSON', found: (e as Error).message });
+    // Not V8's message: it quotes the text, newlines and all.
+    const at = jsonSyntaxError(body, e);
+    throw new InputError({ file: path, where: 'JSON', expected: 'valid JSON', found: `${at.found} at line ${at.line}, column ${at.col}` });
   }
   const head = json as { schema?: unknown; schemaVersion?: unknown } | null;
   if (!head || typeof head !== 'object' || head.schema !== RESULTS_SCHEMA_ID) {

@@ -12,15 +12,21 @@
  * The resolved Scenario is itself a valid scenario input: parsing it again gives
  * the same Scenario (computed fields keep their computed values).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError, describeFound } from '../errors.ts';
 import { closestName } from '../util/closest-name.ts';
+import { parseJsonText } from '../util/json-text.ts';
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SIZE_KB, type ProfileName } from '../core/profile.ts';
 import { LOWMEM_RESERVE_RATIO_DEFAULT, type ZoneKind as CoreZoneKind } from '../core/watermarks.ts';
 import { parseBuddyinfo, parseZoneinfo, machineFromZoneinfo } from '../machine/zoneinfo.ts';
 import type { MachineSpec } from '../machine/machine-spec.ts';
+import { createCore } from '../core/core.ts';
+import { resolveCostTable } from '../core/cost-table.ts';
+import type { StrategyDefinition } from '../core/strategy-api.ts';
+import { WMARK_LOW } from '../core/zone.ts';
+import { STRATEGIES_DIR } from '../sim/strategy-registry.ts';
 
 // ---------------------------------------------------------------------------
 // Schema
@@ -415,7 +421,7 @@ export const ScenarioSchema = z
     workload: workloadSchema,
     run: runSchema,
     strategies: z
-      .record(z.string(), z.unknown().describe('Parameters of the strategy of that name, checked by the strategy itself.'))
+      .record(z.string(), z.record(z.string(), z.unknown()).describe('Parameters of the strategy of that name, checked by the strategy itself.'))
       .default({})
       .describe('Per-strategy parameter overrides, { "<strategy name>": { ...params } }; each strategy validates its own. Default: {}.'),
   })
@@ -512,6 +518,8 @@ const machineSpecs = new WeakMap<Scenario, MachineSpec>();
 // Loading and error reporting
 // ---------------------------------------------------------------------------
 
+export { jsonErrorOffset, parseJsonText } from '../util/json-text.ts';
+
 /**
  * Read, parse and validate a scenario file. Returns the fully defaulted,
  * resolved scenario; throws one InputError (file + field path or line/column)
@@ -525,138 +533,6 @@ export function loadScenario(path: string): Scenario {
     throw new InputError({ file: path, where: 'file', expected: 'a readable scenario file (JSON)', found: ioReason(err) });
   }
   return parseScenario(parseJsonText(text, path), path);
-}
-
-/**
- * Parse JSON text; a syntax error becomes an InputError at `line L, column C`.
- * A caller may rely on the result being whatever JSON.parse returns.
- */
-export function parseJsonText(text: string, file: string): unknown {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  try {
-    return JSON.parse(body);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    // V8 names the position for some errors only; find it ourselves otherwise.
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : jsonErrorOffset(body);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    let line: number;
-    let col: number;
-    if (lc) {
-      line = Number(lc[1]);
-      col = Number(lc[2]);
-    } else {
-      ({ line, col } = lineColumn(body, pos));
-    }
-    const found = pos >= body.length ? 'the end of the file' : describeFound(body.slice(pos).split('\n')[0]!.slice(0, 20));
-    throw new InputError({ file, where: `line ${line}, column ${col}`, expected: 'valid JSON', found });
-  }
-}
-
-/**
- * Offset of the first JSON syntax error in `text` (text.length when the text
- * ends too early). A small recursive-descent scan, run only after JSON.parse failed.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const n = text.length;
-  class Stop {
-    constructor(readonly at: number) {}
-  }
-  const ws = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-  };
-  const expect = (c: string): void => {
-    if (text[i] !== c) throw new Stop(i);
-    i++;
-  };
-  const str = (): void => {
-    expect('"');
-    while (i < n && text[i] !== '"') {
-      const c = text.charCodeAt(i);
-      if (c < 0x20) throw new Stop(i);
-      if (text[i] === '\\') {
-        i++;
-        if (i >= n) throw new Stop(n);
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) throw new Stop(i);
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i]!)) throw new Stop(i);
-      }
-      i++;
-    }
-    expect('"');
-  };
-  const value = (): void => {
-    ws();
-    if (i >= n) throw new Stop(n);
-    const c = text[i]!;
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        str();
-        ws();
-        expect(':');
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect('}');
-        return;
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        expect(']');
-        return;
-      }
-    }
-    if (c === '"') return str();
-    const lit = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 64));
-    if (!lit) throw new Stop(i);
-    i += lit[0].length;
-  };
-  try {
-    value();
-    ws();
-    return i < n ? i : n;
-  } catch (e) {
-    if (e instanceof Stop) return Math.min(e.at, n);
-    throw e;
-  }
-}
-
-function lineColumn(text: string, pos: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: pos - lineStart + 1 };
 }
 
 function ioReason(err: unknown): string {
@@ -692,6 +568,7 @@ const TYPE_WORDS: Record<string, string> = {
   string: 'a string',
   boolean: 'true or false',
   object: 'an object',
+  record: 'an object',
   array: 'an array',
   null: 'null',
 };
@@ -752,11 +629,13 @@ export function issueToInputError(issues: readonly Issue[], input: unknown, file
     const key = issue.keys[0] ?? '';
     const known = knownKeysAt(schema, path);
     const guess = closestName(key, known);
+    // A key is the user's text: shown short (a 200-character key must not make a 600-character message).
+    const shown = key.length > 32 ? `${key.slice(0, 29)}...` : key;
     return new InputError({
       file,
-      where: formatPath([...path, key]),
+      where: formatPath([...path, shown]),
       expected: known.length > 0 ? `one of the fields ${known.join(', ')}` : 'no field here',
-      found: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      found: `unknown field ${JSON.stringify(shown)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     });
   }
   const found = valueAt(input, path);
@@ -1067,6 +946,19 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
     zoneinfo,
   };
 
+  // -- strategy sections -------------------------------------------------------
+  // Each key names a strategy (a file of strategies/); its parameters are the
+  // strategy's to check (checkScenarioStrategies), but a misspelt name would
+  // otherwise be ignored without a word.
+  const strategyNames = knownStrategyNames();
+  for (const name of Object.keys(p.strategies)) {
+    if (!strategyNames.includes(name)) {
+      const near = closestName(name, strategyNames);
+      const shown = name.length > 32 ? `${name.slice(0, 29)}...` : name;
+      fail(file, `strategies.${shown}`, near ? `a strategy name (did you mean "${near}"?)` : `a strategy name (${strategyNames.join(', ')})`, `unknown strategy ${describeFound(name)}`);
+    }
+  }
+
   // -- CPU sets ---------------------------------------------------------------
   const checkCpus = (set: CpuSet, where: string): void => {
     if (set === 'all') return;
@@ -1168,6 +1060,100 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
   return scenario;
 }
 
+let strategyNamesCache: string[] | null = null;
+
+/** Names of the strategies in strategies/ (each file is named after its strategy). */
+function knownStrategyNames(): string[] {
+  if (strategyNamesCache === null) {
+    try {
+      strategyNamesCache = readdirSync(STRATEGIES_DIR)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .map((f) => f.slice(0, -3))
+        .sort();
+    } catch {
+      strategyNamesCache = [];
+    }
+  }
+  return strategyNamesCache;
+}
+
+// ---------------------------------------------------------------------------
+// Strategy parameters given by a scenario
+// ---------------------------------------------------------------------------
+
+/**
+ * Check the scenario's `strategies` section against the strategies themselves:
+ * each section's parameters by the strategy's own schema, then whether what
+ * the strategy holds in reserve from boot fits in the scenario's machine (see
+ * checkReservesFit). Throws one InputError naming the scenario file and
+ * `strategies.<name>.<param>` (or `origin`, e.g. the --set that changed the
+ * scenario). Sections of strategies not in `strategies` are left alone
+ * (parseScenario already checked their names).
+ */
+export function checkScenarioStrategies(scenario: Scenario, strategies: readonly StrategyDefinition[], origin?: string): void {
+  // With `origin` (the --set that changed the scenario), errors name it, as applySet's do.
+  const file = origin === undefined ? scenario.file : `${origin} (scenario ${scenario.file})`;
+  for (const [name, section] of Object.entries(scenario.strategies)) {
+    const strategy = strategies.find((s) => s.name === name);
+    if (!strategy) continue;
+    const params = checkStrategyParams(strategy, section as Record<string, unknown>, file, `strategies.${name}`);
+    checkReservesFit(strategy, params, scenario, file, `strategies.${name}`);
+  }
+}
+
+/** Parse `params` with the strategy's schema; one InputError (`<where>.<param>`) if they do not fit it. Returns the parsed parameters. */
+export function checkStrategyParams(strategy: StrategyDefinition, params: Record<string, unknown>, file: string, where: string): Record<string, unknown> {
+  const r = strategy.params.safeParse(params);
+  if (r.success) return r.data as Record<string, unknown>;
+  const issue = r.error.issues[0];
+  const shape = (strategy.params as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  const known = Object.keys(shape);
+  if (issue?.code === 'unrecognized_keys') {
+    const bad = issue.keys[0] ?? '';
+    const near = closestName(bad, known);
+    fail(file, `${where}.${bad.length > 40 ? `${bad.slice(0, 37)}...` : bad}`, `a parameter of ${strategy.name} (${known.join(', ') || 'it has none'})`, `unknown parameter ${describeFound(bad)}${near ? ` (did you mean "${near}"?)` : ''}`);
+  }
+  const path = issue ? issue.path.map(String).join('.') : '';
+  fail(file, path ? `${where}.${path}` : where, issue ? expectedOf(issue) : 'valid parameters', describeFound(issue ? valueAt(params, issue.path) : params));
+}
+
+/**
+ * Pages a strategy holds in reserve from boot (a dedicated pool, a page
+ * cache) must fit in the machine: the strategy's setup on the scenario's
+ * machine must get every page it asks for and leave each zone at or above its
+ * low watermark.
+ * Below it kswapd is already awake before the first event, and a pool sized
+ * beyond memory simply stops filling: either way the run would not measure
+ * what the parameters say. Throws one InputError naming `file` and `where`.
+ */
+export function checkReservesFit(strategy: StrategyDefinition, params: Record<string, unknown>, scenario: Scenario, file: string, where: string): void {
+  const machine = scenarioMachine(scenario);
+  const k = scenario.kernel;
+  const core = createCore({
+    profile: strategy.requiresProfile ?? k.profile,
+    machine,
+    costs: resolveCostTable({}),
+    lockdep: k.lockdep,
+    preemptRt: k.preemptRt,
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+  });
+  const ext = core.extensionsFor(strategy.name);
+  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  const reserved = ext.reserves.reduce((a, r) => a + r.pages, 0);
+  if (reserved === 0) return;
+  const failed = core.alloc.stats.allocFailures;
+  const low = core.alloc.zones.find((z) => z.managedPages > 0 && z.nrFree < (z.wmark[WMARK_LOW] ?? 0));
+  if (failed > 0 || low) {
+    const managed = machine.zones.reduce((a, z) => a + z.managedPages, 0);
+    fail(
+      file,
+      where,
+      `reserves that fit in memory (${managed} pages on ${machine.cpus} CPUs, above the zones' low watermarks)`,
+      failed > 0 ? `${reserved} pages taken at boot before allocations failed` : `${reserved} pages taken at boot, zone ${low!.kind} left below its low watermark`,
+    );
+  }
+}
+
 /**
  * The MachineSpec the scenario implies (zones, watermark inputs, CPUs; imported
  * from zoneinfo when the scenario says so). A caller may rely on it agreeing
@@ -1220,6 +1206,10 @@ export function applySet(scenario: Scenario, key: string, value: string, origin:
   const path = splitKey(key);
   const paths = scenarioFieldPaths().map((f) => f.path);
   if (path.length === 0) fail(origin, 'key', 'a scenario field such as workload.kvfreeRcu.headlessShare', describeFound(key));
+  // "run..durationMs", "run.durationMs.": an empty segment is a typo, not a shorthand.
+  if (key.replace(/\[(\d+)\]/g, '.$1').split('.').some((part) => part === '')) {
+    fail(origin, 'key', 'field names separated by single dots (e.g. workload.kvfreeRcu.headlessShare)', describeFound(key));
+  }
   // Check the path against the schema first, so a typo names the closest key.
   for (let i = 1; i <= path.length; i++) {
     const prefix = path.slice(0, i);
