@@ -71,7 +71,7 @@ describe('kmem tracepoint text', () => {
     expect(t.time[0]).toBe(0); // rebased
     expect(t.time[t.length - 1]).toBeLessThan(100e6);
     expect(t.maxCpu).toBe(3);
-    expect(t.stats.failedAllocs).toBe(2);
+    expect(t.stats.failedAllocs).toBe(1); // the sample as make-sample.ts writes it
     expect(t.stats.unpairedFrees).toBeGreaterThan(0);
     expect(t.stats.skippedLines).toBeGreaterThan(0); // pcpu_drain, zone_locked
     // contexts and flags came through from the irq-flags column

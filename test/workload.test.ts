@@ -14,7 +14,7 @@ import {
   OP_KVFREE_RCU,
 } from '../harness/workload/events.ts';
 import { createWorkload, type Workload } from '../harness/workload/generator.ts';
-import { Prng, cumulativeWeights, streamId } from '../harness/workload/prng.ts';
+import { Prng, PrngBank, cumulativeWeights, streamId } from '../harness/workload/prng.ts';
 import { applySet, parseScenario, type Scenario } from '../harness/workload/scenario-schema.ts';
 import { WorkloadHash } from '../harness/workload/workload-hash.ts';
 
@@ -125,6 +125,49 @@ describe('prng', () => {
     expect(e / n).toBeLessThan(5.1);
     expect(counts[1]).toBe(0);
     expect(counts[0]! / n).toBeCloseTo(0.25, 2);
+  });
+
+  it('exponential draws (ziggurat) follow Exp(mean): CDF, tail and moments', () => {
+    // 2M draws: enough for the KS test to catch a ziggurat that skips its wedge test (D = 0.0025 then).
+    const r = new Prng(2020, 3);
+    const n = 2_000_000;
+    const mean = 3;
+    const xs = new Float64Array(n);
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      const x = r.exponential(mean);
+      xs[i] = x;
+      sum += x;
+      sumSq += x * x;
+    }
+    xs.sort();
+    // Kolmogorov-Smirnov distance to 1 - exp(-x / mean); the 0.1% critical value is 1.95 / sqrt(n).
+    let d = 0;
+    for (let i = 0; i < n; i++) {
+      const f = 1 - Math.exp(-xs[i]! / mean);
+      d = Math.max(d, Math.abs(f - i / n), Math.abs(f - (i + 1) / n));
+    }
+    expect(d).toBeLessThan(1.95 / Math.sqrt(n));
+    expect(xs[0]!).toBeGreaterThanOrEqual(0);
+    // Beyond the base layer's edge r = 7.697 (in units of the mean): the tail path, P = exp(-7.697) = 4.5e-4.
+    const tail = n - xs.findIndex((x) => x > 7.69711747013104972 * mean);
+    expect(tail / n).toBeGreaterThan(2.5e-4);
+    expect(tail / n).toBeLessThan(7e-4);
+    expect(sum / n).toBeCloseTo(mean, 1);
+    expect(sumSq / n - (sum / n) ** 2).toBeCloseTo(mean * mean, 0);
+  });
+
+  it('a PrngBank stream and a Prng seeded alike give the same draws', () => {
+    const bank = new PrngBank(3);
+    bank.seed(2, 7, streamId(3, 1));
+    const p = new Prng(7, streamId(3, 1));
+    const cum = cumulativeWeights([1, 2, 3]);
+    for (let i = 0; i < 2000; i++) {
+      expect(bank.exponential(2, 10)).toBe(p.exponential(10));
+      expect(bank.pick(2, cum)).toBe(p.pick(cum));
+      expect(bank.below(2, 7)).toBe(p.below(7));
+    }
   });
 
   it('seeds above 2^32 are distinct from their low word', () => {

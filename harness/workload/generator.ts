@@ -35,7 +35,6 @@ import {
   type WorkloadSource,
 } from './events.ts';
 import {
-  Prng,
   PrngBank,
   STREAM_BACKGROUND,
   STREAM_BURST,
@@ -481,25 +480,25 @@ export class Workload implements WorkloadSource {
         this.srcCpu[base + k] = c;
       }
       if (!slotsOnly && kvCpus.has(c) && this.kvGapNs < Infinity) {
-        rng.load(base + K_KV, new Prng(seed, streamId(STREAM_KVFREE_RCU, c)));
+        rng.seed(base + K_KV, seed, streamId(STREAM_KVFREE_RCU, c));
         this.srcNext[base + K_KV] = rng.exponential(base + K_KV, this.kvGapNs);
       }
       if (!slotsOnly && burstCpus.has(c) && this.burstCalls > 0) {
-        rng.load(base + K_BURST, new Prng(seed, streamId(STREAM_BURST, c)));
+        rng.seed(base + K_BURST, seed, streamId(STREAM_BURST, c));
         this.srcState[base + K_BURST] = this.burstCalls; // calls left in the current burst
         this.srcAux[base + K_BURST] = 0; // index of the current burst
         this.srcNext[base + K_BURST] = this.burstStartNs;
       }
       if (bgCpus.has(c) && this.bgGapNs < Infinity) {
-        rng.load(base + K_BG, new Prng(seed, streamId(STREAM_BACKGROUND, c)));
+        rng.seed(base + K_BG, seed, streamId(STREAM_BACKGROUND, c));
         this.srcNext[base + K_BG] = rng.exponential(base + K_BG, this.bgGapNs);
       }
       if (bgCpus.has(c) && anyChurn) {
-        rng.load(base + K_CHURN, new Prng(seed, streamId(STREAM_PRESSURE_CHURN, c)));
+        rng.seed(base + K_CHURN, seed, streamId(STREAM_PRESSURE_CHURN, c));
         this.srcNext[base + K_CHURN] = this.nextChurnPhase(base + K_CHURN, 0);
       }
       if (!slotsOnly && floodCpus.has(c) && this.floodGapNs < Infinity) {
-        rng.load(base + K_FLOOD, new Prng(seed, streamId(STREAM_USERSPACE_FLOOD, c)));
+        rng.seed(base + K_FLOOD, seed, streamId(STREAM_USERSPACE_FLOOD, c));
         const t = this.floodStartNs + rng.exponential(base + K_FLOOD, this.floodGapNs);
         this.srcNext[base + K_FLOOD] = t < this.floodEndNs ? t : Infinity;
       }
@@ -511,7 +510,7 @@ export class Workload implements WorkloadSource {
       this.srcState[s] = 0; // index of the next fill allocation
       const n = plan.fillBig + plan.fillSmall;
       if (n > 0) {
-        rng.load(s, new Prng(seed, streamId(STREAM_PRESSURE_FILL, p)));
+        rng.seed(s, seed, streamId(STREAM_PRESSURE_FILL, p));
         this.srcNext[s] = plan.rampStartNs + (rng.float(s) * plan.rampNs) / n;
       }
     }

@@ -1,11 +1,12 @@
 /**
  * Seeded pseudo-random streams for the workload generator.
  *
- * xoshiro128** (Blackman & Vigna) on a 4-word Uint32Array state, seeded through
+ * xoshiro128** (Blackman & Vigna) on a 4-word int32 state, seeded through
  * splitmix32 from (seed, stream id). A draw allocates nothing: the state lives in
  * a typed array and every intermediate is an int32 (Math.imul, shifts).
+ * Exponential draws use a ziggurat (below), not the inverse CDF.
  *
- * One Prng per CPU and per purpose (see `streamId`): the kvfree_rcu arrivals of
+ * One stream per CPU and per purpose (see `streamId`): the kvfree_rcu arrivals of
  * CPU 3 come from their own stream, so changing the background rate, adding an
  * event kind or running another strategy never shifts them.
  */
@@ -40,99 +41,95 @@ function fmix32(h: number): number {
 const TWO_POW_32 = 4294967296;
 const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
+// ---------------------------------------------------------------------------
+// Exponential draws: the ziggurat of Marsaglia and Tsang ("The Ziggurat Method
+// for Generating Random Variables", J. Stat. Software 5(8), 2000, REXP/efix),
+// with 256 layers. A draw is exact Exp(1) (no approximation), and about 99% of
+// draws cost one 32-bit draw, a compare and a multiply, where the inverse CDF
+// (-log(1 - u)) costs a Math.log each: exponential gaps and lifetimes are the
+// workload generator's most frequent draw. Unlike the paper's REXP, the layer
+// index (low 8 bits) and the position in the layer (high 24 bits) come from
+// disjoint bits of the draw, so the two are independent (Doornik, "An Improved
+// Ziggurat Method to Generate Normal Random Samples", 2005).
+// ---------------------------------------------------------------------------
+
+const ZIG_LAYER_BITS = 8;
+const ZIG_LAYERS = 1 << ZIG_LAYER_BITS;
+const ZIG_LAYER_MASK = ZIG_LAYERS - 1;
+/** Scale of the 24-bit position within a layer. */
+const ZIG_M = 2 ** (32 - ZIG_LAYER_BITS);
+/** Right edge of the base layer, r, and the common area of every layer, v (the paper's de and ve for 256 layers). */
+const ZIG_R = 7.69711747013104972;
+const ZIG_V = 3.949659822581572e-3;
+/** Layer i accepts position x at once when x < ZIG_K[i] (the paper's ke). */
+const ZIG_K = new Int32Array(ZIG_LAYERS);
+/** A position x in layer i is the value x * ZIG_W[i] (the paper's we). */
+const ZIG_W = new Float64Array(ZIG_LAYERS);
+/** exp(-x_i) at the layers' edges (the paper's fe). */
+const ZIG_F = new Float64Array(ZIG_LAYERS);
+{
+  // The paper's zigset for the exponential, with m = 2^24.
+  let de = ZIG_R;
+  let te = de;
+  const q = ZIG_V / Math.exp(-de);
+  ZIG_K[0] = Math.floor((de / q) * ZIG_M);
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / ZIG_M;
+  ZIG_W[ZIG_LAYERS - 1] = de / ZIG_M;
+  ZIG_F[0] = 1;
+  ZIG_F[ZIG_LAYERS - 1] = Math.exp(-de);
+  for (let i = ZIG_LAYERS - 2; i >= 1; i--) {
+    de = -Math.log(ZIG_V / de + Math.exp(-de));
+    ZIG_K[i + 1] = Math.floor((de / te) * ZIG_M);
+    te = de;
+    ZIG_F[i] = Math.exp(-de);
+    ZIG_W[i] = de / ZIG_M;
+  }
+}
+
+/**
+ * One seeded stream: a PrngBank of one stream, so a Prng and a bank stream
+ * seeded alike give exactly the same numbers.
+ */
 export class Prng {
-  // Int32Array, not Uint32Array: every load stays an int32 for the JIT.
-  private readonly s = new Int32Array(4);
+  private readonly bank = new PrngBank(1);
 
   /**
    * A stream determined only by (seed, stream): the same pair always yields the
    * same sequence, on every platform. `seed` may be any non-negative safe integer.
    */
   constructor(seed: number, stream: number) {
-    const lo = seed >>> 0;
-    const hi = Math.floor(seed / TWO_POW_32) >>> 0;
-    // Combine seed and stream id, then expand with splitmix32 (its outputs are
-    // well spread even for seeds 1, 2, 3 and stream ids that differ in one bit).
-    let x = fmix32(lo ^ fmix32(hi ^ 0x5bd1e995)) ^ fmix32(Math.imul(stream ^ 0x27d4eb2f, 0x9e3779b9) >>> 0);
-    for (let i = 0; i < 4; i++) {
-      x = (x + 0x9e3779b9) | 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.s[i] = z ^ (z >>> 16);
-    }
-    // xoshiro must not start from the all-zero state.
-    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
-  }
-
-  /** Copies the 4-word state into `out` at `off` (a PrngBank stream continues this stream exactly). */
-  saveState(out: Int32Array, off: number): void {
-    out[off] = this.s[0]!;
-    out[off + 1] = this.s[1]!;
-    out[off + 2] = this.s[2]!;
-    out[off + 3] = this.s[3]!;
+    this.bank.seed(0, seed, stream);
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const s = this.s;
-    const s0 = s[0]!;
-    const s1 = s[1]!;
-    const s2 = s[2]!;
-    const s3 = s[3]!;
-    const m = Math.imul(s1, 5);
-    const result = Math.imul((m << 7) | (m >>> 25), 9);
-    const t = s1 << 9;
-    const n2 = s2 ^ s0;
-    const n3 = s3 ^ s1;
-    s[1] = s1 ^ n2;
-    s[0] = s0 ^ n3;
-    s[2] = n2 ^ t;
-    s[3] = (n3 << 11) | (n3 >>> 21);
-    return result >>> 0;
+    return this.bank.u32(0);
   }
 
   /** A uniform float in [0, 1) with 32 bits of resolution. */
   nextFloat(): number {
-    return this.nextU32() * INV_TWO_POW_32;
+    return this.bank.float(0);
   }
 
-  /** A uniform integer in [0, n), n >= 1 (multiply-shift; bias below 2^-32 * n). */
+  /** A uniform integer in [0, n), n >= 1 (see PrngBank.below). */
   below(n: number): number {
-    return Math.floor(this.nextU32() * INV_TWO_POW_32 * n);
+    return this.bank.below(0, n);
   }
 
-  /**
-   * true with probability p. Draws only when 0 < p < 1: a share of exactly 0 or 1
-   * consumes nothing (the common case costs nothing; a stream's position then
-   * depends on its own parameters only, never on another stream's).
-   */
+  /** true with probability p (see PrngBank.chance: no draw when p is 0 or 1). */
   chance(p: number): boolean {
-    if (p <= 0) return false;
-    if (p >= 1) return true;
-    return this.nextU32() * INV_TWO_POW_32 < p;
+    return this.bank.chance(0, p);
   }
 
-  /** An exponentially distributed value with the given mean (finite: 1 - u is in (0, 1]). */
+  /** An exponentially distributed value with the given mean (see PrngBank.exponential). */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.nextU32() * INV_TWO_POW_32);
+    return this.bank.exponential(0, mean);
   }
 
-  /**
-   * An index drawn with the weights whose running sums are `cumulative`
-   * (cumulative[i] = w0 + ... + wi, last entry > 0). Zero-weight entries are
-   * never chosen. Linear scan: the tables here have at most 11 entries. A table
-   * of one entry returns 0 without a draw (callers use `singleChoice` to skip
-   * tables with one positive weight).
-   */
+  /** An index drawn with the weights whose running sums are `cumulative` (see PrngBank.pick). */
   pick(cumulative: Float64Array): number {
-    const last = cumulative.length - 1;
-    if (last === 0) return 0; // one choice: no draw
-    const u = this.nextU32() * INV_TWO_POW_32 * cumulative[last]!;
-    for (let i = 0; i < last; i++) {
-      if (u < cumulative[i]!) return i;
-    }
-    return last;
+    return this.bank.pick(0, cumulative);
   }
 }
 
@@ -170,25 +167,45 @@ function cumulativeOf(weights: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Many Prng streams in one Int32Array (4 words each), indexed by stream number:
- * the same xoshiro128** step and the same derived draws as Prng, so a stream
- * gives exactly the numbers a Prng with that state would. The workload
- * generator's hot loop draws from one bank object (monomorphic, inlined) instead
- * of one Prng object per source: no object load per draw.
+ * Many streams in one Int32Array (4 words of xoshiro128** state each), indexed
+ * by stream number. The workload generator's hot loop draws from one bank
+ * object (monomorphic, inlined) instead of one object per source: no object
+ * load per draw. Every draw allocates nothing and keeps its intermediates int32.
  */
 export class PrngBank {
   private readonly s: Int32Array;
+  // The ziggurat tables as fields: the hot loop loads them from the receiver it already has.
+  private readonly zigK = ZIG_K;
+  private readonly zigW = ZIG_W;
 
+  /** `streams` streams, all-zero until seeded (an unseeded stream must not be drawn from). */
   constructor(streams: number) {
     this.s = new Int32Array(4 * streams);
   }
 
-  /** Stream i continues from `p`'s current state (p itself is not advanced). */
-  load(i: number, p: Prng): void {
-    p.saveState(this.s, 4 * i);
+  /**
+   * Seeds stream i from (seed, stream id) alone: the same pair always yields the
+   * same sequence, on every platform. `seed` may be any non-negative safe integer.
+   */
+  seed(i: number, seed: number, stream: number): void {
+    const lo = seed >>> 0;
+    const hi = Math.floor(seed / TWO_POW_32) >>> 0;
+    // Combine seed and stream id, then expand with splitmix32 (its outputs are
+    // well spread even for seeds 1, 2, 3 and stream ids that differ in one bit).
+    let x = fmix32(lo ^ fmix32(hi ^ 0x5bd1e995)) ^ fmix32(Math.imul(stream ^ 0x27d4eb2f, 0x9e3779b9) >>> 0);
+    const o = 4 * i;
+    for (let k = 0; k < 4; k++) {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      this.s[o + k] = z ^ (z >>> 16);
+    }
+    // xoshiro must not start from the all-zero state.
+    if ((this.s[o]! | this.s[o + 1]! | this.s[o + 2]! | this.s[o + 3]!) === 0) this.s[o] = 1;
   }
 
-  /** Prng.nextU32 of stream i. */
+  /** A uniform 32-bit unsigned integer from stream i (xoshiro128**). */
   u32(i: number): number {
     const s = this.s;
     const o = i << 2;
@@ -208,30 +225,65 @@ export class PrngBank {
     return result >>> 0;
   }
 
-  /** Prng.nextFloat of stream i. */
+  /** A uniform float in [0, 1) with 32 bits of resolution. */
   float(i: number): number {
-    return this.u32(i) * 2.3283064365386963e-10; // INV_TWO_POW_32 (a literal: see exponential)
+    return this.u32(i) * 2.3283064365386963e-10; // INV_TWO_POW_32 (a literal: hot loop)
   }
 
-  /** Prng.below of stream i. */
+  /** A uniform integer in [0, n), n >= 1 (multiply-shift; bias below 2^-32 * n). */
   below(i: number, n: number): number {
     return Math.floor(this.u32(i) * 2.3283064365386963e-10 * n); // INV_TWO_POW_32
   }
 
-  /** Prng.chance of stream i (no draw when p is 0 or 1). */
+  /**
+   * true with probability p. Draws only when 0 < p < 1: a share of exactly 0 or 1
+   * consumes nothing (the common case costs nothing; a stream's position then
+   * depends on its own parameters only, never on another stream's).
+   */
   chance(i: number, p: number): boolean {
     if (p <= 0) return false;
     if (p >= 1) return true;
     return this.u32(i) * 2.3283064365386963e-10 < p; // INV_TWO_POW_32
   }
 
-  /** Prng.exponential of stream i. */
+  /**
+   * An exponentially distributed value with the given mean: the ziggurat
+   * (above), its rectangle test inline; about 1% of draws go on to expSlow.
+   */
   exponential(i: number, mean: number): number {
-    // 2^-32 as a literal: the hot loop does not reload a module binding (INV_TWO_POW_32).
-    return -mean * Math.log(1 - this.u32(i) * 2.3283064365386963e-10);
+    const u = this.u32(i);
+    const layer = u & 255; // ZIG_LAYER_MASK (literals: hot loop)
+    const x = u >>> 8; // ZIG_LAYER_BITS
+    if (x < this.zigK[layer]!) return x * this.zigW[layer]! * mean;
+    return this.expSlow(i, layer, x) * mean;
   }
 
-  /** Prng.pick of stream i. */
+  /**
+   * The ziggurat's rare path (the paper's efix): the draw (layer, x) fell
+   * outside its layer's rectangle core. Returns an Exp(1) value, drawing more
+   * from stream i as needed.
+   */
+  private expSlow(i: number, layer: number, x: number): number {
+    for (;;) {
+      // The base layer's tail beyond r: r + Exp(1) (memorylessness); 1 - u is in (0, 1].
+      if (layer === 0) return ZIG_R - Math.log(1 - this.u32(i) * INV_TWO_POW_32);
+      const v = x * ZIG_W[layer]!;
+      // Between the rectangle and the density, inside the layer's wedge: accept under exp(-v).
+      if (ZIG_F[layer]! + this.u32(i) * INV_TWO_POW_32 * (ZIG_F[layer - 1]! - ZIG_F[layer]!) < Math.exp(-v)) return v;
+      const u = this.u32(i);
+      layer = u & ZIG_LAYER_MASK;
+      x = u >>> ZIG_LAYER_BITS;
+      if (x < ZIG_K[layer]!) return x * ZIG_W[layer]!;
+    }
+  }
+
+  /**
+   * An index drawn with the weights whose running sums are `cumulative`
+   * (cumulative[i] = w0 + ... + wi, last entry > 0). Zero-weight entries are
+   * never chosen. Linear scan: the tables here have at most 11 entries. A table
+   * of one entry returns 0 without a draw (callers use `singleChoice` to skip
+   * tables with one positive weight).
+   */
   pick(i: number, cumulative: Float64Array): number {
     const last = cumulative.length - 1;
     if (last === 0) return 0; // one choice: no draw
