@@ -48,11 +48,13 @@ function clipMiddle(text: string, max: number): string {
 /**
  * `text` on one line: line breaks and other control characters (which a file
  * name, a key or a value from the user may hold) are shown escaped, \n, \t,
- * \u0000. Applying it twice changes nothing more.
+ * \u0000, and so are the invisible ones that would hide in the line or
+ * reorder it on screen (a byte order mark, zero-width spaces, bidi overrides).
+ * Applying it twice changes nothing more.
  */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g, (c) => {
     if (c === '\n') return '\\n';
     if (c === '\r') return '\\r';
     if (c === '\t') return '\\t';
@@ -70,4 +72,37 @@ export function describeFound(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return 'an object';
+}
+
+/**
+ * Why a file could not be read, in words ("no such file", "a directory"), for
+ * the `found` of an InputError; Node's own message names the path again and
+ * may be long.
+ */
+export function describeIoError(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'a directory';
+    case 'ENOTDIR':
+      return 'a path through something that is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'a file without read permission';
+    case 'ENAMETOOLONG':
+      return 'a name too long for the file system';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'ERR_INVALID_ARG_VALUE':
+    case 'ERR_INVALID_ARG_TYPE':
+      // Node refuses a path with a NUL byte before asking the file system.
+      return 'a path with a NUL byte';
+    case 'ERR_FS_FILE_TOO_LARGE':
+    case 'ERR_STRING_TOO_LONG':
+      return 'a file too large to read as text';
+    default:
+      return typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { InputError, describeFound } from '../errors.ts';
+import { InputError, describeFound, describeIoError } from '../errors.ts';
 import { METRIC_NAMES } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
 
@@ -138,10 +138,17 @@ export const ComparisonSchema = z.object({
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
+/**
+ * A run id names the run's directories (results/<run-id>/, reports/<run-id>/).
+ * Checked when a file is read, so the message names the file; ids stored
+ * before --run-id was checked (any other text) still read.
+ */
+const RunIdSchema = z.string().refine((id) => id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id), { message: 'a run id usable as a directory name (no "/", "\\", "." or "..")' });
+
 export const ResultsSchema = z.object({
   schema: z.literal(RESULTS_SCHEMA_ID),
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  runId: z.string(),
+  runId: RunIdSchema,
   createdAt: z.string(),
   command: z.string(),
   environment: z.object({
@@ -210,8 +217,13 @@ export function readResults(path: string): Results {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError({ file: path, where: 'file', expected: 'a readable results.json', found: (e as NodeJS.ErrnoException).code ?? 'an unreadable file' });
+    throw new InputError({ file: path, where: 'file', expected: 'a readable results.json', found: describeIoError(e) });
   }
+  return parseResults(text, path);
+}
+
+/** Parses and validates the text of a results file; `file` names it in errors (see readResults). */
+export function parseResults(text: string, file: string): Results {
   let json: unknown;
   const body = stripBom(text);
   try {
@@ -219,22 +231,82 @@ export function readResults(path: string): Results {
   } catch (e) {
     // Not V8's message: it quotes the text, newlines and all.
     const at = jsonSyntaxError(body, e);
-    throw new InputError({ file: path, where: 'JSON', expected: 'valid JSON', found: `${at.found} at line ${at.line}, column ${at.col}` });
+    throw new InputError({ file, where: 'JSON', expected: 'valid JSON', found: `${at.found} at line ${at.line}, column ${at.col}` });
   }
-  const head = json as { schema?: unknown; schemaVersion?: unknown } | null;
-  if (!head || typeof head !== 'object' || head.schema !== RESULTS_SCHEMA_ID) {
-    throw new InputError({ file: path, where: 'schema', expected: `"${RESULTS_SCHEMA_ID}"`, found: describeFound(head && typeof head === 'object' ? head.schema : head) });
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InputError({ file, where: '(top level)', expected: `a results object ({"schema": "${RESULTS_SCHEMA_ID}", ...})`, found: describeFound(json) });
+  }
+  // Schema and version first: a file of another kind or version is named as such, not by its first odd field.
+  const head = json as { schema?: unknown; schemaVersion?: unknown };
+  if (head.schema !== RESULTS_SCHEMA_ID) {
+    throw new InputError({ file, where: 'schema', expected: `"${RESULTS_SCHEMA_ID}"`, found: describeFound(head.schema) });
   }
   if (head.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError({ file: path, where: 'schemaVersion', expected: `${RESULTS_SCHEMA_VERSION} (this nolock-bench reads version ${RESULTS_SCHEMA_VERSION} only)`, found: describeFound(head.schemaVersion) });
+    throw new InputError({ file, where: 'schemaVersion', expected: `${RESULTS_SCHEMA_VERSION} (this nolock-bench reads version ${RESULTS_SCHEMA_VERSION} only)`, found: describeFound(head.schemaVersion) });
   }
   const r = ResultsSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const where = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
-    throw new InputError({ file: path, where, expected: issue.message, found: describeFound(valueAt(json, issue.path)) });
+    throw new InputError({ file, where: formatPath(issue.path), expected: expectedOf(issue), found: describeFound(valueAt(json, issue.path)) });
   }
   return r.data;
+}
+
+/** `runs[3].metrics.simEvents` from a zod path. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
+}
+
+const TYPE_WORDS: Record<string, string> = { number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', object: 'an object', record: 'an object', array: 'an array' };
+
+/** What the schema wanted, in words ("a number or null"), for the first issue zod found. */
+function expectedOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const field = resultsFieldAt(issue.path);
+      return `${TYPE_WORDS[issue.expected] ?? issue.expected}${field?.nullable ? ' or null' : ''}`;
+    }
+    case 'invalid_value':
+      return issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** A schema's definition (zod 4 keeps it on `_zod.def`). */
+function defOf(s: z.ZodType): { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType; innerType?: z.ZodType } {
+  return (s as unknown as { _zod: { def: ReturnType<typeof defOf> } })._zod.def;
+}
+
+/**
+ * What ResultsSchema takes at a field path: the zod type ("string", "number",
+ * "object", "array", "record", "unknown", "literal", ...), and whether null
+ * or nothing may stand there. undefined for a path the schema does not have.
+ */
+export function resultsFieldAt(path: readonly PropertyKey[]): { type: string; nullable: boolean; optional: boolean } | undefined {
+  let cur: z.ZodType | undefined = ResultsSchema;
+  let nullable = false;
+  let optional = false;
+  const unwrap = (): void => {
+    nullable = false;
+    optional = false;
+    for (let d = defOf(cur!); d.type === 'nullable' || d.type === 'optional'; d = defOf(cur!)) {
+      if (d.type === 'nullable') nullable = true;
+      else optional = true;
+      cur = d.innerType!;
+    }
+  };
+  unwrap();
+  for (const seg of path) {
+    const d = defOf(cur);
+    if (d.type === 'object' && typeof seg === 'string') cur = Object.hasOwn(d.shape!, seg) ? d.shape![seg] : undefined;
+    else if (d.type === 'array' && typeof seg === 'number') cur = d.element;
+    else if (d.type === 'record' && typeof seg === 'string') cur = d.valueType;
+    else cur = undefined;
+    if (cur === undefined) return undefined;
+    unwrap();
+  }
+  return { type: defOf(cur).type, nullable, optional };
 }
 
 function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {

@@ -19,6 +19,7 @@ export const FUZZ_RUNS = {
   buddyinfo: 600,
   trace: 1200,
   results: 1000,
+  'results (command line)': 60,
   cli: 1000,
 } as const;
 export type FuzzKind = keyof typeof FUZZ_RUNS;
