@@ -13,12 +13,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { InputError, describeFound } from '../errors.ts';
-import { compare } from './compare.ts';
+import { compare, parseShard } from './compare.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
+import { COMMAND_OPTIONS, GLOBAL_OPTIONS, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
 import { writeReportsFor } from './reports.ts';
 import { splitAssignment } from './set-values.ts';
+import { METRIC_NAMES } from '../metrics/metric-defs.ts';
 import { checkBaselineName } from '../results/baseline.ts';
+import { MeasuredSchema } from '../results/schema.ts';
+import { checkRunId } from '../results/store.ts';
 import { closestName } from '../util/closest-name.ts';
 import { renderComparisonText } from '../report/comparison-text.ts';
 
@@ -37,16 +41,20 @@ export interface CliIo {
   readonly stderr: CliWriter;
 }
 
-/** The largest --seeds: beyond it the job list alone would not fit in memory. */
-export const MAX_SEEDS = 100_000;
+/** What --metric-noise takes: a metric, or a tinybench task as measured.<task>. */
+const NOISE_METRICS: readonly string[] = [...METRIC_NAMES, ...MeasuredSchema.shape.task.options.map((t) => `measured.${t}`)];
 
 /** --metric-noise METRIC=PCT values. */
 function parseMetricNoise(items: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of items) {
     const [k, v] = splitAssignment(item, '--metric-noise');
-    const n = v.trim() === '' ? NaN : Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new InputError({ file: '--metric-noise', where: k, expected: 'a percentage >= 0', found: JSON.stringify(v) });
+    if (!NOISE_METRICS.includes(k)) {
+      const near = closestName(k, NOISE_METRICS);
+      throw new InputError({ file: '--metric-noise', where: 'metric name', expected: `a metric name (README, "Metrics") or measured.<task>${near ? `; did you mean "${near}"?` : ''}`, found: describeFound(k) });
+    }
+    const n = decimalNumber(v);
+    if (!Number.isFinite(n) || n < 0) throw new InputError({ file: '--metric-noise', where: k, expected: 'a percentage >= 0', found: describeFound(v) });
     out[k] = n;
   }
   return out;
@@ -60,75 +68,18 @@ function commandLine(args: readonly string[]): string {
 }
 
 /**
- * The text the user typed for option `name` (the word after `--name`, or after
- * `--name=`), for messages: yargs has already turned "abc" into NaN.
+ * After yargs: what checkCommandLine cannot see in the words (an option
+ * given in a way it did not foresee) still ends as one InputError. A single
+ * value given twice is an array; a number is finite and in range; a value is
+ * not empty.
  */
-function typedValue(args: readonly string[], name: string, parsed: unknown): string {
-  for (let i = args.length - 1; i >= 0; i--) {
-    const a = args[i]!;
-    if (a === `--${name}`) return args[i + 1] ?? '';
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return String(parsed);
-}
-
-/**
- * Options that take one value: given twice, yargs makes an array of them,
- * which no command expects.
- */
-function checkSingle(argv: Record<string, unknown>, names: readonly string[]): void {
-  for (const name of names) {
+function checkParsed(argv: Record<string, unknown>, command: CommandName): void {
+  for (const [name, spec] of Object.entries(COMMAND_OPTIONS[command])) {
     const v = argv[name];
-    if (Array.isArray(v)) {
-      throw new InputError({ file: `--${name}`, where: 'value', expected: 'one value (the option takes a single value)', found: `${v.length} values (${v.map((x) => JSON.stringify(String(x))).join(', ').slice(0, 80)})` });
-    }
-  }
-}
-
-/** A number option: finite, an integer if asked, within [min, max]. */
-function checkNumber(args: readonly string[], argv: Record<string, unknown>, name: string, rule: { integer: boolean; min: number; max?: number; what: string }): void {
-  const v = argv[name];
-  if (v === undefined) return;
-  const ok = typeof v === 'number' && Number.isFinite(v) && (!rule.integer || Number.isInteger(v)) && v >= rule.min && (rule.max === undefined || v <= rule.max);
-  if (!ok) throw new InputError({ file: `--${name}`, where: 'value', expected: rule.what, found: describeFound(typedValue(args, name, v)) });
-}
-
-/** Options that take a value (in any command), and the commands. */
-const VALUE_OPTIONS = ['strategies', 'scenarios', 'seeds', 'scenario-file', 'set', 'sweep', 'jobs', 'shard', 'baseline', 'run-id', 'results-dir', 'reports-dir', 'run-wall-limit', 'save-baseline', 'noise-floor', 'metric-noise', 'fail-on', 'metrics'];
-const COMMANDS = ['compare', 'report', 'history', 'list', 'merge'];
-
-const camel = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const looksLikeOption = (a: string): boolean => /^--?[A-Za-z]/.test(a);
-
-/**
- * Checks yargs does not make: a value option with no value after it (yargs
- * reads `--strategies` alone as "all strategies" and `--seeds` alone as no
- * option at all), and an unknown command (named as such, with the closest).
- */
-function checkArgs(args: readonly string[]): void {
-  const end = args.indexOf('--');
-  const words = end < 0 ? args : args.slice(0, end);
-  const first = words.find((a) => !a.startsWith('-'));
-  if (first !== undefined && !COMMANDS.includes(first)) {
-    const near = closestName(first, COMMANDS);
-    throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: describeFound(first) });
-  }
-  for (let i = 0; i < words.length; i++) {
-    const a = words[i]!;
-    const name = VALUE_OPTIONS.find((o) => a === `--${o}` || a === `--${camel(o)}`);
-    if (name === undefined) continue;
-    const next = words[i + 1];
-    if (next === undefined || looksLikeOption(next)) {
-      throw new InputError({ file: `--${name}`, where: 'value', expected: 'a value after the option', found: next === undefined ? 'nothing' : `the option ${describeFound(next)}` });
-    }
-  }
-}
-
-/** A string option given without a value (`--baseline=`), which yargs reads as "". */
-function checkNonEmpty(argv: Record<string, unknown>, names: readonly string[]): void {
-  for (const name of names) {
-    const v = argv[name];
+    if (v === undefined || optionKind(spec) !== 'value') continue;
+    if (Array.isArray(v)) throw new InputError({ file: `--${name}`, where: 'value', expected: 'one value (the option takes a single value)', found: `${v.length} values` });
     if (v === '') throw new InputError({ file: `--${name}`, where: 'value', expected: 'a value after the option', found: 'nothing' });
+    if (NUMBER_RULES[name] !== undefined) checkNumberValue(name, String(v));
   }
 }
 
@@ -136,13 +87,6 @@ function checkNonEmpty(argv: Record<string, unknown>, names: readonly string[]):
 function checkNoPositionals(argv: { _: (string | number)[] }): true {
   const extra = argv._.slice(1);
   if (extra.length > 0) throw new InputError({ file: 'command line', where: `${String(argv._[0])} arguments`, expected: 'options only (see --help)', found: describeFound(String(extra[0])) });
-  return true;
-}
-
-/** Single-valued string options: given once, not empty. For yargs .check(). */
-function checkStrings(argv: unknown, names: readonly string[]): true {
-  checkSingle(argv as Record<string, unknown>, names);
-  checkNonEmpty(argv as Record<string, unknown>, names);
   return true;
 }
 
@@ -154,53 +98,31 @@ function checkStrings(argv: unknown, names: readonly string[]): true {
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const args = [...argv];
   let exitCode = EXIT_OK;
-  const verbose = args.includes('--verbose');
+  const verbose = args.includes('--verbose') || args.includes('--verbose=true');
   const signalHandlers: [NodeJS.Signals, () => void][] = [];
   const cli = yargs(args)
     .scriptName('nolock-bench')
     .usage('$0 <command> [options]')
-    .option('verbose', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
+    .options(GLOBAL_OPTIONS)
     .command(
       'compare',
       'Run strategies x scenarios x seeds, store results (JSON + CSV) and write the reports',
       (y) =>
         y
-          .option('strategies', { type: 'string', array: true, describe: 'Strategies to run (default: all; see `list`)' })
-          .option('scenarios', { type: 'string', array: true, describe: 'Built-in scenarios to run (default: all, or none when --scenario-file is given)' })
-          .option('seeds', { type: 'number', describe: 'Seeds per scenario: 1..N (default: the scenario\'s own seeds, 1..5)' })
-          .option('quick', { type: 'boolean', default: false, describe: 'A small matrix: one seed and half of each scenario\'s duration, still every strategy and scenario' })
-          .option('scenario-file', { type: 'string', array: true, default: [] as string[], describe: 'A scenario JSON file to run (repeatable); see harness/workload/SCENARIOS.md' })
-          .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value: <scenario.path>=v, <strategy>.<param>=v or cost.<key>=ns (repeatable), e.g. --set dedicated-pool.poolPages=8' })
-          .option('sweep', { type: 'string', describe: 'Sweep one key over values: key=v1,v2,... or key=lo..hi (lo, powers of two, hi), e.g. dedicated-pool.poolPages=0..64' })
-          .option('jobs', { type: 'number', describe: 'Worker threads (default: the number of cores)' })
-          .option('shard', { type: 'string', describe: 'Run only shard i of n of the matrix (i/n); recombine with `merge`' })
-          .option('baseline', { type: 'string', describe: 'Compare against a stored run: a run id or a path to results.json' })
-          .option('run-id', { type: 'string', describe: 'Name of this run (default: the time, e.g. 2026-11-25T07-12-03Z)' })
-          .option('results-dir', { type: 'string', default: 'results', describe: 'Where results/<run-id>/ goes' })
-          .option('reports-dir', { type: 'string', default: 'reports', describe: 'Where reports/<run-id>/ goes' })
-          .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary (paths, totals) on stdout instead of the text summary' })
-          .option('measure', { type: 'boolean', default: true, describe: 'Measure the model\'s code paths with tinybench (--no-measure to skip)' })
-          .option('run-wall-limit', { type: 'number', default: 600_000, describe: 'Stop a single run after this many wall-clock ms (a runaway strategy)' })
-          .option('save-baseline', { type: 'string', describe: 'Also store this run as results/baselines/NAME.json (commit it to make it the reference)' })
-          .option('noise-floor', { type: 'number', default: 2, describe: 'With --baseline: changes of timing metrics below this many percent are "within noise"' })
-          .option('metric-noise', { type: 'string', array: true, default: [] as string[], describe: 'With --baseline: a per-metric noise floor, METRIC=PCT (repeatable)' })
-          .option('fail-on', { type: 'string', choices: ['behaviour', 'timing'], default: 'behaviour', describe: 'With --baseline: what fails the run (exit 1): behaviour (exact and modelled metrics) or also timing (wall clock, tinybench)' })
+          .options(COMMAND_OPTIONS.compare)
           .strictOptions()
           // Option values are checked here, not in the handler: yargs renders
           // the command's help before it calls a handler, and a bad value
-          // should not wait for that (nor for the runs).
+          // should not wait for that (nor for the runs). The words themselves
+          // were checked before yargs read them (checkCommandLine).
           .check((argv) => {
-            const raw = argv as unknown as Record<string, unknown>;
-            checkSingle(raw, ['seeds', 'sweep', 'jobs', 'shard', 'baseline', 'run-id', 'results-dir', 'reports-dir', 'run-wall-limit', 'save-baseline', 'noise-floor', 'fail-on']);
-            checkNonEmpty(raw, ['sweep', 'shard', 'baseline', 'run-id', 'results-dir', 'reports-dir', 'save-baseline']);
-            checkNumber(args, raw, 'seeds', { integer: true, min: 1, max: MAX_SEEDS, what: `an integer from 1 to ${MAX_SEEDS} (the number of seeds)` });
-            checkNumber(args, raw, 'jobs', { integer: true, min: 1, what: 'an integer >= 1 (worker threads)' });
-            checkNumber(args, raw, 'run-wall-limit', { integer: false, min: 0, what: 'a number of ms >= 0 (0: no limit)' });
-            checkNumber(args, raw, 'noise-floor', { integer: false, min: 0, what: 'a percentage >= 0' });
+            checkParsed(argv as unknown as Record<string, unknown>, 'compare');
             parseMetricNoise(argv['metric-noise']);
             checkNoPositionals(argv);
-            // Checked again when the baseline is saved; a bad name must not wait for the end of the run.
+            // Checked again when used; a bad name, id or shard must not wait for the runs.
             if (argv['save-baseline'] !== undefined) checkBaselineName(argv['save-baseline']);
+            if (argv['run-id'] !== undefined) checkRunId(argv['run-id']);
+            parseShard(argv.shard);
             return true;
           }),
       async (argv) => {
@@ -212,6 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             seeds: argv.seeds,
             quick: argv.quick,
             scenarioFiles: argv['scenario-file'],
+            strategyFiles: argv['strategy-file'],
             sets: argv.set,
             sweep: argv.sweep,
             jobs: argv.jobs,
@@ -223,6 +146,8 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             measure: argv.measure,
             command: commandLine(args),
             runWallLimitMs: argv['run-wall-limit'],
+            runVirtualLimitMs: argv['run-virtual-limit'],
+            checkInvariantsEvery: argv['check-invariants'],
             baseline: argv.baseline,
             saveBaseline: argv['save-baseline'],
             regression: {
@@ -271,9 +196,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       (y) =>
         y
           .positional('results', { type: 'string', demandOption: true, describe: 'Path to results.json (or a run id under --results-dir)' })
-          .option('results-dir', { type: 'string', default: 'results' })
-          .option('reports-dir', { type: 'string', default: 'reports' })
-          .check((argv) => checkStrings(argv, ['results', 'results-dir', 'reports-dir'])),
+          .options(COMMAND_OPTIONS.report)
+          .check((argv) => {
+            checkParsed(argv as unknown as Record<string, unknown>, 'report');
+            return true;
+          }),
       async (argv) => {
         const { readResults } = await import('../results/schema.ts');
         const path = argv.results.endsWith('.json') ? resolve(argv.results) : resolve(argv['results-dir'], argv.results, 'results.json');
@@ -286,14 +213,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       'Trend report of the stored runs (results/index.jsonl): one chart per metric across runs, step changes marked',
       (y) =>
         y
-          .option('metrics', { type: 'string', array: true, default: [] as string[], describe: 'Metrics to chart (default: locklessFailureRate ordinaryFastPathNs invalidWaitContext reservedPagesMean simWallMs)' })
-          .option('strategies', { type: 'string', array: true, describe: 'Only these strategies (default: all in the stored runs)' })
-          .option('scenarios', { type: 'string', array: true, describe: 'Only these scenarios (default: all in the stored runs)' })
-          .option('include-quick', { type: 'boolean', default: false, describe: 'Include --quick runs (left out by default)' })
-          .option('results-dir', { type: 'string', default: 'results' })
-          .option('reports-dir', { type: 'string', default: 'reports' })
+          .options(COMMAND_OPTIONS.history)
           .strictOptions()
-          .check((argv) => checkNoPositionals(argv) && checkStrings(argv, ['results-dir', 'reports-dir'])),
+          .check((argv) => {
+            checkParsed(argv as unknown as Record<string, unknown>, 'history');
+            return checkNoPositionals(argv);
+          }),
       async (argv) => {
         const { historyCommand } = await import('./history.ts');
         const out = await historyCommand({ resultsDir: resolve(argv['results-dir']), reportsDir: resolve(argv['reports-dir']), metrics: argv.metrics, strategies: argv.strategies, scenarios: argv.scenarios, includeQuick: argv['include-quick'], command: commandLine(args) });
@@ -301,7 +226,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         io.stdout.write(`${readFileSync(out.text, 'utf8')}\n${out.runs} runs\nreport:  ${out.html}\n         ${out.text}\n`);
       },
     )
-    .command('list', 'List strategies and scenarios with their descriptions and parameters', (y) => y.option('json', { type: 'boolean', default: false }).check(checkNoPositionals), async (argv) => {
+    .command('list', 'List strategies and scenarios with their descriptions and parameters', (y) => y.options(COMMAND_OPTIONS.list).check(checkNoPositionals), async (argv) => {
       io.stdout.write(await listCommand(argv.json));
     })
     .command(
@@ -310,10 +235,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       (y) =>
         y
           .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json files of the shards' })
-          .option('run-id', { type: 'string' })
-          .option('results-dir', { type: 'string', default: 'results' })
-          .option('reports-dir', { type: 'string', default: 'reports' })
-          .check((argv) => checkStrings(argv, ['run-id', 'results-dir', 'reports-dir'])),
+          .options(COMMAND_OPTIONS.merge)
+          .check((argv) => {
+            checkParsed(argv as unknown as Record<string, unknown>, 'merge');
+            if (argv['run-id'] !== undefined) checkRunId(argv['run-id']);
+            return true;
+          }),
       async (argv) => {
         const merged = await mergeCommand(argv.files.map((f) => resolve(f)), resolve(argv['results-dir']), argv['run-id']);
         const out = await writeReportsFor(merged.results, resolve(argv['reports-dir']));
@@ -329,7 +256,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       throw new InputError({ file: 'command line', where: 'arguments', expected: 'valid options (see --help)', found: msg.replace(/\s*\n\s*/g, ' ').trim() });
     });
   try {
-    checkArgs(args);
+    checkCommandLine(args);
     // The parse callback keeps yargs from exiting the process (--help,
     // --version) and hands over what it would have printed.
     await cli.parseAsync(args, {}, (_err, _argv, output) => {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError, describeFound } from '../errors.ts';
 import { writeFileAtomicStreaming } from './atomic-write.ts';
 import { writeRunsCsv } from './csv.ts';
 import type { Results } from './schema.ts';
@@ -57,9 +57,7 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * never overwritten).
  */
 export function claimRunId(resultsDir: string, requested: string | undefined, now = new Date()): string {
-  if (requested !== undefined && !RUN_ID.test(requested)) {
-    throw new InputError({ file: '--run-id', where: 'value', expected: 'letters, digits, ".", "_" or "-" (at most 128), not starting with "." or "-"', found: JSON.stringify(requested) });
-  }
+  if (requested !== undefined) checkRunId(requested);
   mkdirSync(resultsDir, { recursive: true });
   const base = requested ?? newRunId(now);
   for (let i = 1; ; i++) {
@@ -74,6 +72,11 @@ export function claimRunId(resultsDir: string, requested: string | undefined, no
       }
     }
   }
+}
+
+/** A --run-id: an InputError unless it is letters, digits, ".", "_" or "-" (checked again when claimed). */
+export function checkRunId(id: string): void {
+  if (!RUN_ID.test(id)) throw new InputError({ file: '--run-id', where: 'value', expected: 'letters, digits, ".", "_" or "-" (at most 128), not starting with "." or "-"', found: describeFound(id) });
 }
 
 /** A run id from the time: 2026-11-25T07-12-03Z (sortable, safe in paths). */
