@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
 import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
@@ -23,7 +22,7 @@ import { runPool, type PoolHandle } from '../sim/pool.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS } from '../sim/simulator.ts';
 import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
-import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { Progress } from './progress.ts';
 import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
@@ -105,18 +104,34 @@ export function parseShard(text: string | undefined): { index: number; count: nu
   return { index, count };
 }
 
-function strategyParamError(strategy: StrategyDefinition, params: Record<string, unknown>, origin: string): void {
-  const r = strategy.params.safeParse(params);
-  if (r.success) return;
-  const issue = (r.error as z.ZodError).issues[0]!;
-  const path = issue.path.map(String).join('.');
-  const known = Object.keys(((strategy.params as unknown as { shape?: Record<string, unknown> }).shape ?? {}) as object);
-  if (issue.code === 'unrecognized_keys') {
-    const bad = (issue as { keys: string[] }).keys[0] ?? '';
-    const near = closestName(bad, known);
-    throw new InputError({ file: origin, where: `${strategy.name}.${bad}`, expected: `a parameter of ${strategy.name} (${known.join(', ') || 'it has none'})${near ? `; did you mean "${near}"?` : ''}`, found: 'an unknown parameter' });
+/**
+ * A strategy's parameters on a scenario (the scenario's section, then
+ * `overrides`): they fit the strategy's schema, and the pages it reserves fit
+ * the machine (a pool larger than memory would stop filling, and the run
+ * would not measure what the parameters say). Errors name `origin`, `where`.
+ */
+function checkStrategyOn(strategy: StrategyDefinition, scenario: Scenario, overrides: Readonly<Record<string, unknown>>, origin: string, where: string): void {
+  const params = checkStrategyParams(strategy, strategyParams(strategy, scenario, overrides), origin, where);
+  try {
+    checkReservesFit(strategy, params, scenario, origin, where);
+  } catch (e) {
+    // A setup that throws is a strategy's bug, not bad input: its runs fail alone and say why.
+    if (e instanceof InputError) throw e;
   }
-  throw new InputError({ file: origin, where: `${strategy.name}.${path}`, expected: issue.message, found: describeFound(params[path]) });
+}
+
+/**
+ * A scenario sweep point, built: the --set values alone have built already,
+ * so an InputError here is the sweep's, named as such (buildScenario names
+ * every assignment it applies "--set key=value").
+ */
+function checkSweepPoint<T>(build: () => T, sweep: string): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError({ file: `--sweep ${sweep}`, where: e.where, expected: e.expected, found: e.found });
+  }
 }
 
 /** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the strategy's required profile. */
@@ -186,15 +201,26 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   // Validate every scenario (with sets) and every strategy's parameters up front.
   const scenarios: Scenario[] = [];
   const scale = opts.quick ? QUICK_DURATION_SCALE : 1;
+  const sweepOrigin = `--sweep ${opts.sweep}`;
   for (const src of sources) {
     const s = buildScenario(src, scenarioSets, scale);
     scenarios.push(s);
-    for (const v of variants) if (v.target.kind === 'scenario') buildScenario(src, [...scenarioSets, [v.target.key, v.raw]], scale);
+    // The scenario's own strategy sections: a fault there is the file's, whatever --set says.
+    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale) : s, strategies);
+    const sweptScenarios: Scenario[] = [];
+    for (const v of variants) {
+      if (v.target.kind !== 'scenario') continue;
+      const point: [string, string] = [v.target.key, v.raw];
+      sweptScenarios.push(checkSweepPoint(() => buildScenario(src, [...scenarioSets, point], scale), opts.sweep ?? ''));
+    }
     for (const st of strategies) {
-      strategyParamError(st, strategyParams(st, s, paramSets[st.name] ?? {}), '--set');
+      const set = paramSets[st.name] ?? {};
+      const bySet = scenarioSets.length > 0 || Object.keys(set).length > 0;
+      checkStrategyOn(st, s, set, bySet ? '--set' : s.file, bySet ? st.name : `strategies.${st.name}`);
       for (const v of variants) {
-        if (v.target.kind === 'strategy' && v.strategy === st.name) strategyParamError(st, strategyParams(st, s, { ...(paramSets[st.name] ?? {}), [v.target.param]: v.target.value }), `--sweep ${opts.sweep}`);
+        if (v.target.kind === 'strategy' && v.strategy === st.name) checkStrategyOn(st, s, { ...set, [v.target.param]: v.target.value }, sweepOrigin, st.name);
       }
+      for (const swept of sweptScenarios) checkStrategyOn(st, swept, set, sweepOrigin, st.name);
     }
   }
   if (variants.some((v) => v.strategy !== null) && !strategies.some((s) => s.name === variants[0]!.strategy)) {

@@ -235,8 +235,11 @@ export function checkCommandLine(args: readonly string[]): void {
     while (j < words.length && !looksLikeOption(words[j]!) && (kind === 'list' || values.length === 0)) values.push(words[j++]!);
     i = j - 1;
     const next = words[i + 1];
-    if (values.length === 0 || (kind === 'value' && values[0] === '')) {
-      throw new InputError({ file: `--${name}`, where: 'value', expected: 'a value after the option', found: next === undefined || values[0] === '' ? 'nothing' : `the option ${describeFound(next)}` });
+    // "--set=" is no value: yargs drops it from a list, and the run went ahead without it. An
+    // empty word in a list ("--strategies a ''") goes on to the list's own check, in order.
+    const empty = inline === '' || (kind === 'value' && values[0] === '');
+    if (values.length === 0 || empty) {
+      throw new InputError({ file: `--${name}`, where: 'value', expected: 'a value after the option', found: next === undefined || empty ? 'nothing' : `the option ${describeFound(next)}` });
     }
     for (const v of values) checkValue(name, spec!, v);
   }
@@ -257,7 +260,8 @@ function checkValue(name: string, spec: Options, value: string): void {
   if (spec.choices !== undefined && !(spec.choices as readonly unknown[]).includes(value)) {
     throw new InputError({ file: `--${name}`, where: 'value', expected: `one of ${(spec.choices as readonly unknown[]).join(', ')}`, found: describeFound(value) });
   }
-  if (PATH_OPTIONS.has(name) && value.includes('\u0000')) {
-    throw new InputError({ file: `--${name}`, where: 'value', expected: 'a path (without NUL bytes)', found: describeFound(value) });
+  // An empty path would be the working directory; Node refuses a NUL byte with a long message of its own.
+  if (PATH_OPTIONS.has(name) && (value === '' || value.includes('\u0000'))) {
+    throw new InputError({ file: `--${name}`, where: 'value', expected: 'a path (not empty, without NUL bytes)', found: describeFound(value) });
   }
 }
