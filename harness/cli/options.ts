@@ -146,8 +146,18 @@ export function optionsOf(command: CommandName | undefined): Readonly<Record<str
 const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-/** A word yargs reads as an option, not as a value ("-1" and "-0.5" are values). */
-export const looksLikeOption = (word: string): boolean => /^--?[A-Za-z]/.test(word);
+/** What yargs-parser calls a negative number: a value, though it starts with "-". */
+const NEGATIVE = /^-([0-9]+(\.[0-9]+)?|\.[0-9]+)$/;
+
+/** A word yargs reads as an option ("-x", "-\u0000"), not as an argument ("-1", "-0.5", "-"). */
+export const looksLikeOption = (word: string): boolean => word.startsWith('-') && word !== '-' && !NEGATIVE.test(word);
+
+/**
+ * A word yargs takes as the value of the option before it: not one that
+ * starts with "-" (not even "-"), but for a negative number. After a number
+ * option, "-1e3" counts too: the message then says what is wrong with it.
+ */
+const isValueWord = (word: string, numberOption: boolean): boolean => !word.startsWith('-') || NEGATIVE.test(word) || (numberOption && /^-[0-9.]/.test(word));
 
 /** `text` as a number when it is a decimal number as typed, else NaN. */
 export function decimalNumber(text: string): number {
@@ -228,11 +238,11 @@ export function checkCommandLine(args: readonly string[]): void {
     if (times > 1 && kind === 'value') {
       throw new InputError({ file: `--${name}`, where: 'value', expected: 'one value (the option takes a single value)', found: `the option ${times} times` });
     }
-    if (negated) throw new InputError({ file: `--no-${name}`, where: 'option', expected: `--${name} VALUE (only a flag takes "no-")`, found: describeFound(word) });
     // The values: after "=", and the words that follow (one for a value, all up to the next option for a list).
     const values: string[] = inline !== undefined ? [inline] : [];
     let j = i + 1;
-    while (j < words.length && !looksLikeOption(words[j]!) && (kind === 'list' || values.length === 0)) values.push(words[j++]!);
+    const numeric = spec?.type === 'number';
+    while (j < words.length && isValueWord(words[j]!, numeric) && (kind === 'list' || values.length === 0)) values.push(words[j++]!);
     i = j - 1;
     const next = words[i + 1];
     // "--set=" is no value: yargs drops it from a list, and the run went ahead without it. An
