@@ -12,7 +12,7 @@
  * `merge FILE...`, `compare --baseline FILE`): exit 2, one line, nothing run
  * and nothing written.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -21,45 +21,10 @@ import { RESULTS_SCHEMA_ID, ResultsSchema, parseResults, readResults, resultsFie
 import { entriesUnder, expectBadInputExit, outputDirs, runCaptured } from './cli-helpers.ts';
 import { FUZZ_RUNS, binaryText, expectRejects, fuzz, fuzzAsync, labelled, nearMiss, show, triedVariants } from './fuzz-helpers.ts';
 import { allPaths, clone, deleteAt, dotted, isObject, setAt, type Json, type Path } from './json-paths.ts';
+import { resultsText, slimResults } from './results-base.ts';
 
-// -- the base: quick.json with 2 strategies x 2 scenarios, and one row of each optional part ------------
-
-const FULL = JSON.parse(readFileSync('results/baselines/quick.json', 'utf8')) as Record<string, Json>;
-const STRATEGIES = ['status-quo', 'dedicated-pool'];
-const SCENARIOS = ['steady', 'burst'];
-
-function slimBase(): Record<string, Json> {
-  const b = clone(FULL);
-  const cell = (r: Json): boolean => isObject(r) && STRATEGIES.includes(r['strategy'] as string) && SCENARIOS.includes(r['scenario'] as string);
-  const config = b['config'] as Record<string, Json>;
-  config['strategies'] = STRATEGIES;
-  config['scenarios'] = SCENARIOS;
-  config['strategyFiles'] = [];
-  config['limits'] = { runWallLimitMs: 600000, runHeapLimitMb: 2048, runVirtualLimitMs: 10, checkInvariantsEvery: 262144 };
-  b['strategies'] = (b['strategies'] as Json[]).filter((s) => isObject(s) && STRATEGIES.includes(s['name'] as string));
-  b['scenarios'] = (b['scenarios'] as Json[]).filter((s) => isObject(s) && SCENARIOS.includes(s['name'] as string));
-  b['costTable'] = (b['costTable'] as Json[]).slice(0, 3);
-  b['runs'] = (b['runs'] as Json[]).filter(cell);
-  b['summary'] = (b['summary'] as Json[]).filter(cell);
-  b['failedRuns'] = [{ strategy: 'dedicated-pool', scenario: 'burst', variant: '', seed: 2, error: 'invariant: a page on two lists' }];
-  b['timelines'] = [{ strategy: 'status-quo', scenario: 'steady', variant: '', seed: 1, timeMs: [0, 1, 2], freePages: [900, 880, 870], pcpPages: [10, 12, 9], reservedPages: [0, 0, 0], blockPages: [1, 2, 2], locklessFailures: [0, 0, 1], ordinaryFailures: [0, 0, 0], watermarks: { min: 100, low: 125, high: 150 } }];
-  b['measured'] = [{ strategy: 'status-quo', task: 'lockless-request', nsPerOp: 180.5, rmePct: 1.2, samples: 100 }];
-  b['comparison'] = {
-    baselineRunId: 'base-quick',
-    baselineCommit: null,
-    noiseFloorPct: 2,
-    failOnTiming: false,
-    comparedCells: 10,
-    unchangedCells: 9,
-    cells: [{ strategy: 'dedicated-pool', scenario: 'steady', variant: '', metric: 'simWallMs', kind: 'wall', baseline: 10, current: 12, changePct: 20, pValue: null, test: 'mann-whitney', verdict: 'within noise', failing: false }],
-    differences: ['cost table: lockHandoff differs'],
-  };
-  b['totals'] = { ...(b['totals'] as Record<string, Json>), runs: (b['runs'] as Json[]).length, failedRuns: 1 };
-  return b;
-}
-
-const BASE = slimBase();
-const BASE_TEXT = `${JSON.stringify(BASE, null, 1)}\n`;
+const BASE = slimResults();
+const BASE_TEXT = resultsText(BASE);
 
 // -- variants ---------------------------------------------------------------------------------------
 
