@@ -16,7 +16,7 @@ export const FUZZ_RUNS = {
   'set and sweep': 1200,
   names: 1000,
   zoneinfo: 1000,
-  buddyinfo: 600,
+  buddyinfo: 1000,
   trace: 1200,
   results: 1000,
   'results (command line)': 60,
