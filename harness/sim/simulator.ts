@@ -21,6 +21,7 @@ import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import type { RunMetrics } from '../metrics/metric-defs.ts';
 import { EventBatch, FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU } from '../workload/events.ts';
 import { createWorkload } from '../workload/generator.ts';
+import { StreamReplay, type RecordedStream } from '../workload/recorded-stream.ts';
 import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
@@ -52,6 +53,13 @@ export interface RunSpec {
    * run that never returns got stuck.
    */
   readonly progress?: Float64Array;
+  /**
+   * The run's event stream recorded beforehand (StreamRecorder), replayed
+   * instead of generated: the same events, with their workload hash. `npm run
+   * bench` uses it to time the model without the workload generator. It must
+   * be the stream of (scenario, seed, machine.cpus).
+   */
+  readonly stream?: RecordedStream;
 }
 
 /** Default virtual-time limit of one operation (ms of modelled time). */
@@ -124,7 +132,9 @@ export function runOne(spec: RunSpec): RunResult {
     gracePeriodNs: rcu.gracePeriodMs * 1e6,
     drainDelayNs: rcu.drainDelayMs * 1e6,
   });
-  const source = createWorkload(scenario, seed, machine);
+  const source = spec.stream ? new StreamReplay(spec.stream) : createWorkload(scenario, seed, machine);
+  // A replayed stream comes with its hash; a generated one is hashed as it is consumed.
+  const knownHash = spec.stream ? spec.stream.workloadHash : null;
   // The slot table grows on demand: reading source.maxSlots would run a probe
   // pass of the workload (a third of the generation cost) for a size hint.
   const slots = new SlotTable(alloc, 1024);
@@ -214,7 +224,7 @@ export function runOne(spec: RunSpec): RunResult {
     outer: for (;;) {
       const n = source.next(batch);
       if (n === 0) break;
-      hash.update(batch);
+      if (knownHash === null) hash.update(batch);
       const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = batch;
       for (let i = 0; i < n; i++) {
         t = time[i]!;
@@ -293,6 +303,7 @@ export function runOne(spec: RunSpec): RunResult {
     if (errs.length > 0) fail(`core invariant broken at the end: ${errs.join('; ')}`, endNs);
   }
   if (tl !== null) sampleTimeline(tl, endNs);
+  const workloadHash = knownHash ?? hash.digest();
 
   const locks = alloc.locks;
   let reservedPeak = 0;
@@ -331,7 +342,7 @@ export function runOne(spec: RunSpec): RunResult {
   };
   return {
     metrics,
-    workloadHash: hash.digest(),
+    workloadHash,
     violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
     staticProperties: ext.describe(),
     params,
