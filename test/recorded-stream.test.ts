@@ -30,7 +30,7 @@ describe('recorded streams', () => {
   it('a replay is the recorded stream, event for event, whatever the batch sizes', () => {
     const scenario = shortRun('trace-replay', 40);
     const live = drain(createWorkload(scenario, 2, { cpus: 4 }), 4096);
-    const stream = recordStream(createWorkload(scenario, 2, { cpus: 4 }));
+    const stream = recordStream(createWorkload(scenario, 2, { cpus: 4 }))!;
     expect(stream.length).toBe(live.length);
     expect(stream.maxSlots).toBe(createWorkload(scenario, 2, { cpus: 4 }).maxSlots);
     expect(drain(new StreamReplay(stream), 97)).toEqual(live);
@@ -40,7 +40,7 @@ describe('recorded streams', () => {
   it('a run fed from the recording gives every strategy the metrics and hash of a generated run', () => {
     // memory-pressure has every kind of source but the trace: fills, churn, background, kvfree_rcu.
     const scenario = shortRun('memory-pressure', 150);
-    const stream = recordStream(createWorkload(scenario, 4, { cpus: scenario.machine.cpus as number }));
+    const stream = recordStream(createWorkload(scenario, 4, { cpus: scenario.machine.cpus as number }))!;
     for (const strategy of strategies) {
       const fresh = runOne({ scenario, strategy, params: {}, seed: 4 });
       const replayed = runOne({ scenario, strategy, params: {}, seed: 4, stream });

@@ -6,8 +6,9 @@
  *
  * A `-replay` task is the same run fed from its event stream recorded
  * beforehand (harness/workload/recorded-stream.ts): the model's own work
- * (event loop, allocator core, strategy, kvfree_rcu consumer, metrics)
- * without the workload generator and the workload hash.
+ * (event loop, allocator core, strategy, kvfree_rcu consumer, metrics and
+ * the workload hash) without the workload generator, as a compare's workers
+ * run every strategy but the first of a stream (harness/sim/stream-cache.ts).
  */
 import { runOne } from '../sim/simulator.ts';
 import { loadBuiltinScenario } from '../workload/builtin.ts';
@@ -20,12 +21,12 @@ import type { BenchTask } from './tasks.ts';
 function simRun(scenarioName: string, replay: boolean): BenchTask {
   const scenario = loadBuiltinScenario(scenarioName);
   // Recorded once, untimed, when the task is prepared.
-  let stream: RecordedStream | undefined;
+  let stream: RecordedStream | null = null;
   let events = 0;
   const once = (): number => runOne({ scenario, strategy: statusQuo, params: {}, seed: 1, ...(stream ? { stream } : {}) }).metrics.simEvents;
   return {
     name: `sim-${scenarioName}${replay ? '-replay' : ''}`,
-    description: `one ${scenarioName} run of status-quo, seed 1, end to end${replay ? ', its event stream recorded beforehand and replayed (no generation, no hashing)' : ''} (one operation = one simulated event)`,
+    description: `one ${scenarioName} run of status-quo, seed 1, end to end${replay ? ', its event stream recorded beforehand and replayed (no generation)' : ''} (one operation = one simulated event)`,
     unit: 'event',
     // The event count of the run, known after a first run (deterministic for the seed).
     get opsPerIteration(): number {

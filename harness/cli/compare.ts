@@ -12,7 +12,7 @@ import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
 import { loadBaseline, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
@@ -289,7 +289,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       v.message = intern(v.message);
     }
     // Keep what the summary and the stored file need (not the static properties, read once per strategy below).
-    outcomes.push({ index: o.index, ...(o.row ? { row: o.row } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.error !== undefined ? { error: o.error } : {}) });
+    outcomes.push({ index: o.index, ...(o.row ? { row: o.row } : {}), ...(o.timeline ? { timeline: o.timeline } : {}), ...(o.error !== undefined ? { error: o.error } : {}), ...(o.workloadWallMs ? { workloadWallMs: o.workloadWallMs } : {}) });
     progress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
   }, { heapLimitMb: opts.runHeapLimitMb ?? DEFAULT_RUN_HEAP_LIMIT_MB });
   await pool.done;
@@ -310,10 +310,12 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   const measured = opts.measure && !interrupted ? await measureStrategies(strategies, opts.quick ? 25 : 100) : [];
   let simEvents = 0;
   let simWallMs = 0;
+  let workloadWallMs = 0;
   for (const r of runs) {
     simEvents += r.metrics.simEvents;
     simWallMs += r.metrics.simWallMs;
   }
+  for (const o of outcomes) workloadWallMs += o.workloadWallMs ?? 0;
   const results: Results = {
     schema: RESULTS_SCHEMA_ID,
     schemaVersion: RESULTS_SCHEMA_VERSION,
@@ -348,7 +350,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     summary: summarize(runs),
     timelines,
     measured,
-    totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: simWallMs > 0 ? simEvents / (simWallMs / 1000) : 0 },
+    totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, workloadWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: eventsPerSecPerCore(simEvents, simWallMs + workloadWallMs) },
   };
   let regression: RegressionReport | undefined;
   if (baseline) {

@@ -7,7 +7,7 @@
  */
 import { summarize } from '../analysis/summarize.ts';
 import { InputError } from '../errors.ts';
-import { readResults, type Results } from '../results/schema.ts';
+import { eventsPerSecPerCore, readResults, type Results } from '../results/schema.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
 
 export async function mergeCommand(files: readonly string[], resultsDir: string, runId?: string): Promise<{ results: Results; json: string }> {
@@ -35,10 +35,10 @@ export async function mergeCommand(files: readonly string[], resultsDir: string,
   const failedRuns = parts.flatMap((p) => p.r.failedRuns);
   const timelines = parts.flatMap((p) => p.r.timelines);
   const totals = parts.reduce(
-    (t, p) => ({ runs: t.runs + p.r.totals.runs, failedRuns: t.failedRuns + p.r.totals.failedRuns, simEvents: t.simEvents + p.r.totals.simEvents, simWallMs: t.simWallMs + p.r.totals.simWallMs, wallMs: Math.max(t.wallMs, p.r.totals.wallMs), eventsPerSecPerCore: 0 }),
-    { runs: 0, failedRuns: 0, simEvents: 0, simWallMs: 0, wallMs: 0, eventsPerSecPerCore: 0 },
+    (t, p) => ({ runs: t.runs + p.r.totals.runs, failedRuns: t.failedRuns + p.r.totals.failedRuns, simEvents: t.simEvents + p.r.totals.simEvents, simWallMs: t.simWallMs + p.r.totals.simWallMs, workloadWallMs: t.workloadWallMs + p.r.totals.workloadWallMs, wallMs: Math.max(t.wallMs, p.r.totals.wallMs), eventsPerSecPerCore: 0 }),
+    { runs: 0, failedRuns: 0, simEvents: 0, simWallMs: 0, workloadWallMs: 0, wallMs: 0, eventsPerSecPerCore: 0 },
   );
-  totals.eventsPerSecPerCore = totals.simWallMs > 0 ? totals.simEvents / (totals.simWallMs / 1000) : 0;
+  totals.eventsPerSecPerCore = eventsPerSecPerCore(totals.simEvents, totals.simWallMs + totals.workloadWallMs);
   const results: Results = {
     ...first.r,
     runId: claimRunId(resultsDir, runId),

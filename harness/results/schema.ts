@@ -202,11 +202,27 @@ export const ResultsSchema = z.object({
   summary: z.array(SummaryRowSchema),
   timelines: z.array(TimelineSchema),
   measured: z.array(MeasuredSchema),
-  totals: z.object({ runs: z.number(), failedRuns: z.number(), simEvents: z.number(), simWallMs: z.number(), wallMs: z.number(), eventsPerSecPerCore: z.number() }),
+  totals: z.object({
+    runs: z.number(),
+    failedRuns: z.number(),
+    simEvents: z.number(),
+    /** Sum of the runs' simWallMs: simulating their event streams. */
+    simWallMs: z.number(),
+    /** Wall-clock ms the workers spent generating event streams, each once per thread (absent before it was recorded: 0). */
+    workloadWallMs: z.number().default(0),
+    wallMs: z.number(),
+    /** eventsPerSecPerCore(simEvents, simWallMs + workloadWallMs): end to end, generation included. */
+    eventsPerSecPerCore: z.number(),
+  }),
   /** Present when the run was compared against --baseline. */
   comparison: ComparisonSchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
+
+/** Simulated events per second of one core's wall-clock time (0 when no time was spent). */
+export function eventsPerSecPerCore(events: number, wallMs: number): number {
+  return wallMs > 0 ? events / (wallMs / 1000) : 0;
+}
 
 /**
  * Reads and validates a results file. Any problem (missing, not JSON, another

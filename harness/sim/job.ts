@@ -9,9 +9,10 @@ import { resolveCostTable } from '../core/cost-table.ts';
 import type { StrategyDefinition } from '../core/strategy-api.ts';
 import type { RunRow } from '../results/schema.ts';
 import { loadBuiltinScenario } from '../workload/builtin.ts';
-import { applySet, loadScenario, type Scenario } from '../workload/scenario-schema.ts';
+import { applySet, loadScenario, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { loadStrategies, loadStrategyFiles } from './strategy-registry.ts';
 import { RunFailure, runOne, type Timeline } from './simulator.ts';
+import { StreamCache } from './stream-cache.ts';
 import type { StaticProperties } from '../core/extension.ts';
 
 export type ScenarioSource = { kind: 'builtin'; name: string } | { kind: 'file'; path: string };
@@ -45,6 +46,8 @@ export interface JobOutcome {
   readonly timeline?: Timeline;
   readonly staticProperties?: StaticProperties;
   readonly error?: string;
+  /** Wall-clock ms this job spent generating its workload stream for the thread's cache (0: it was kept). */
+  readonly workloadWallMs?: number;
 }
 
 /** Loads a scenario from its source and applies the sets (InputError on bad input). */
@@ -61,6 +64,13 @@ export function strategyParams(strategy: StrategyDefinition, scenario: Scenario,
   return { ...fromScenario, ...overrides };
 }
 
+/**
+ * The event streams this thread (a pool worker, or the main thread for inline
+ * runs) keeps between jobs: the strategies of a matrix replay one stream per
+ * (scenario, seed) instead of each generating it.
+ */
+const streams = new StreamCache();
+
 /** Runs one job; `progress` (shared with the pool) receives the run's virtual time as it goes. */
 export async function runJob(job: JobSpec, progress?: Float64Array): Promise<JobOutcome> {
   const builtin = await loadStrategies();
@@ -70,6 +80,8 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
   try {
     const scenario = buildScenario(job.scenario, job.scenarioSets, job.durationScale);
     const params = strategyParams(strategy, scenario, job.strategyParams);
+    // Generated (and timed) apart from the run, so simWallMs is the simulation's alone.
+    const { stream, generatedMs } = streams.get(scenario, job.seed, scenarioMachine(scenario));
     const result = runOne({
       scenario,
       strategy,
@@ -80,6 +92,7 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
       wallLimitMs: job.wallLimitMs,
       virtualOpLimitMs: job.virtualOpLimitMs,
       checkInvariantsEvery: job.invariantCheckEvery,
+      stream,
       ...(progress ? { progress } : {}),
     });
     const row: RunRow = {
@@ -93,7 +106,7 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
       metrics: result.metrics,
       violations: result.violations.map((v) => ({ kind: v.kind, message: v.message, count: v.count })),
     };
-    return { index: job.index, row, staticProperties: result.staticProperties, ...(result.timeline ? { timeline: result.timeline } : {}) };
+    return { index: job.index, row, staticProperties: result.staticProperties, workloadWallMs: generatedMs, ...(result.timeline ? { timeline: result.timeline } : {}) };
   } catch (e) {
     const msg = e instanceof RunFailure ? e.message : `${strategy.name} x ${job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path} seed ${job.seed}: ${(e as Error).stack ?? String(e)}`;
     return { index: job.index, error: msg };

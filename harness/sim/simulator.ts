@@ -54,12 +54,13 @@ export interface RunSpec {
    */
   readonly progress?: Float64Array;
   /**
-   * The run's event stream recorded beforehand (StreamRecorder), replayed
-   * instead of generated: the same events, with their workload hash. `npm run
-   * bench` uses it to time the model without the workload generator. It must
-   * be the stream of (scenario, seed, machine.cpus).
+   * The run's event stream recorded beforehand (recordStream), replayed
+   * instead of generated: the same events (hashed as they are consumed, like
+   * generated ones). It must be the stream of (scenario, seed, machine.cpus).
+   * A compare's worker passes the stream it keeps for every strategy
+   * (stream-cache.ts); `npm run bench` times the model without the generator.
    */
-  readonly stream?: RecordedStream;
+  readonly stream?: RecordedStream | null;
 }
 
 /** Default virtual-time limit of one operation (ms of modelled time). */
@@ -132,9 +133,8 @@ export function runOne(spec: RunSpec): RunResult {
     gracePeriodNs: rcu.gracePeriodMs * 1e6,
     drainDelayNs: rcu.drainDelayMs * 1e6,
   });
+  if (spec.stream && spec.stream.cpus !== machine.cpus) throw new Error(`runOne: a recorded stream of ${spec.stream.cpus} CPUs for a machine of ${machine.cpus}`);
   const source = spec.stream ? new StreamReplay(spec.stream) : createWorkload(scenario, seed, machine);
-  // A replayed stream comes with its hash; a generated one is hashed as it is consumed.
-  const knownHash = spec.stream ? spec.stream.workloadHash : null;
   // The slot table grows on demand: reading source.maxSlots would run a probe
   // pass of the workload (a third of the generation cost) for a size hint.
   const slots = new SlotTable(alloc, 1024);
@@ -224,7 +224,7 @@ export function runOne(spec: RunSpec): RunResult {
     outer: for (;;) {
       const n = source.next(batch);
       if (n === 0) break;
-      if (knownHash === null) hash.update(batch);
+      hash.update(batch);
       const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = batch;
       for (let i = 0; i < n; i++) {
         t = time[i]!;
@@ -303,7 +303,6 @@ export function runOne(spec: RunSpec): RunResult {
     if (errs.length > 0) fail(`core invariant broken at the end: ${errs.join('; ')}`, endNs);
   }
   if (tl !== null) sampleTimeline(tl, endNs);
-  const workloadHash = knownHash ?? hash.digest();
 
   const locks = alloc.locks;
   let reservedPeak = 0;
@@ -342,7 +341,7 @@ export function runOne(spec: RunSpec): RunResult {
   };
   return {
     metrics,
-    workloadHash,
+    workloadHash: hash.digest(),
     violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
     staticProperties: ext.describe(),
     params,

@@ -2,12 +2,15 @@
  * A workload's event stream kept in memory, to be fed again: recordStream()
  * drains a source into a RecordedStream, and a StreamReplay gives a run
  * exactly the same events (the same batches' contents, whatever their size)
- * without generating them. `npm run bench` times the model this way, apart
- * from the workload generator. A replay copies whole batches with
+ * without generating them. A compare's workers replay one stream to every
+ * strategy (harness/sim/stream-cache.ts); `npm run bench` times the model
+ * apart from the generator this way. A replay copies whole batches with
  * TypedArray.set: no work per event.
  */
 import { EventBatch, type WorkloadSource } from './events.ts';
-import { WorkloadHash } from './workload-hash.ts';
+
+/** Bytes one recorded event takes (time 8, cpu 2, op/ctx/flags/order/migratetype 1 each, gfp 4, slot 4). */
+export const RECORDED_EVENT_BYTES = 23;
 
 
 /** A complete event stream with the digest of its workload hash. */
@@ -25,15 +28,15 @@ export class RecordedStream {
     readonly slot: Int32Array,
     readonly cpus: number,
     readonly maxSlots: number,
-    /** WorkloadHash digest of the whole stream. */
-    readonly workloadHash: string,
   ) {}
 }
 
-/** Every event of `source`, drained to its end, with its workload hash and exact slot bound. */
-export function recordStream(source: WorkloadSource): RecordedStream {
+/**
+ * Every event of `source`, drained to its end, with its exact slot bound; null
+ * (and the source left part-drained) once it passes `maxEvents` events.
+ */
+export function recordStream(source: WorkloadSource, maxEvents = Infinity): RecordedStream | null {
   const batch = new EventBatch(4096);
-  const hash = new WorkloadHash();
   let cap = 65536;
   let n = 0;
   let time = new Float64Array(cap);
@@ -47,7 +50,7 @@ export function recordStream(source: WorkloadSource): RecordedStream {
   let slot = new Int32Array(cap);
   let maxSlot = -1;
   for (let k = source.next(batch); k > 0; k = source.next(batch)) {
-    hash.update(batch);
+    if (n + k > maxEvents) return null;
     if (n + k > cap) {
       cap = Math.max(2 * cap, n + k);
       time = grown(time, cap, n);
@@ -87,7 +90,6 @@ export function recordStream(source: WorkloadSource): RecordedStream {
     slot.slice(0, n),
     source.cpus,
     maxSlot + 1,
-    hash.digest(),
   );
 }
 
