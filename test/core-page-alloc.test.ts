@@ -353,5 +353,8 @@ describe('hot-path literals (see "Hot-path constants" in harness/core/page-alloc
     expect(pa.ALLOC_WMARK_LOW).toBe(1);
     expect(pa.ALLOC_WMARK_MASK).toBe(3);
     expect(pa.ALLOC_NO_WATERMARKS).toBe(0x04);
+    // KvfreeRcu.call() (harness/sim/kvfree-rcu.ts) tests the event flags as literals too.
+    const events = await import('../harness/workload/events.ts');
+    expect([events.FLAG_HEADLESS, events.FLAG_RAW_LOCK_HELD, events.FLAG_IRQS_OFF]).toEqual([1, 2, 4]);
   });
 });

@@ -20,10 +20,6 @@
 import { NIL, type Core, type StrategyInstance } from '../core/index.ts';
 import { CTX_TASK } from '../core/context.ts';
 import { LogHistogram } from '../metrics/histogram.ts';
-import { FLAG_HEADLESS, FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD } from '../workload/events.ts';
-
-// call() uses these values as literals; a change here must change them there.
-if (FLAG_IRQS_OFF !== 4 || FLAG_RAW_LOCK_HELD !== 2 || FLAG_HEADLESS !== 1 || NIL !== -1) throw new Error('kvfree-rcu.ts: flag literals out of date');
 
 /** KFREE_N_BATCHES (kernel/rcu/tree.c, v5.10). */
 const KFREE_N_BATCHES = 2;
@@ -92,6 +88,7 @@ export class KvfreeRcu {
     const costs = a.costs;
     // Flag and NIL values as literals (FLAG_IRQS_OFF = 4, FLAG_RAW_LOCK_HELD = 2,
     // FLAG_HEADLESS = 1, NIL = -1): a module binding is reloaded on every use.
+    // test/core-page-alloc.test.ts pins them with the core's hot-path literals.
     a.beginOp(cpu, ctx, (flags & 4) !== 0, time);
     const callerLock = flags & 2 ? this.callerRawLock[cpu]! : -1;
     if (callerLock >= 0) m.ns += locks.acquire(callerLock, m.now()) + costs.rawSpinLockUncontended;
