@@ -422,7 +422,7 @@ function environmentSection(m: ReportModel): Html {
 <tr><th>CPU</th><td>${e.cpuModel} (${e.cpuCount} CPUs)</td></tr>
 <tr><th>memory</th><td>${formatMiB(e.totalMemoryMiB)}</td></tr>
 <tr><th>git commit</th><td><code>${e.gitCommit ?? 'unknown'}</code>${e.gitDirty === null ? '' : e.gitDirty ? ' (dirty)' : ' (clean)'}</td></tr>
-<tr><th>throughput</th><td>${formatNumber(m.results.totals.eventsPerSecPerCore)} simulated events per second per core, generation included; runs took ${formatDurationMs(m.results.totals.simWallMs)} in total, and generating their workload streams (once per stream and worker thread) ${formatDurationMs(m.results.totals.workloadWallMs)}</td></tr>
+<tr><th>throughput</th><td>${formatNumber(m.results.totals.eventsPerSecPerCore)} simulated events per second per core, generation included; runs took ${formatDurationMs(m.results.totals.simWallMs)} in total, and generating their workload streams (once per stream and worker thread holding it) ${formatDurationMs(m.results.totals.workloadWallMs)}</td></tr>
 </table>
 </section>`;
 }

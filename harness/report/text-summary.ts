@@ -357,7 +357,7 @@ function totals(out: string[], m: ReportModel): void {
   out.push(`runs:        ${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed)`);
   out.push(`events:      ${formatNumber(t.simEvents)} simulated (${formatNumber(t.eventsPerSecPerCore)} events/s per core, generation included)`);
   out.push(`wall time:   ${formatDurationMs(t.wallMs)} (sum of the runs: ${formatDurationMs(t.simWallMs)}; workload streams`);
-  out.push(`             generated in ${formatDurationMs(t.workloadWallMs)}, once per stream and worker thread)`);
+  out.push(`             generated in ${formatDurationMs(t.workloadWallMs)}, once per stream and worker thread holding it)`);
   out.push('');
 }
 

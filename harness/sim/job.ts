@@ -50,6 +50,16 @@ export interface JobOutcome {
   readonly workloadWallMs?: number;
 }
 
+/**
+ * What shapes a job's event stream: the scenario's source, the values set on
+ * it, the --quick scale and the seed (not the strategy, its parameters or the
+ * cost table). Jobs with equal keys replay one stream (stream-cache.ts); the
+ * pool hands them to the worker that holds it.
+ */
+export function jobStreamKey(job: JobSpec): string {
+  return JSON.stringify([job.scenario, job.scenarioSets, job.durationScale, job.seed]);
+}
+
 /** Loads a scenario from its source and applies the sets (InputError on bad input). */
 export function buildScenario(src: ScenarioSource, sets: readonly (readonly [string, string])[], durationScale: number): Scenario {
   let s = src.kind === 'builtin' ? loadBuiltinScenario(src.name) : loadScenario(src.path);

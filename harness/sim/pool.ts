@@ -1,8 +1,9 @@
 /**
  * Runs jobs on N worker threads, handing each worker its next job as soon as it
- * reports the previous one. Outcomes arrive in completion order; callers index
- * them by job.index. stop() lets running jobs finish and starts no new one
- * (Ctrl-C).
+ * reports the previous one, preferring a job whose event stream the worker
+ * already holds (job-queue.ts). Outcomes arrive in completion order; callers
+ * index them by job.index. stop() lets running jobs finish and starts no new
+ * one (Ctrl-C).
  *
  * A run never takes the matrix down with it: the simulator fails a run that
  * throws, breaks an invariant or passes its limits (RunFailure), and the pool
@@ -13,7 +14,8 @@
  * takes the next job, and the other runs complete.
  */
 import { Worker } from 'node:worker_threads';
-import type { JobOutcome, JobSpec } from './job.ts';
+import { jobStreamKey, type JobOutcome, type JobSpec } from './job.ts';
+import { AffinityQueue } from './job-queue.ts';
 
 export interface PoolHandle {
   readonly done: Promise<void>;
@@ -34,7 +36,8 @@ export interface PoolOptions {
 }
 
 export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o: JobOutcome) => void, opts: PoolOptions = {}): PoolHandle {
-  let next = 0;
+  const queue = new AffinityQueue(jobs, jobStreamKey);
+  let workers = 0;
   let stopped = false;
   const stop = (): void => {
     stopped = true;
@@ -43,6 +46,7 @@ export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o
     let alive = 0;
     const startWorker = (): void => {
       alive++;
+      const id = workers++;
       const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), opts.heapLimitMb ? { resourceLimits: { maxOldGenerationSizeMb: opts.heapLimitMb } } : {});
       let current: JobSpec | null = null;
       // The run's virtual time (ns), written by the simulator as it goes.
@@ -63,15 +67,16 @@ export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o
         current = null;
         if (job !== null) onOutcome({ index: job.index, error: `${describeJob(job)}: ${why}` });
         void worker.terminate();
-        if (!stopped && next < jobs.length) startWorker();
+        queue.forget(id);
+        if (!stopped && queue.remaining > 0) startWorker();
       };
       const feed = (): void => {
-        if (stopped || next >= jobs.length) {
+        const job = stopped ? undefined : queue.take(id);
+        if (job === undefined) {
           finished = true;
           void worker.terminate();
           return;
         }
-        const job = jobs[next++]!;
         current = job;
         if (job.wallLimitMs > 0) {
           watchdog = setTimeout(

@@ -1,0 +1,79 @@
+/**
+ * The order a pool hands out its jobs: by stream affinity. Every strategy of a
+ * matrix runs the same (scenario, seed) event stream, which a worker generates
+ * once and replays from its cache (stream-cache.ts). Handed out in plan order,
+ * the two workers of a 2-core machine would each take about half the seeds of
+ * every strategy and so both generate nearly every stream. Here a worker keeps
+ * to the streams it already holds:
+ *
+ *  1. the next job of a stream this worker has generated;
+ *  2. else the next job of a stream no worker has started (it becomes this
+ *     worker's);
+ *  3. else (the end of the matrix, every stream started) a job of the stream
+ *     with the most jobs left, so an idle worker never waits while work
+ *     remains; it generates that stream too and shares it from then on.
+ *
+ * Within a stream, jobs leave in plan order. The results do not depend on the
+ * order (the caller indexes outcomes by job); only the generation work does.
+ */
+export class AffinityQueue<J> {
+  /** Pending jobs per stream, in plan order; streams in order of their first job. */
+  private readonly pending = new Map<string, J[]>();
+  /** Workers holding each stream. */
+  private readonly holders = new Map<string, Set<number>>();
+  private left: number;
+
+  constructor(jobs: readonly J[], streamOf: (job: J) => string) {
+    for (const job of jobs) {
+      const key = streamOf(job);
+      const list = this.pending.get(key);
+      if (list === undefined) this.pending.set(key, [job]);
+      else list.push(job);
+    }
+    this.left = jobs.length;
+  }
+
+  /** Jobs not handed out yet. */
+  get remaining(): number {
+    return this.left;
+  }
+
+  /** The next job for `worker`, undefined when none is left. */
+  take(worker: number): J | undefined {
+    if (this.left === 0) return undefined;
+    let fresh: string | null = null;
+    let busiest: string | null = null;
+    let busiestLeft = 0;
+    for (const [key, list] of this.pending) {
+      if (list.length === 0) continue;
+      const holders = this.holders.get(key);
+      if (holders === undefined || holders.size === 0) {
+        fresh ??= key;
+        continue;
+      }
+      if (holders.has(worker)) return this.shift(key, worker);
+      if (list.length > busiestLeft) {
+        busiest = key;
+        busiestLeft = list.length;
+      }
+    }
+    const key = fresh ?? busiest;
+    return key === null ? undefined : this.shift(key, worker);
+  }
+
+  /** A worker is gone (its thread was replaced): the streams it held are held by no one through it. */
+  forget(worker: number): void {
+    for (const holders of this.holders.values()) holders.delete(worker);
+  }
+
+  private shift(key: string, worker: number): J {
+    const list = this.pending.get(key)!;
+    const job = list.shift()!;
+    if (list.length === 0) this.pending.delete(key);
+    let holders = this.holders.get(key);
+    if (holders === undefined) this.holders.set(key, (holders = new Set()));
+    holders.add(worker);
+    this.left--;
+    return job;
+  }
+}
