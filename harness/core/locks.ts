@@ -99,6 +99,9 @@ export class LockSet {
 
   readonly records: ViolationRecord[] = [];
   private readonly recordKeys = new Map<number, ViolationRecord>();
+  /** The last record counted and its key: a violation usually repeats the one before. */
+  private lastKey = Number.NaN;
+  private lastRecord: ViolationRecord | null = null;
 
   constructor(readonly config: LockConfig) {}
 
@@ -175,7 +178,7 @@ export class LockSet {
     const t = this.types[id]!;
     if (this.ctx === CTX_NMI && !trylock) {
       this.nmiLock++;
-      this.record(2, id, 'nmiLock', () => `BUG: ${this.names[id]} (${this.typeName(t)}) taken in NMI context: may deadlock against the code the NMI interrupted (lockdep is off in NMI, see lockdep_nmi())`);
+      if (!this.repeated(2, id)) this.record(2, id, 'nmiLock', `BUG: ${this.names[id]} (${this.typeName(t)}) taken in NMI context: may deadlock against the code the NMI interrupted (lockdep is off in NMI, see lockdep_nmi())`);
     }
     if (trylock) {
       // On PREEMPT_RT spin_trylock() is rt_spin_trylock(): an rt_mutex whose owner
@@ -183,18 +186,18 @@ export class LockSet {
       // alloc_pages_nolock() refuses those contexts on RT).
       if (t === TYPE_SPIN && this.config.preemptRt && (this.ctx === CTX_HARDIRQ || this.ctx === CTX_NMI)) {
         this.sleepInAtomic++;
-        this.record(1, id, 'sleepInAtomic', () => `BUG: ${this.names[id]} (spinlock_t, an rt_mutex on PREEMPT_RT) trylocked in ${this.describeContext()}`);
+        if (!this.repeated(1, id)) this.record(1, id, 'sleepInAtomic', `BUG: ${this.names[id]} (spinlock_t, an rt_mutex on PREEMPT_RT) trylocked in ${this.describeContext()}`);
       }
     } else if (t !== TYPE_RAW && this.inAtomicForSleep(t)) {
       this.sleepInAtomic++;
-      this.record(1, id, 'sleepInAtomic', () => `BUG: sleeping function called from invalid context: ${this.names[id]} (${this.typeName(t)}${t === TYPE_SPIN ? ', an rt_mutex on PREEMPT_RT' : ''}) in ${this.describeContext()}`);
+      if (!this.repeated(1, id)) this.record(1, id, 'sleepInAtomic', `BUG: sleeping function called from invalid context: ${this.names[id]} (${this.typeName(t)}${t === TYPE_SPIN ? ', an rt_mutex on PREEMPT_RT' : ''}) in ${this.describeContext()}`);
     }
     if (this.config.lockdep && !trylock) {
       const next = this.waitInner(t);
       const curr = this.currInner();
       if (next > curr) {
         this.invalidWaitContext++;
-        this.record(0, id, 'invalidWaitContext', () => `BUG: Invalid wait context: trying to lock ${this.names[id]} {${next}:${next}}, context-{${curr}:${curr}}, ${this.describeContext()}`);
+        if (!this.repeated(0, id)) this.record(0, id, 'invalidWaitContext', `BUG: Invalid wait context: trying to lock ${this.names[id]} {${next}:${next}}, context-{${curr}:${curr}}, ${this.describeContext()}`);
       }
     }
   }
@@ -260,7 +263,7 @@ export class LockSet {
   mightSleep(what: string): boolean {
     if (!this.inAtomic()) return false;
     this.sleepInAtomic++;
-    this.record(3, 0, 'sleepInAtomic', () => `BUG: sleeping function called from invalid context: ${what} in ${this.describeContext()}`);
+    if (!this.repeated(3, 0)) this.record(3, 0, 'sleepInAtomic', `BUG: sleeping function called from invalid context: ${what} in ${this.describeContext()}`);
     return true;
   }
 
@@ -314,18 +317,48 @@ export class LockSet {
     return `cpu ${this.cpu}, ${CONTEXT_NAMES[this.ctx] ?? 'task'} context${this.irqsOff > 0 ? ', IRQs off' : ''}, held: ${heldNames.length ? heldNames.join(', ') : 'none'}`;
   }
 
-  /** Keeps the first message of each distinct (kind, lock, context, innermost held lock). */
-  private record(kind: number, id: number, name: ViolationRecord['kind'], message: () => string): void {
+  /**
+   * The record key of a violation: (kind, lock, context, IRQs off, innermost
+   * held lock). A small integer (a V8 Smi: a Map lookup and the compare below
+   * allocate nothing) while lock ids stay under 4096, which every built-in
+   * machine does; a negative double otherwise.
+   */
+  private recordKey(kind: number, id: number): number {
     const top = this.depth > 0 ? this.held[this.depth - 1]! : -1;
-    const key = ((kind * 4096 + id) * 8 + this.ctx) * 2 + (this.irqsOff > 0 ? 1 : 0) + (top + 1) * 1e7;
-    const rec = this.recordKeys.get(key);
-    if (rec) {
-      rec.count++;
-      return;
+    const low = (kind * 8 + this.ctx) * 2 + (this.irqsOff > 0 ? 1 : 0);
+    if (id < 4096 && top < 4095) return ((top + 1) * 64 + low) * 4096 + id;
+    return -(((top + 1) * 64 + low) * 1e6 + id + 1);
+  }
+
+  /**
+   * Counts a violation already recorded (or past MAX_RECORDS) and returns true;
+   * false for a new one, which the caller then records with its message. The
+   * message is built only then: a violation raised on every event (a lock
+   * taken in every NMI) would otherwise build a string, or a closure, each time.
+   */
+  private repeated(kind: number, id: number): boolean {
+    const key = this.recordKey(kind, id);
+    if (key === this.lastKey) {
+      this.lastRecord!.count++;
+      return true;
     }
-    if (this.records.length >= MAX_RECORDS) return;
-    const r: ViolationRecord = { kind: name, message: message(), count: 1 };
+    const rec = this.recordKeys.get(key);
+    if (rec !== undefined) {
+      rec.count++;
+      this.lastKey = key;
+      this.lastRecord = rec;
+      return true;
+    }
+    return this.records.length >= MAX_RECORDS;
+  }
+
+  /** Keeps the first message of a distinct violation (repeated() returned false). */
+  private record(kind: number, id: number, name: ViolationRecord['kind'], message: string): void {
+    const key = this.recordKey(kind, id);
+    const r: ViolationRecord = { kind: name, message, count: 1 };
     this.records.push(r);
     this.recordKeys.set(key, r);
+    this.lastKey = key;
+    this.lastRecord = r;
   }
 }

@@ -172,19 +172,20 @@ export function runOne(spec: RunSpec): RunResult {
   const wallLimit = spec.wallLimitMs ?? 0;
   const opLimitNs = (spec.virtualOpLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS) * 1e6;
   const progress = spec.progress ?? new Float64Array(1);
-  // Deferred work: how many items ran at the instant stuckAt.
-  let stuckAt = -1;
-  let stuckCount = 0;
+  // Deferred work: how many items ([1]) ran at the instant [0]. In a typed
+  // array, not closure variables: a fractional double stored in a variable a
+  // closure captures is boxed on the heap at every store.
+  const stuck = new Float64Array([-1, 0]);
   const runDeferred = (): void => {
     const at = queue.peekTime();
     progress[0] = at;
-    if (at === stuckAt) {
-      if (++stuckCount > STUCK_INSTANT_LIMIT) {
+    if (at === stuck[0]) {
+      if (++stuck[1]! > STUCK_INSTANT_LIMIT) {
         fail(`virtual time does not advance: deferred work "${queue.handlerName(queue.lastKind)}" ran ${STUCK_INSTANT_LIMIT.toLocaleString('en-US')} items at one instant (a handler re-queueing itself at the same time?)`, at);
       }
     } else {
-      stuckAt = at;
-      stuckCount = 0;
+      stuck[0] = at;
+      stuck[1] = 0;
     }
     queue.runNext();
     if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
@@ -245,10 +246,12 @@ export function runOne(spec: RunSpec): RunResult {
         const irq = ctx === ctxHardirq || ctx === ctxNmi;
         const start = irq || busy[cpu]! < t ? t : busy[cpu]!;
         const op = opOf[i]!;
+        // One call site: a double passed to a call V8 does not inline is boxed
+        // on the heap, and every extra site in this loop spends inlining budget.
+        alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
         if (op === opAlloc) {
           const gfp = gfpOf[i]!;
           const order = orderOf[i]!;
-          alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
           const rawLock = (flags & flagRawLockHeld) !== 0;
           if (rawLock) alloc.meter.ns += alloc.locks.acquire(callerRawLock[cpu]!, start);
           const pfn = alloc.allocPages(gfp, order);
@@ -270,10 +273,9 @@ export function runOne(spec: RunSpec): RunResult {
           }
           slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0);
         } else if (op === opFree) {
-          alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
           slots.free(slotOf[i]!);
         } else if (op === opKvfreeRcu) {
-          krc.call(cpu, ctx, flags, start);
+          krc.call(cpu, flags);
         }
         if (opLimitNs > 0 && alloc.meter.ns > opLimitNs) {
           fail(`virtual-time limit: one ${OP_NAMES[op] ?? 'operation'} on cpu ${cpu} cost ${(alloc.meter.ns / 1e6).toFixed(3)} ms of modelled time (limit ${opLimitNs / 1e6} ms)`, t);
