@@ -12,6 +12,7 @@ import { EventBatch } from '../harness/workload/events.ts';
 import { createWorkload } from '../harness/workload/generator.ts';
 import { StreamReplay, recordStream } from '../harness/workload/recorded-stream.ts';
 import { applySet } from '../harness/workload/scenario-schema.ts';
+import { WorkloadHash } from '../harness/workload/workload-hash.ts';
 
 const strategies = await loadStrategies();
 const shortRun = (name: string, ms: number) => applySet(loadBuiltinScenario(name), 'run.durationMs', String(ms), 'test');
@@ -35,6 +36,32 @@ describe('recorded streams', () => {
     expect(stream.maxSlots).toBe(createWorkload(scenario, 2, { cpus: 4 }).maxSlots);
     expect(drain(new StreamReplay(stream), 97)).toEqual(live);
     expect(drain(new StreamReplay(stream), 4096)).toEqual(live);
+  });
+
+  it("the recorded digest is the hash of the whole stream; a replay cut short hashes the part it fed", () => {
+    const scenario = shortRun('steady', 30);
+    const stream = recordStream(createWorkload(scenario, 3, { cpus: 4 }))!;
+    const hashOf = (replay: StreamReplay, events: number): string => {
+      const h = new WorkloadHash();
+      const b = new EventBatch(1000);
+      for (let left = events; left > 0; left -= b.length) {
+        replay.next(b);
+        b.length = Math.min(b.length, left);
+        h.update(b);
+      }
+      return h.digest();
+    };
+    expect(stream.digest).toBe(hashOf(new StreamReplay(stream), stream.length));
+    const whole = new StreamReplay(stream);
+    drain(whole, 512);
+    expect(whole.digest()).toBe(stream.digest);
+    // Fed 3 batches of 4096: the digest covers exactly those 12,288 events.
+    const part = new StreamReplay(stream);
+    const b = new EventBatch(4096);
+    for (let i = 0; i < 3; i++) part.next(b);
+    expect(part.digest()).toBe(hashOf(new StreamReplay(stream), 3 * 4096));
+    expect(part.digest()).not.toBe(stream.digest);
+    expect(new StreamReplay(stream).digest()).toBe(new WorkloadHash().digest());
   });
 
   it('a run fed from the recording gives every strategy the metrics and hash of a generated run', () => {

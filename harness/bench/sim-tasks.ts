@@ -6,8 +6,8 @@
  *
  * A `-replay` task is the same run fed from its event stream recorded
  * beforehand (harness/workload/recorded-stream.ts): the model's own work
- * (event loop, allocator core, strategy, kvfree_rcu consumer, metrics and
- * the workload hash) without the workload generator, as a compare's workers
+ * (event loop, allocator core, strategy, kvfree_rcu consumer and metrics)
+ * without the workload generator and its hash, as a compare's workers
  * run every strategy but the first of a stream (harness/sim/stream-cache.ts).
  */
 import { runOne } from '../sim/simulator.ts';

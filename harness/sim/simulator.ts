@@ -55,8 +55,10 @@ export interface RunSpec {
   readonly progress?: Float64Array;
   /**
    * The run's event stream recorded beforehand (recordStream), replayed
-   * instead of generated: the same events (hashed as they are consumed, like
-   * generated ones). It must be the stream of (scenario, seed, machine.cpus).
+   * instead of generated: the same events. Its hash was computed while it was
+   * recorded, so a run fed all of it reports that digest and hashes nothing
+   * (StreamReplay.digest()). It must be the stream of (scenario, seed,
+   * machine.cpus).
    * A compare's worker passes the stream it keeps for every strategy
    * (stream-cache.ts); `npm run bench` times the model without the generator.
    */
@@ -134,7 +136,9 @@ export function runOne(spec: RunSpec): RunResult {
     drainDelayNs: rcu.drainDelayMs * 1e6,
   });
   if (spec.stream && spec.stream.cpus !== machine.cpus) throw new Error(`runOne: a recorded stream of ${spec.stream.cpus} CPUs for a machine of ${machine.cpus}`);
-  const source = spec.stream ? new StreamReplay(spec.stream) : createWorkload(scenario, seed, machine);
+  // A replayed stream's hash was computed when it was recorded (replay.digest()).
+  const replay = spec.stream ? new StreamReplay(spec.stream) : null;
+  const source = replay ?? createWorkload(scenario, seed, machine);
   // The slot table grows on demand: reading source.maxSlots would run a probe
   // pass of the workload (a third of the generation cost) for a size hint.
   const slots = new SlotTable(alloc, 1024);
@@ -225,7 +229,7 @@ export function runOne(spec: RunSpec): RunResult {
     outer: for (;;) {
       const n = source.next(batch);
       if (n === 0) break;
-      hash.update(batch);
+      if (replay === null) hash.update(batch);
       const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = batch;
       for (let i = 0; i < n; i++) {
         t = time[i]!;
@@ -343,7 +347,7 @@ export function runOne(spec: RunSpec): RunResult {
   };
   return {
     metrics,
-    workloadHash: hash.digest(),
+    workloadHash: replay !== null ? replay.digest() : hash.digest(),
     violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
     staticProperties: ext.describe(),
     params,

@@ -2,8 +2,9 @@
  * The workload streams a worker thread keeps between runs. Every strategy of a
  * compare (and every point of a strategy-parameter sweep) runs the same
  * (scenario, seed) stream: the first run on a thread to need it generates and
- * records it, the others replay the recording. Each run still hashes the
- * events it consumes, so its workloadHash proves what it was fed.
+ * records it, the others replay the recording. The stream's workload hash is
+ * computed once, while it is recorded, and every run fed the whole replay
+ * reports it: the replay hands over exactly the recorded events.
  *
  * A stream is known by the resolved scenario (its JSON: every field that can
  * shape the stream), the seed and the CPU count. A stream longer than

@@ -5,9 +5,12 @@
  * without generating them. A compare's workers replay one stream to every
  * strategy (harness/sim/stream-cache.ts); `npm run bench` times the model
  * apart from the generator this way. A replay copies whole batches with
- * TypedArray.set: no work per event.
+ * TypedArray.set: no work per event. The stream's workload hash is computed
+ * once, while it is recorded: a run fed the whole replay reports that digest
+ * instead of hashing the same events again (StreamReplay.digest()).
  */
 import { EventBatch, type WorkloadSource } from './events.ts';
+import { WorkloadHash } from './workload-hash.ts';
 
 /** Bytes one recorded event takes (time 8, cpu 2, op/ctx/flags/order/migratetype 1 each, gfp 4, slot 4). */
 export const RECORDED_EVENT_BYTES = 23;
@@ -28,6 +31,8 @@ export class RecordedStream {
     readonly slot: Int32Array,
     readonly cpus: number,
     readonly maxSlots: number,
+    /** workloadHash of all `length` events (workload-hash.ts). */
+    readonly digest: string,
   ) {}
 }
 
@@ -49,8 +54,10 @@ export function recordStream(source: WorkloadSource, maxEvents = Infinity): Reco
   let gfp = new Uint32Array(cap);
   let slot = new Int32Array(cap);
   let maxSlot = -1;
+  const hash = new WorkloadHash();
   for (let k = source.next(batch); k > 0; k = source.next(batch)) {
     if (n + k > maxEvents) return null;
+    hash.update(batch);
     if (n + k > cap) {
       cap = Math.max(2 * cap, n + k);
       time = grown(time, cap, n);
@@ -90,6 +97,7 @@ export function recordStream(source: WorkloadSource, maxEvents = Infinity): Reco
     slot.slice(0, n),
     source.cpus,
     maxSlot + 1,
+    hash.digest(),
   );
 }
 
@@ -109,6 +117,25 @@ export class StreamReplay implements WorkloadSource {
   constructor(private readonly stream: RecordedStream) {
     this.cpus = stream.cpus;
     this.maxSlots = stream.maxSlots;
+  }
+
+  /**
+   * workloadHash of the events fed so far: the digest recorded with the stream
+   * once all of it was fed (a run's usual end), else the hash of the part fed,
+   * computed here.
+   */
+  digest(): string {
+    const s = this.stream;
+    if (this.at === s.length) return s.digest;
+    const hash = new WorkloadHash();
+    const batch = new EventBatch(4096);
+    const prefix = new StreamReplay(s);
+    for (let left = this.at; left > 0; left -= batch.length) {
+      prefix.next(batch);
+      batch.length = Math.min(batch.length, left);
+      hash.update(batch);
+    }
+    return hash.digest();
   }
 
   next(batch: EventBatch): number {
