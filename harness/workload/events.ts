@@ -52,6 +52,24 @@ export class EventBatch {
 }
 
 /**
+ * Copies events [from, from + n) of `src` to `dst` from index `to` (both must
+ * have room; lengths are the caller's): one TypedArray.set per field, no work
+ * per event.
+ */
+export function copyEvents(src: EventBatch, from: number, dst: EventBatch, to: number, n: number): void {
+  const end = from + n;
+  dst.time.set(src.time.subarray(from, end), to);
+  dst.cpu.set(src.cpu.subarray(from, end), to);
+  dst.op.set(src.op.subarray(from, end), to);
+  dst.ctx.set(src.ctx.subarray(from, end), to);
+  dst.flags.set(src.flags.subarray(from, end), to);
+  dst.order.set(src.order.subarray(from, end), to);
+  dst.migratetype.set(src.migratetype.subarray(from, end), to);
+  dst.gfp.set(src.gfp.subarray(from, end), to);
+  dst.slot.set(src.slot.subarray(from, end), to);
+}
+
+/**
  * A source of events. `next` fills `batch` from index 0 and sets batch.length;
  * it returns the number of events written, 0 once the stream has ended.
  * `maxSlots` bounds every slot id the source will ever emit (ids are reused).

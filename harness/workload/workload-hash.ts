@@ -28,9 +28,8 @@ export class WorkloadHash {
   private readonly f64 = new Float64Array(1);
   private readonly u32 = new Uint32Array(this.f64.buffer);
 
-  /** Fold batch[0 .. batch.length) into the hash. */
-  update(batch: EventBatch): void {
-    const n = batch.length;
+  /** Fold batch[0 .. n) into the hash (n: batch.length unless given). */
+  update(batch: EventBatch, n = batch.length): void {
     const { time, cpu, op, ctx, flags, order, migratetype, gfp, slot } = batch;
     const f64 = this.f64;
     const u32 = this.u32;
