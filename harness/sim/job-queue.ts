@@ -44,8 +44,8 @@ export class AffinityQueue<J> {
     let fresh: string | null = null;
     let busiest: string | null = null;
     let busiestLeft = 0;
+    // A stream leaves `pending` with its last job (shift), so every list here has one.
     for (const [key, list] of this.pending) {
-      if (list.length === 0) continue;
       const holders = this.holders.get(key);
       if (holders === undefined || holders.size === 0) {
         fresh ??= key;
