@@ -75,6 +75,26 @@ describe('FrameTable (struct page as a struct of arrays, page->lru as intrusive 
     expect(walk(f, b)).toEqual([13]);
   });
 
+  it('reset() gives back the state of a new table, lists and frames alike', () => {
+    const used = new FrameTable(64, 4);
+    const fresh = new FrameTable(64, 4);
+    const l = used.createLists(300);
+    for (const p of [3, 9, 17, 40]) used.addHead(l + (p % 7), p);
+    used.order[9] = 5;
+    used.allocMigratetype[40] = 2;
+    used.del(17);
+    used.reset();
+    expect(used.listCount).toBe(0);
+    for (const k of ['next', 'prev', 'list', 'order', 'allocMigratetype'] as const) expect(Array.from(used[k]), k).toEqual(Array.from(fresh[k]));
+    // The list arrays keep the capacity they grew to, all empty.
+    expect(used.listFirst.every((v) => v === NIL)).toBe(true);
+    expect(used.listLast.every((v) => v === NIL)).toBe(true);
+    expect(used.listLen.every((v) => v === 0)).toBe(true);
+    expect(used.createLists(2)).toBe(0);
+    expect(walk(used, 0)).toEqual([]);
+    expect(walk(used, 1)).toEqual([]);
+  });
+
   it('hands out consecutive list ids and keeps existing lists when the list arrays grow', () => {
     const f = new FrameTable(1024, 4);
     const first = f.createLists(3);

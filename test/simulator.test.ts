@@ -39,6 +39,17 @@ describe('simulator', () => {
     }
   });
 
+  it('gives the same metrics on a reused frame table as on new arrays (core.release() keeps one per thread)', () => {
+    const small = short('memory-pressure', 120); // 2 GiB
+    const other = short('steady', 20); // 4 GiB: its table replaces the spare
+    for (const s of strategies) {
+      runOne({ scenario: other, strategy: s, params: {}, seed: 1 });
+      const fresh = runOne({ scenario: small, strategy: s, params: {}, seed: 5, checkInvariantsEvery: 5000 }).metrics;
+      const reused = runOne({ scenario: small, strategy: s, params: {}, seed: 5, checkInvariantsEvery: 5000 }).metrics;
+      expect({ ...reused, simWallMs: 0 }).toEqual({ ...fresh, simWallMs: 0 });
+    }
+  });
+
   for (const name of BUILTIN_SCENARIOS) {
     it(`${name}: invariants hold throughout, and lockless strategies take no zone->lock in the request`, () => {
       const scenario = short(name, 40);

@@ -42,9 +42,33 @@ export interface Core {
   readonly initialAllocatedPages: number;
   /** Extension points for one strategy; call once per run. */
   extensionsFor(owner: string): Extensions;
+  /**
+   * Done with this core: its frame table is kept for the next core of the same
+   * size on this thread (see spareFrames). Nothing may use the core afterwards.
+   */
+  release(): void;
 }
 
 const MAX_ORDER_NR_PAGES = 1 << MAX_PAGE_ORDER;
+
+/**
+ * The frame table of the last released core on this thread (module state is
+ * per worker thread). A compare runs every strategy on the same machine one
+ * after the other, so the next core usually has the same size and resets this
+ * one instead of faulting in new arrays. One table at most: memory stays that
+ * of the largest machine run.
+ */
+let spareFrames: FrameTable | null = null;
+
+function frameTableFor(nrFrames: number): FrameTable {
+  const spare = spareFrames;
+  spareFrames = null;
+  if (spare !== null && spare.nrFrames === nrFrames) {
+    spare.reset();
+    return spare;
+  }
+  return new FrameTable(nrFrames);
+}
 
 /** Creates a core. Cost: O(frames) typed-array fills; a 64 GiB machine takes well under a second. */
 export function createCore(config: CoreConfig): Core {
@@ -62,7 +86,7 @@ export function createCore(config: CoreConfig): Core {
     end += Math.ceil(z.managedPages / MAX_ORDER_NR_PAGES) * MAX_ORDER_NR_PAGES;
   }
   const nrZones = m.zones.length;
-  const frames = new FrameTable(Math.max(end, 1));
+  const frames = frameTableFor(Math.max(end, 1));
   const buddyListBase = frames.createLists(nrZones * NR_PAGE_ORDERS * MIGRATE_TYPES);
   const locks = new LockSet({ lockdep: config.lockdep, preemptRt: config.preemptRt, handoffNs: costs.lockHandoff });
   const zones = m.zones.map((spec, i) => {
@@ -94,6 +118,7 @@ export function createCore(config: CoreConfig): Core {
   const kswapd = new Kswapd(alloc, queue);
   const gfp = new GfpRegistry(gfpLayout(config.profile, { lockdep: config.lockdep, kasanHwTags: false }));
   let used = false;
+  let released = false;
   return {
     config,
     alloc,
@@ -105,6 +130,11 @@ export function createCore(config: CoreConfig): Core {
       if (used) throw new Error('extensionsFor() may be called once per core');
       used = true;
       return new Extensions(owner, alloc, queue, gfp);
+    },
+    release(): void {
+      if (released) return;
+      released = true;
+      spareFrames = frames;
     },
   };
 }

@@ -351,7 +351,7 @@ export function runOne(spec: RunSpec): RunResult {
     simEvents: events + queue.popped,
     simWallMs: performance.now() - wall0,
   };
-  return {
+  const result: RunResult = {
     metrics,
     workloadHash: replay !== null ? replay.digest() : hash.digest(),
     violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
@@ -360,6 +360,9 @@ export function runOne(spec: RunSpec): RunResult {
     profile,
     ...(tl !== null ? { timeline: finishTimeline(tl) } : {}),
   };
+  // The next run on this thread reuses the frame table (core.ts, spareFrames).
+  core.release();
+  return result;
 
   function newTimeline(n: number) {
     return { n, time: [] as number[], free: [] as number[], pcp: [] as number[], reserved: [] as number[], blocks: [] as number[], lf: [] as number[], of: [] as number[] };
