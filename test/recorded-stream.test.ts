@@ -27,6 +27,16 @@ function drain(source: { next(b: EventBatch): number }, size: number): number[][
   return rows;
 }
 
+/** Every event of a replay, as rows, read as views of up to `size` events (what a run reads). */
+function drainViews(replay: StreamReplay, size: number): number[][] {
+  const rows: number[][] = [];
+  for (let v = replay.nextView(size); v !== null; v = replay.nextView(size)) {
+    expect(v.length).toBeLessThanOrEqual(size);
+    for (let i = 0; i < v.length; i++) rows.push([v.time[i]!, v.cpu[i]!, v.op[i]!, v.ctx[i]!, v.flags[i]!, v.order[i]!, v.migratetype[i]!, v.gfp[i]!, v.slot[i]!]);
+  }
+  return rows;
+}
+
 describe('recorded streams', () => {
   it('a replay is the recorded stream, event for event, whatever the batch sizes', () => {
     const scenario = shortRun('trace-replay', 40);
@@ -36,6 +46,11 @@ describe('recorded streams', () => {
     expect(stream.maxSlots).toBe(createWorkload(scenario, 2, { cpus: 4 }).maxSlots);
     expect(drain(new StreamReplay(stream), 97)).toEqual(live);
     expect(drain(new StreamReplay(stream), 4096)).toEqual(live);
+    // Views of the recording, no copy: the same events, and the replay ends.
+    const viewed = new StreamReplay(stream);
+    expect(drainViews(viewed, 1000)).toEqual(live);
+    expect(viewed.nextView(1000)).toBeNull();
+    expect(viewed.digest()).toBe(stream.digest);
   });
 
   it("the recorded digest is the hash of the whole stream; a replay cut short hashes the part it fed", () => {

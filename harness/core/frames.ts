@@ -47,14 +47,14 @@ export class FrameTable {
   }
 
   /**
-   * Back to what the constructor gives (every frame LOC_TAIL with zeroed
-   * fields, no list), in the memory this table already has: a typed-array fill
-   * of resident pages costs a fraction of new arrays, whose pages the kernel
-   * must fault in and zero (14 MB for a 4 GiB machine).
+   * Back to what the constructor gives (every frame LOC_TAIL with order and
+   * migratetype 0, no list), in the memory this table already has: a
+   * typed-array fill of resident pages costs a fraction of new arrays, whose
+   * pages the kernel must fault in and zero (14 MB for a 4 GiB machine).
+   * next/prev keep stale values: they are only ever read for a frame on a
+   * list, which addHead/addTail wrote.
    */
   reset(): void {
-    this.next.fill(0);
-    this.prev.fill(0);
     this.list.fill(LOC_TAIL);
     this.order.fill(0);
     this.allocMigratetype.fill(0);

@@ -233,10 +233,15 @@ export function runOne(spec: RunSpec): RunResult {
   let t = 0;
   try {
     outer: for (;;) {
-      const n = source.next(batch);
-      if (n === 0) break;
-      if (replay === null) hash.update(batch);
-      const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = batch;
+      // A replay's batches are views of the recording (no copy, no hash: its
+      // digest was made when it was recorded); a live source fills `batch`.
+      let b: EventBatch | null = batch;
+      if (replay !== null) b = replay.nextView(batch.capacity);
+      else if (source.next(batch) > 0) hash.update(batch);
+      else b = null;
+      if (b === null) break;
+      const n = b.length;
+      const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = b;
       for (let i = 0; i < n; i++) {
         t = time[i]!;
         if (t >= endNs) break outer;

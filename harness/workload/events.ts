@@ -38,7 +38,26 @@ export class EventBatch {
   readonly gfp: Uint32Array;
   readonly slot: Int32Array;
 
-  constructor(readonly capacity = 4096) {
+  /** A batch of `capacity` events with arrays of its own; with `viewOf`, a view of that batch's events from `from` (see view()). */
+  constructor(
+    readonly capacity = 4096,
+    viewOf?: { readonly batch: EventBatch; readonly from: number },
+  ) {
+    if (viewOf !== undefined) {
+      const { batch: b, from } = viewOf;
+      const end = from + capacity;
+      this.time = b.time.subarray(from, end);
+      this.cpu = b.cpu.subarray(from, end);
+      this.op = b.op.subarray(from, end);
+      this.ctx = b.ctx.subarray(from, end);
+      this.flags = b.flags.subarray(from, end);
+      this.order = b.order.subarray(from, end);
+      this.migratetype = b.migratetype.subarray(from, end);
+      this.gfp = b.gfp.subarray(from, end);
+      this.slot = b.slot.subarray(from, end);
+      this.length = capacity;
+      return;
+    }
     this.time = new Float64Array(capacity);
     this.cpu = new Uint16Array(capacity);
     this.op = new Uint8Array(capacity);
@@ -48,6 +67,14 @@ export class EventBatch {
     this.migratetype = new Uint8Array(capacity);
     this.gfp = new Uint32Array(capacity);
     this.slot = new Int32Array(capacity);
+  }
+
+  /**
+   * Events [from, from + n) of `src` as a batch of length n that shares src's
+   * memory (TypedArray.subarray): no copy, and writes go to src.
+   */
+  static view(src: EventBatch, from: number, n: number): EventBatch {
+    return new EventBatch(n, { batch: src, from });
   }
 }
 

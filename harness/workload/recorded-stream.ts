@@ -5,7 +5,8 @@
  * without generating them. A compare's workers replay one stream to every
  * strategy (harness/sim/stream-cache.ts); `npm run bench` times the model
  * apart from the generator this way. A replay copies whole batches with
- * TypedArray.set: no work per event. The stream's workload hash is computed
+ * TypedArray.set (next()), or hands out views of the recording (nextView(),
+ * what a run uses): no work per event. The stream's workload hash is computed
  * once, while it is recorded: a run fed the whole replay reports that digest
  * instead of hashing the same events again (StreamReplay.digest()).
  */
@@ -83,6 +84,20 @@ export class StreamReplay implements WorkloadSource {
     const hash = new WorkloadHash();
     hash.update(s.events, this.at);
     return hash.digest();
+  }
+
+  /**
+   * The next `max` events (fewer at the end) as a view of the recording, or
+   * null once all were fed: the events next() would copy into a batch of
+   * capacity `max`, without the copy. Read-only to the caller.
+   */
+  nextView(max: number): EventBatch | null {
+    const s = this.stream;
+    const from = this.at;
+    const n = Math.min(max, s.length - from);
+    if (n <= 0) return null;
+    this.at = from + n;
+    return EventBatch.view(s.events, from, n);
   }
 
   next(batch: EventBatch): number {
