@@ -12,18 +12,19 @@
  * kfree_rcu monitor and work, strategy workers) runs from the core's event
  * queue at its own time. The run stops at scenario.run.durationMs.
  */
-import { createCore, NIL, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
-import { CTX_HARDIRQ, CTX_NMI } from '../core/context.ts';
+import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { DEFAULT_COST_TABLE, type CostTable } from '../core/cost-table.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { ViolationRecord } from '../core/locks.ts';
-import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import type { RunMetrics } from '../metrics/metric-defs.ts';
-import { EventBatch, FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU } from '../workload/events.ts';
+import { EventBatch } from '../workload/events.ts';
 import { createWorkload } from '../workload/generator.ts';
 import { StreamReplay, type RecordedStream } from '../workload/recorded-stream.ts';
 import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
+import { EventLoop } from './event-loop.ts';
+
+export { STUCK_INSTANT_LIMIT } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
 import { SlotTable } from './slots.ts';
 
@@ -68,12 +69,6 @@ export interface RunSpec {
 /** Default virtual-time limit of one operation (ms of modelled time). */
 export const DEFAULT_VIRTUAL_OP_LIMIT_MS = 10;
 /**
- * Deferred work run at one virtual instant before the run is declared stuck:
- * a handler that keeps re-queueing itself at the same time never lets virtual
- * time advance.
- */
-export const STUCK_INSTANT_LIMIT = 1_000_000;
-/**
  * Default invariant-check period in compare runs (events); the end of a run is
  * always checked. A check walks every frame of memory (2.4 ms for 4 GiB, 3.5 ms
  * on many-cpus, measured): at 2^18 events it was about 5% of a compare's
@@ -114,9 +109,6 @@ export class RunFailure extends Error {
   }
 }
 
-const CHECK_WALL_EVERY = 1 << 16;
-const OP_NAMES: Record<number, string> = { [OP_ALLOC]: 'allocation', [OP_FREE]: 'free', [OP_KVFREE_RCU]: 'kvfree_rcu() call' };
-
 export function runOne(spec: RunSpec): RunResult {
   const wall0 = performance.now();
   const { scenario, strategy, seed } = spec;
@@ -151,175 +143,57 @@ export function runOne(spec: RunSpec): RunResult {
   alloc.reclaimer = slots;
   const hash = new WorkloadHash();
   const batch = new EventBatch(4096);
-  const queue = core.queue;
   const cpus = machine.cpus;
-  const busy = new Float64Array(cpus);
   const endNs = scenario.run.durationMs * 1e6;
   const reserves = ext.reserves;
   // The raw_spinlock_t a FLAG_RAW_LOCK_HELD caller holds around its allocation.
   const callerRawLock = new Int32Array(cpus);
   for (let c = 0; c < cpus; c++) callerRawLock[c] = alloc.locks.define(`caller's raw_spinlock_t around an allocation (cpu ${c})`, 'raw_spinlock_t');
 
-  // Metric accumulators.
-  let ordinaryAllocs = 0;
-  let ordinaryFailures = 0;
-  let legacyGfp0Failures = 0;
-  let order0Allocs = 0;
-  let order0Hits = 0;
-  let fastPathNsSum = 0;
-  let reservedArea = 0;
-  let lastT = 0;
-  let minFree = alloc.totalFree();
-  let events = 0;
-
-  // Timeline.
   const points = spec.timelinePoints ?? 0;
   const tl = points > 0 ? newTimeline(points) : null;
-  const tlStep = points > 0 ? endNs / points : Infinity;
-  let tlNext = 0;
-
-  const checkEvery = spec.checkInvariantsEvery ?? 0;
-  const wallLimit = spec.wallLimitMs ?? 0;
-  const opLimitNs = (spec.virtualOpLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS) * 1e6;
-  const progress = spec.progress ?? new Float64Array(1);
-  // Deferred work: how many items ([1]) ran at the instant [0]. In a typed
-  // array, not closure variables: a fractional double stored in a variable a
-  // closure captures is boxed on the heap at every store.
-  const stuck = new Float64Array([-1, 0]);
-  const runDeferred = (): void => {
-    const at = queue.peekTime();
-    progress[0] = at;
-    if (at === stuck[0]) {
-      if (++stuck[1]! > STUCK_INSTANT_LIMIT) {
-        fail(`virtual time does not advance: deferred work "${queue.handlerName(queue.lastKind)}" ran ${STUCK_INSTANT_LIMIT.toLocaleString('en-US')} items at one instant (a handler re-queueing itself at the same time?)`, at);
-      }
-    } else {
-      stuck[0] = at;
-      stuck[1] = 0;
-    }
-    queue.runNext();
-    if (wallLimit > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - wall0 > wallLimit) {
-      fail(`wall-time limit of ${wallLimit} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
-    }
-  };
-  const reservedNow = (): number => {
-    let n = 0;
-    for (const r of reserves) n += r.pages;
-    return n;
-  };
   const fail = (msg: string, t: number): never => {
     throw new RunFailure(`${strategy.name} x ${scenario.name} seed ${seed} at ${(t / 1e6).toFixed(3)} ms virtual: ${msg}`, t / 1e6);
   };
+  const loop = new EventLoop({
+    alloc,
+    queue: core.queue,
+    slots,
+    krc,
+    reserves,
+    cpus,
+    endNs,
+    checkEvery: spec.checkInvariantsEvery ?? 0,
+    wallLimitMs: spec.wallLimitMs ?? 0,
+    wall0,
+    opLimitNs: (spec.virtualOpLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS) * 1e6,
+    progress: spec.progress ?? new Float64Array(1),
+    callerRawLock,
+    sample: tl !== null ? (t, ordinaryFailures) => sampleTimeline(tl, t, ordinaryFailures) : null,
+    timelineStepNs: points > 0 ? endNs / points : Infinity,
+    fail,
+  });
 
-  // Imported constants as locals: V8 reloads (and TDZ-checks) a module binding
-  // on every use in the hot loop below.
-  const ctxHardirq = CTX_HARDIRQ;
-  const ctxNmi = CTX_NMI;
-  const opAlloc = OP_ALLOC;
-  const opFree = OP_FREE;
-  const opKvfreeRcu = OP_KVFREE_RCU;
-  const flagIrqsOff = FLAG_IRQS_OFF;
-  const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
-  const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
-  const nil = NIL;
-  const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
-  const zones = alloc.zones;
-  const nrZones = zones.length;
-  // Events left until the next periodic invariant check (a countdown, not
-  // events % checkEvery: an integer division per event is measurable).
-  let checkLeft = checkEvery;
-  const wallCheckMask = CHECK_WALL_EVERY - 1;
-
-  let t = 0;
   try {
-    outer: for (;;) {
+    for (;;) {
       // A replay's batches are views of the recording (no copy, no hash: its
       // digest was made when it was recorded); a live source fills `batch`.
       let b: EventBatch | null = batch;
       if (replay !== null) b = replay.nextView(batch.capacity);
       else if (source.next(batch) > 0) hash.update(batch);
       else b = null;
-      if (b === null) break;
-      const n = b.length;
-      const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = b;
-      for (let i = 0; i < n; i++) {
-        t = time[i]!;
-        if (t >= endNs) break outer;
-        progress[0] = t;
-        while (queue.peekTime() <= t) runDeferred();
-        if (reserves.length > 0) {
-          reservedArea += reservedNow() * (t - lastT);
-          lastT = t;
-        }
-        if (t >= tlNext && tl !== null) {
-          sampleTimeline(tl, t);
-          tlNext += tlStep;
-        }
-        const cpu = cpuOf[i]!;
-        const ctx = ctxOf[i]!;
-        const flags = flagsOf[i]!;
-        const irq = ctx === ctxHardirq || ctx === ctxNmi;
-        const start = irq || busy[cpu]! < t ? t : busy[cpu]!;
-        const op = opOf[i]!;
-        // One call site: a double passed to a call V8 does not inline is boxed
-        // on the heap, and every extra site in this loop spends inlining budget.
-        alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
-        if (op === opAlloc) {
-          const gfp = gfpOf[i]!;
-          const order = orderOf[i]!;
-          const rawLock = (flags & flagRawLockHeld) !== 0;
-          if (rawLock) alloc.meter.ns += alloc.locks.acquire(callerRawLock[cpu]!, start);
-          const pfn = alloc.allocPages(gfp, order);
-          if (rawLock) alloc.locks.release(callerRawLock[cpu]!, alloc.meter.now());
-          ordinaryAllocs++;
-          if (order === 0) {
-            order0Allocs++;
-            if (alloc.lastPcpHit) order0Hits++;
-            fastPathNsSum += alloc.meter.ns;
-          }
-          if (pfn === nil) {
-            ordinaryFailures++;
-            if (flags & flagLegacyGfp0) legacyGfp0Failures++;
-          } else {
-            // alloc.totalFree(), inlined.
-            let free = 0;
-            for (let z = 0; z < nrZones; z++) free += zones[z]!.nrFree;
-            if (free < minFree) minFree = free;
-          }
-          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0);
-        } else if (op === opFree) {
-          slots.free(slotOf[i]!);
-        } else if (op === opKvfreeRcu) {
-          krc.call(cpu, flags);
-        }
-        if (opLimitNs > 0 && alloc.meter.ns > opLimitNs) {
-          fail(`virtual-time limit: one ${OP_NAMES[op] ?? 'operation'} on cpu ${cpu} cost ${(alloc.meter.ns / 1e6).toFixed(3)} ms of modelled time (limit ${opLimitNs / 1e6} ms)`, t);
-        }
-        const end = start + alloc.meter.ns;
-        busy[cpu] = irq ? Math.max(busy[cpu]!, t) + alloc.meter.ns : end;
-        events++;
-        if (checkEvery > 0 && --checkLeft === 0) {
-          checkLeft = checkEvery;
-          const errs = checkInvariants(alloc, reserves, 5);
-          if (errs.length > 0) fail(`core invariant broken after event ${events}: ${errs.join('; ')}`, t);
-        }
-        if (wallLimit > 0 && (events & wallCheckMask) === 0 && performance.now() - wall0 > wallLimit) {
-          fail(`wall-time limit of ${wallLimit} ms reached`, t);
-        }
-      }
+      if (b === null || !loop.run(b)) break;
     }
-    // Deferred work due before the end of the run.
-    while (queue.peekTime() < endNs) runDeferred();
+    loop.finish();
   } catch (e) {
     if (e instanceof RunFailure) throw e;
-    fail(`${(e as Error).message ?? String(e)}`, t);
+    fail(`${(e as Error).message ?? String(e)}`, loop.t);
   }
-  if (reserves.length > 0) reservedArea += reservedNow() * (endNs - lastT);
-  if (checkEvery > 0) {
+  if (spec.checkInvariantsEvery ?? 0) {
     const errs = checkInvariants(alloc, reserves, 5);
     if (errs.length > 0) fail(`core invariant broken at the end: ${errs.join('; ')}`, endNs);
   }
-  if (tl !== null) sampleTimeline(tl, endNs);
+  if (tl !== null) sampleTimeline(tl, endNs, loop.ordinaryFailures);
 
   const locks = alloc.locks;
   let reservedPeak = 0;
@@ -333,11 +207,11 @@ export function runOne(spec: RunSpec): RunResult {
     zoneLockInLockless: krc.zoneLockInRequests,
     fallbackRcuHead: krc.fallbackRcuHead,
     fallbackSynchronizeRcu: krc.fallbackSynchronizeRcu,
-    ordinaryAllocs,
-    ordinaryFailures,
-    ordinaryPcpHitRate: order0Allocs > 0 ? order0Hits / order0Allocs : 0,
-    ordinaryFastPathNs: order0Allocs > 0 ? fastPathNsSum / order0Allocs : 0,
-    legacyGfp0Failures,
+    ordinaryAllocs: loop.ordinaryAllocs,
+    ordinaryFailures: loop.ordinaryFailures,
+    ordinaryPcpHitRate: loop.order0Allocs > 0 ? loop.order0Hits / loop.order0Allocs : 0,
+    ordinaryFastPathNs: loop.order0Allocs > 0 ? loop.fastPathNsSum / loop.order0Allocs : 0,
+    legacyGfp0Failures: loop.legacyGfp0Failures,
     invalidWaitContext: locks.invalidWaitContext,
     sleepInAtomic: locks.sleepInAtomic,
     nmiLockViolations: locks.nmiLock,
@@ -346,14 +220,14 @@ export function runOne(spec: RunSpec): RunResult {
     watermarkBreaches: ext.counters.watermarkBreaches,
     migratetypeMixing: ext.counters.migratetypeMixing,
     reservedPagesPeak: reservedPeak,
-    reservedPagesMean: endNs > 0 ? reservedArea / endNs : 0,
-    minFreePages: minFree,
+    reservedPagesMean: endNs > 0 ? loop.reservedArea / endNs : 0,
+    minFreePages: loop.minFree,
     kswapdWakes: alloc.stats.kswapdWakes,
     directReclaims: alloc.stats.directReclaims,
     fallbackSteals: alloc.buddy.fallbackAllocs,
     lockWaitNs: locks.contendedNs,
     trylockFailures: locks.trylockFailures,
-    simEvents: events + queue.popped,
+    simEvents: loop.events + core.queue.popped,
     simWallMs: performance.now() - wall0,
   };
   const result: RunResult = {
@@ -372,13 +246,13 @@ export function runOne(spec: RunSpec): RunResult {
   function newTimeline(n: number) {
     return { n, time: [] as number[], free: [] as number[], pcp: [] as number[], reserved: [] as number[], blocks: [] as number[], lf: [] as number[], of: [] as number[] };
   }
-  function sampleTimeline(x: ReturnType<typeof newTimeline>, at: number): void {
+  function sampleTimeline(x: ReturnType<typeof newTimeline>, at: number, ordinaryFailures: number): void {
     x.time.push(at / 1e6);
     x.free.push(alloc.totalFree());
     let pcpPages = 0;
     for (let i = 0; i < alloc.pcp.count.length; i++) pcpPages += alloc.pcp.count[i]!;
     x.pcp.push(pcpPages);
-    x.reserved.push(reservedNow());
+    x.reserved.push(loop.reservedNow());
     x.blocks.push(krc.blockPages());
     x.lf.push(krc.failures);
     x.of.push(ordinaryFailures);
