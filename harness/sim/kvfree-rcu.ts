@@ -38,7 +38,6 @@ export class KvfreeRcu {
   failures = 0;
   fallbackRcuHead = 0;
   fallbackSynchronizeRcu = 0;
-  synchronizeRcuWaitNs = 0;
   zoneLockInRequests = 0;
   /** Lock-rule violations (any kind) raised inside the page request itself. */
   violationsInRequests = 0;
@@ -142,7 +141,6 @@ export class KvfreeRcu {
       // Inline kvfree() after synchronize_rcu(): "We can do it from
       // might_sleep() context only".
       this.fallbackSynchronizeRcu++;
-      this.synchronizeRcuWaitNs += this.params.gracePeriodNs;
       locks.mightSleep('synchronize_rcu() in headless kvfree_rcu()');
     }
     if (callerLock >= 0) locks.release(callerLock, m.now());
