@@ -131,8 +131,9 @@ export class EventLoop {
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
-    // Counters as locals for the batch, stored back at the end (and before a
-    // timeline sample, which reads ordinaryFailures).
+    // Counters as locals for the batch (registers, not field stores per
+    // event), stored back when it ends, however it ends; a timeline sample
+    // gets ordinaryFailures as an argument.
     let ordinaryAllocs = this.ordinaryAllocs;
     let ordinaryFailures = this.ordinaryFailures;
     let legacyGfp0Failures = this.legacyGfp0Failures;
