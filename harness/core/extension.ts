@@ -7,7 +7,7 @@
 import type { EventQueue } from './event-queue.ts';
 import type { GfpRegistry } from './gfp.ts';
 import type { FastPathCheck, PageAllocator, PcpMissHook } from './page-alloc.ts';
-import { Reserve } from './reserve.ts';
+import { Reserve, ReserveTotals } from './reserve.ts';
 
 export type WorkerHandler = (cpu: number, arg: number, time: number) => void;
 
@@ -35,6 +35,8 @@ export class Extensions {
   private readonly entries: string[] = [];
   private readonly workerNames: string[] = [];
   readonly reserves: Reserve[] = [];
+  /** Reserves created and the pages they hold together, kept up to date by the reserves. */
+  readonly reserveTotals = new ReserveTotals();
   /** Counters a strategy reports through (metrics of the same names). */
   readonly counters = { watermarkBreaches: 0, migratetypeMixing: 0, invalidGfpCombination: 0 };
 
@@ -92,7 +94,7 @@ export class Extensions {
 
   /** A per-CPU reserve of pages held by the strategy. */
   createReserve(name: string): Reserve {
-    const r = new Reserve(name, this.alloc.pcp.cpus, this.alloc.frames);
+    const r = new Reserve(name, this.alloc.pcp.cpus, this.alloc.frames, this.reserveTotals);
     this.reserves.push(r);
     return r;
   }

@@ -6,6 +6,18 @@
  */
 import { FrameTable, LOC_ALLOCATED, NIL } from './frames.ts';
 
+/**
+ * What all of a strategy's reserves hold together, kept as they change: the
+ * simulator integrates reserved pages over time at every event, and reads two
+ * numbers of one object for it instead of walking an array of reserves.
+ */
+export class ReserveTotals {
+  /** Reserves created. */
+  reserves = 0;
+  /** Pages on all their lists now. */
+  pages = 0;
+}
+
 export class Reserve {
   /** First list id: CPU c's list is listBase + c. */
   readonly listBase: number;
@@ -17,8 +29,11 @@ export class Reserve {
     readonly name: string,
     readonly cpus: number,
     private readonly frames: FrameTable,
+    /** Shared with the strategy's other reserves (Extensions.reserveTotals). */
+    private readonly totals: ReserveTotals = new ReserveTotals(),
   ) {
     this.listBase = frames.createLists(cpus);
+    totals.reserves++;
   }
 
   /** Pages on CPU `cpu`'s list. */
@@ -31,6 +46,7 @@ export class Reserve {
     this.frames.order[pfn] = 0;
     this.frames.addHead(this.listBase + cpu, pfn);
     if (++this.pages > this.peakPages) this.peakPages = this.pages;
+    this.totals.pages++;
   }
 
   /** Takes a page off CPU `cpu`'s list (it becomes allocated), or NIL if empty. */
@@ -39,6 +55,7 @@ export class Reserve {
     if (pfn === NIL) return NIL;
     this.frames.list[pfn] = LOC_ALLOCATED;
     this.pages--;
+    this.totals.pages--;
     return pfn;
   }
 

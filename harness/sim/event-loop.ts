@@ -17,7 +17,7 @@ import type { EventQueue } from '../core/event-queue.ts';
 import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import { NIL, type PageAllocator } from '../core/index.ts';
 import { checkInvariants } from '../core/invariants.ts';
-import type { Reserve } from '../core/reserve.ts';
+import type { Reserve, ReserveTotals } from '../core/reserve.ts';
 import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
 import type { KvfreeRcu } from './kvfree-rcu.ts';
 import type { SlotTable } from './slots.ts';
@@ -37,8 +37,10 @@ export interface EventLoopSetup {
   readonly queue: EventQueue;
   readonly slots: SlotTable;
   readonly krc: KvfreeRcu;
-  /** The strategy's reserves (their pages are integrated over time). */
+  /** The strategy's reserves (for the invariant checks). */
   readonly reserves: readonly Reserve[];
+  /** Their count and pages together, integrated over time (Extensions.reserveTotals). */
+  readonly reserveTotals: ReserveTotals;
   readonly cpus: number;
   /** The run's end (virtual ns): events at or after it are not run. */
   readonly endNs: number;
@@ -109,6 +111,7 @@ export class EventLoop {
     const slots = s.slots;
     const krc = s.krc;
     const reserves = s.reserves;
+    const reserveTotals = s.reserveTotals;
     const busy = this.busy;
     const progress = s.progress;
     const callerRawLock = s.callerRawLock;
@@ -158,8 +161,9 @@ export class EventLoop {
         }
         progress[0] = t;
         while (queue.peekTime() <= t) this.runDeferred();
-        if (reserves.length > 0) {
-          reservedArea += this.reservedNow() * (t - lastT);
+        // A strategy may create a reserve at any time: checked per event.
+        if (reserveTotals.reserves > 0) {
+          reservedArea += reserveTotals.pages * (t - lastT);
           lastT = t;
         }
         if (t >= this.tlNext && s.sample !== null) {
@@ -243,14 +247,12 @@ export class EventLoop {
   finish(): void {
     const s = this.s;
     while (s.queue.peekTime() < s.endNs) this.runDeferred();
-    if (s.reserves.length > 0) this.reservedArea += this.reservedNow() * (s.endNs - this.lastT);
+    if (s.reserveTotals.reserves > 0) this.reservedArea += this.reservedNow() * (s.endNs - this.lastT);
   }
 
   /** Pages the strategy's reserves hold now. */
   reservedNow(): number {
-    let n = 0;
-    for (const r of this.s.reserves) n += r.pages;
-    return n;
+    return this.s.reserveTotals.pages;
   }
 
   /** Runs the next item of deferred work, watching for a stuck instant and the wall-time limit. */

@@ -161,6 +161,7 @@ export function runOne(spec: RunSpec): RunResult {
     slots,
     krc,
     reserves,
+    reserveTotals: ext.reserveTotals,
     cpus,
     endNs,
     checkEvery: spec.checkInvariantsEvery ?? 0,
