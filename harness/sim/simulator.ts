@@ -11,6 +11,9 @@
  * (and see locks held by what they interrupted). Deferred work (kswapd,
  * kfree_rcu monitor and work, strategy workers) runs from the core's event
  * queue at its own time. The run stops at scenario.run.durationMs.
+ *
+ * This file sets a run up and turns its counters into metrics; the loop over
+ * the events is EventLoop (event-loop.ts).
  */
 import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { DEFAULT_COST_TABLE, type CostTable } from '../core/cost-table.ts';
@@ -23,10 +26,10 @@ import { StreamReplay, type RecordedStream } from '../workload/recorded-stream.t
 import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
-
-export { STUCK_INSTANT_LIMIT } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
 import { SlotTable } from './slots.ts';
+
+export { STUCK_INSTANT_LIMIT } from './event-loop.ts';
 
 export interface RunSpec {
   readonly scenario: Scenario;
