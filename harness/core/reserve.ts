@@ -30,7 +30,7 @@ export class Reserve {
     readonly cpus: number,
     private readonly frames: FrameTable,
     /** Shared with the strategy's other reserves (Extensions.reserveTotals). */
-    private readonly totals: ReserveTotals = new ReserveTotals(),
+    private readonly totals: ReserveTotals,
   ) {
     this.listBase = frames.createLists(cpus);
     totals.reserves++;

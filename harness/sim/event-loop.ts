@@ -134,6 +134,8 @@ export class EventLoop {
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
+    const sample = s.sample;
+    const timelineStepNs = s.timelineStepNs;
     // Counters as locals for the batch (registers, not field stores per
     // event), stored back when it ends, however it ends; a timeline sample
     // gets ordinaryFailures as an argument.
@@ -145,6 +147,7 @@ export class EventLoop {
     let fastPathNsSum = this.fastPathNsSum;
     let reservedArea = this.reservedArea;
     let lastT = this.lastT;
+    let tlNext = this.tlNext;
     let minFree = this.minFree;
     let events = this.events;
     let checkLeft = this.checkLeft;
@@ -166,9 +169,9 @@ export class EventLoop {
           reservedArea += reserveTotals.pages * (t - lastT);
           lastT = t;
         }
-        if (t >= this.tlNext && s.sample !== null) {
-          s.sample(t, ordinaryFailures);
-          this.tlNext += s.timelineStepNs;
+        if (sample !== null && t >= tlNext) {
+          sample(t, ordinaryFailures);
+          tlNext += timelineStepNs;
         }
         const cpu = cpuOf[i]!;
         const ctx = ctxOf[i]!;
@@ -232,6 +235,7 @@ export class EventLoop {
       this.fastPathNsSum = fastPathNsSum;
       this.reservedArea = reservedArea;
       this.lastT = lastT;
+      this.tlNext = tlNext;
       this.minFree = minFree;
       this.events = events;
       this.checkLeft = checkLeft;
