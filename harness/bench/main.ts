@@ -7,10 +7,11 @@
  */
 import { parseArgs } from 'node:util';
 import { formatBenchTable, runBenchTasks } from './runner.ts';
-import { SIM_BENCH_TASKS } from './sim-tasks.ts';
+import { loadStrategies } from '../sim/strategy-registry.ts';
+import { simBenchTasks } from './sim-tasks.ts';
 import { BENCH_TASKS, registerBenchTasks } from './tasks.ts';
 
-registerBenchTasks(...SIM_BENCH_TASKS);
+registerBenchTasks(...simBenchTasks(await loadStrategies()));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -9,12 +9,19 @@
  * (event loop, allocator core, strategy, kvfree_rcu consumer and metrics)
  * without the workload generator and its hash, as a compare's workers
  * run every strategy but the first of a stream (harness/sim/stream-cache.ts).
+ *
+ * `sim-matrix` is a compare's own work on one core with the JIT warm: every
+ * built-in scenario x every strategy, the figure the issue's target of 10 M
+ * events/s per core is about, without a compare's warm-up, second worker and
+ * results (see simMatrix).
  */
-import { runOne } from '../sim/simulator.ts';
-import { loadBuiltinScenario } from '../workload/builtin.ts';
+import type { StrategyDefinition } from '../core/strategy-api.ts';
+import { buildScenario, strategyParams } from '../sim/job.ts';
+import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, runOne } from '../sim/simulator.ts';
+import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
 import { createWorkload } from '../workload/generator.ts';
 import { recordStream, type RecordedStream } from '../workload/recorded-stream.ts';
-import { scenarioMachine } from '../workload/scenario-schema.ts';
+import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import statusQuo from '../../strategies/status-quo.ts';
 import type { BenchTask } from './tasks.ts';
 
@@ -44,4 +51,87 @@ function simRun(scenarioName: string, replay: boolean): BenchTask {
   };
 }
 
-export const SIM_BENCH_TASKS: BenchTask[] = [simRun('steady', false), simRun('many-cpus', false), simRun('steady', true), simRun('many-cpus', true)];
+export interface SimMatrixOptions {
+  /** Streams recorded beforehand (untimed): the model's work without generation. */
+  readonly replay: boolean;
+  readonly strategies: readonly StrategyDefinition[];
+  /** Built-in scenario names (default: all, in the default matrix's order). */
+  readonly scenarios?: readonly string[];
+  /** Scale of each scenario's duration, as --quick's 0.5 (default 1). */
+  readonly durationScale?: number;
+  /** Task name (default sim-matrix / sim-matrix-replay). */
+  readonly name?: string;
+}
+
+/**
+ * One iteration is what a compare's worker does for seed 1 of the default
+ * matrix: per built-in scenario, generate and record its stream once (the
+ * stream cache's miss), then run every strategy on it, with the compare's
+ * parameters, limits, invariant checks and timelines. One operation is one
+ * simulated event, so events/s is comparable with the `eventsPerSecPerCore`
+ * of a compare's totals. A first iteration, untimed, warms the JIT on every
+ * scenario and strategy: the figure is the model's best case on this core,
+ * not a compare's (which warms up in every worker and shares the cores with
+ * a second worker, the main thread and the compiler threads).
+ */
+export function simMatrix(opts: SimMatrixOptions): BenchTask {
+  const names = opts.scenarios ?? BUILTIN_SCENARIOS;
+  const scale = opts.durationScale ?? 1;
+  const seed = 1;
+  let scenarios: Scenario[] | null = null;
+  const recorded = new Map<string, RecordedStream>();
+  let events = 0;
+  const once = (): number => {
+    scenarios ??= names.map((name) => buildScenario({ kind: 'builtin', name }, [], scale));
+    let n = 0;
+    for (const scenario of scenarios) {
+      const stream = recorded.get(scenario.name) ?? recordStream(createWorkload(scenario, seed, scenarioMachine(scenario)))!;
+      for (const strategy of opts.strategies) {
+        const res = runOne({
+          scenario,
+          strategy,
+          params: strategyParams(strategy, scenario, {}),
+          seed,
+          stream,
+          timelinePoints: 120,
+          virtualOpLimitMs: DEFAULT_VIRTUAL_OP_LIMIT_MS,
+          checkInvariantsEvery: DEFAULT_INVARIANT_CHECK_EVERY,
+        });
+        n += res.metrics.simEvents;
+      }
+    }
+    return n;
+  };
+  return {
+    name: opts.name ?? `sim-matrix${opts.replay ? '-replay' : ''}`,
+    description: `seed 1 of every built-in scenario x every strategy (${opts.strategies.length}), each stream ${opts.replay ? 'recorded beforehand and replayed (no generation)' : 'generated once and replayed to every strategy, as in a compare'}, JIT warm (one operation = one simulated event)`,
+    unit: 'event',
+    get opsPerIteration(): number {
+      if (events === 0) events = once();
+      return events;
+    },
+    // An iteration takes seconds: a few, after the warm-up iteration above (tinybench's own warm-up would be 16).
+    options: { iterations: 3, time: 0, warmup: false },
+    ...(opts.replay ? {} : { target: { minOpsPerSec: 10_000_000 } }),
+    prepare() {
+      if (opts.replay && recorded.size === 0) {
+        scenarios ??= names.map((name) => buildScenario({ kind: 'builtin', name }, [], scale));
+        for (const s of scenarios) recorded.set(s.name, recordStream(createWorkload(s, seed, scenarioMachine(s)))!);
+      }
+      if (events === 0) events = once();
+      return { run: () => void once() };
+    },
+  };
+}
+
+/** The simulator's bench tasks; the matrix ones run `strategies` (those of strategies/, for `npm run bench`). */
+export function simBenchTasks(strategies: readonly StrategyDefinition[]): BenchTask[] {
+  return [
+    simRun('steady', false),
+    simRun('many-cpus', false),
+    simRun('steady', true),
+    simRun('many-cpus', true),
+    simMatrix({ replay: false, strategies }),
+    simMatrix({ replay: true, strategies }),
+  ];
+}
