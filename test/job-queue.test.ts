@@ -87,4 +87,53 @@ describe('AffinityQueue: jobs by stream affinity', () => {
     expect(q.take(2)!.stream).toBe('0/1');
     expect(q.take(1)!.stream).toBe('1/1');
   });
+
+  it('groups: a worker takes the next stream of a scenario it has run, else a scenario no one has started', () => {
+    const group = (j: Job) => j.stream.split('/')[0]!;
+    // Scenario 0 has streams 0/1 and 0/2, scenario 1 has 1/1; one job each.
+    const jobs = plan(2, 1, 2).filter((j) => j.stream !== '1/2');
+    const q = new AffinityQueue(jobs, (j) => j.stream, group);
+    expect(q.take(0)!.stream).toBe('0/1');
+    // Worker 1 starts scenario 1 rather than the next stream of worker 0's scenario.
+    expect(q.take(1)!.stream).toBe('1/1');
+    expect(q.take(0)!.stream).toBe('0/2');
+    expect(q.take(1)).toBeUndefined();
+  });
+
+  it('groups: with nothing fresh in its own or a new scenario, a worker takes a fresh stream of another\'s', () => {
+    const group = (j: Job) => j.stream.split('/')[0]!;
+    const jobs = plan(1, 1, 3); // one scenario, three streams
+    const q = new AffinityQueue(jobs, (j) => j.stream, group);
+    expect(q.take(0)!.stream).toBe('0/1');
+    expect(q.take(1)!.stream).toBe('0/2');
+    expect(q.take(1)!.stream).toBe('0/3');
+  });
+
+  it('groups: on the default matrix each worker keeps to about half the scenarios, every job once, each stream generated about once', () => {
+    const jobs = plan(10, 7, 5);
+    const q = new AffinityQueue(jobs, (j) => j.stream, (j) => j.stream.split('/')[0]!);
+    const ran = drain(q, 2, (j) => 1 + ((j.index * 7) % 5));
+    expect(ran.map((r) => r.job.index).sort((a, b) => a - b)).toEqual(jobs.map((j) => j.index));
+    const scenariosOf = (w: number) => new Set(ran.filter((r) => r.worker === w).map((r) => r.job.stream.split('/')[0])).size;
+    // Without groups both workers run some seeds of all 10 scenarios.
+    const ungrouped = drain(new AffinityQueue(jobs, (j) => j.stream), 2, (j) => 1 + ((j.index * 7) % 5));
+    expect(new Set(ungrouped.filter((r) => r.worker === 0).map((r) => r.job.stream.split('/')[0])).size).toBe(10);
+    expect(scenariosOf(0)).toBeLessThanOrEqual(6);
+    expect(scenariosOf(1)).toBeLessThanOrEqual(6);
+    expect(generations(ran)).toBeLessThanOrEqual(52);
+    // The workers still finish together: neither idles while the other has a stream's worth left.
+    const busy = [0, 1].map((w) => ran.filter((r) => r.worker === w).reduce((t, r) => t + 1 + ((r.job.index * 7) % 5), 0));
+    expect(Math.abs(busy[0]! - busy[1]!)).toBeLessThanOrEqual(5);
+  });
+
+  it('groups: forget() drops a replaced worker\'s scenarios too', () => {
+    const group = (j: Job) => j.stream.split('/')[0]!;
+    const jobs = plan(2, 1, 2);
+    const q = new AffinityQueue(jobs, (j) => j.stream, group);
+    expect(q.take(0)!.stream).toBe('0/1');
+    expect(q.take(1)!.stream).toBe('1/1');
+    q.forget(0);
+    // Worker 2 has run nothing: scenario 0 is not its own, and both scenarios are started, so plan order.
+    expect(q.take(2)!.stream).toBe('0/2');
+  });
 });

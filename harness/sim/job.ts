@@ -60,6 +60,15 @@ export function jobStreamKey(job: JobSpec): string {
   return JSON.stringify([job.scenario, job.scenarioSets, job.durationScale, job.seed]);
 }
 
+/**
+ * The scenario a job's stream comes from (its source, whatever the values set
+ * on it, the seed or --quick): the pool keeps a worker thread to the
+ * scenarios it has run (job-queue.ts).
+ */
+export function jobScenarioKey(job: JobSpec): string {
+  return JSON.stringify(job.scenario);
+}
+
 /** Loads a scenario from its source and applies the sets (InputError on bad input). */
 export function buildScenario(src: ScenarioSource, sets: readonly (readonly [string, string])[], durationScale: number): Scenario {
   let s = src.kind === 'builtin' ? loadBuiltinScenario(src.name) : loadScenario(src.path);

@@ -1,9 +1,9 @@
 /**
  * Runs jobs on N worker threads, handing each worker its next job as soon as it
  * reports the previous one, preferring a job whose event stream the worker
- * already holds (job-queue.ts). Outcomes arrive in completion order; callers
- * index them by job.index. stop() lets running jobs finish and starts no new
- * one (Ctrl-C).
+ * already holds, then one of a scenario it has run (job-queue.ts). Outcomes
+ * arrive in completion order; callers index them by job.index. stop() lets
+ * running jobs finish and starts no new one (Ctrl-C).
  *
  * A run never takes the matrix down with it: the simulator fails a run that
  * throws, breaks an invariant or passes its limits (RunFailure), and the pool
@@ -14,7 +14,7 @@
  * takes the next job, and the other runs complete.
  */
 import { Worker } from 'node:worker_threads';
-import { jobStreamKey, type JobOutcome, type JobSpec } from './job.ts';
+import { jobScenarioKey, jobStreamKey, type JobOutcome, type JobSpec } from './job.ts';
 import { AffinityQueue } from './job-queue.ts';
 
 export interface PoolHandle {
@@ -36,7 +36,7 @@ export interface PoolOptions {
 }
 
 export function runPool(jobs: readonly JobSpec[], threads: number, onOutcome: (o: JobOutcome) => void, opts: PoolOptions = {}): PoolHandle {
-  const queue = new AffinityQueue(jobs, jobStreamKey);
+  const queue = new AffinityQueue(jobs, jobStreamKey, jobScenarioKey);
   let workers = 0;
   let stopped = false;
   const stop = (): void => {
