@@ -21,6 +21,7 @@ import type { Reserve, ReserveTotals } from '../core/reserve.ts';
 import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
 import type { KvfreeRcu } from './kvfree-rcu.ts';
 import type { SlotTable } from './slots.ts';
+import type { TimelineRecorder } from './timeline.ts';
 
 /**
  * Deferred work run at one virtual instant before the run is declared stuck:
@@ -55,8 +56,8 @@ export interface EventLoopSetup {
   readonly progress: Float64Array;
   /** The raw_spinlock_t a FLAG_RAW_LOCK_HELD caller holds, per CPU. */
   readonly callerRawLock: Int32Array;
-  /** Timeline sampling: called at `timelineStepNs` intervals of virtual time (none when null). */
-  readonly sample: ((t: number, ordinaryFailures: number) => void) | null;
+  /** Sampled at `timelineStepNs` intervals of virtual time (none when null). */
+  readonly timeline: TimelineRecorder | null;
   readonly timelineStepNs: number;
   /** Throws the run's failure (RunFailure) with `msg` at virtual time `t`. */
   readonly fail: (msg: string, t: number) => never;
@@ -134,7 +135,7 @@ export class EventLoop {
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
-    const sample = s.sample;
+    const timeline = s.timeline;
     const timelineStepNs = s.timelineStepNs;
     // Counters as locals for the batch (registers, not field stores per
     // event), stored back when it ends, however it ends; a timeline sample
@@ -169,8 +170,8 @@ export class EventLoop {
           reservedArea += reserveTotals.pages * (t - lastT);
           lastT = t;
         }
-        if (sample !== null && t >= tlNext) {
-          sample(t, ordinaryFailures);
+        if (timeline !== null && t >= tlNext) {
+          timeline.sample(t, ordinaryFailures);
           tlNext += timelineStepNs;
         }
         const cpu = cpuOf[i]!;

@@ -28,8 +28,10 @@ import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
 import { SlotTable } from './slots.ts';
+import { TimelineRecorder, type Timeline } from './timeline.ts';
 
 export { STUCK_INSTANT_LIMIT } from './event-loop.ts';
+export type { Timeline } from './timeline.ts';
 
 export interface RunSpec {
   readonly scenario: Scenario;
@@ -79,17 +81,6 @@ export const DEFAULT_VIRTUAL_OP_LIMIT_MS = 10;
  * at its end only, and a longer one still every million events.
  */
 export const DEFAULT_INVARIANT_CHECK_EVERY = 1 << 20;
-
-export interface Timeline {
-  readonly timeMs: number[];
-  readonly freePages: number[];
-  readonly pcpPages: number[];
-  readonly reservedPages: number[];
-  readonly blockPages: number[];
-  readonly locklessFailures: number[];
-  readonly ordinaryFailures: number[];
-  readonly watermarks: { min: number; low: number; high: number };
-}
 
 export interface RunResult {
   readonly metrics: RunMetrics;
@@ -154,7 +145,7 @@ export function runOne(spec: RunSpec): RunResult {
   for (let c = 0; c < cpus; c++) callerRawLock[c] = alloc.locks.define(`caller's raw_spinlock_t around an allocation (cpu ${c})`, 'raw_spinlock_t');
 
   const points = spec.timelinePoints ?? 0;
-  const tl = points > 0 ? newTimeline(points) : null;
+  const tl = points > 0 ? new TimelineRecorder(alloc, krc, ext.reserveTotals) : null;
   const fail = (msg: string, t: number): never => {
     throw new RunFailure(`${strategy.name} x ${scenario.name} seed ${seed} at ${(t / 1e6).toFixed(3)} ms virtual: ${msg}`, t / 1e6);
   };
@@ -173,7 +164,7 @@ export function runOne(spec: RunSpec): RunResult {
     opLimitNs: (spec.virtualOpLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS) * 1e6,
     progress: spec.progress ?? new Float64Array(1),
     callerRawLock,
-    sample: tl !== null ? (t, ordinaryFailures) => sampleTimeline(tl, t, ordinaryFailures) : null,
+    timeline: tl,
     timelineStepNs: points > 0 ? endNs / points : Infinity,
     fail,
   });
@@ -197,7 +188,7 @@ export function runOne(spec: RunSpec): RunResult {
     const errs = checkInvariants(alloc, reserves, 5);
     if (errs.length > 0) fail(`core invariant broken at the end: ${errs.join('; ')}`, endNs);
   }
-  if (tl !== null) sampleTimeline(tl, endNs, loop.ordinaryFailures);
+  if (tl !== null) tl.sample(endNs, loop.ordinaryFailures);
 
   const locks = alloc.locks;
   let reservedPeak = 0;
@@ -241,35 +232,9 @@ export function runOne(spec: RunSpec): RunResult {
     staticProperties: ext.describe(),
     params,
     profile,
-    ...(tl !== null ? { timeline: finishTimeline(tl) } : {}),
+    ...(tl !== null ? { timeline: tl.finish() } : {}),
   };
   // The next run on this thread reuses the frame table (core.ts, spareFrames).
   core.release();
   return result;
-
-  function newTimeline(n: number) {
-    return { n, time: [] as number[], free: [] as number[], pcp: [] as number[], reserved: [] as number[], blocks: [] as number[], lf: [] as number[], of: [] as number[] };
-  }
-  function sampleTimeline(x: ReturnType<typeof newTimeline>, at: number, ordinaryFailures: number): void {
-    x.time.push(at / 1e6);
-    x.free.push(alloc.totalFree());
-    let pcpPages = 0;
-    for (let i = 0; i < alloc.pcp.count.length; i++) pcpPages += alloc.pcp.count[i]!;
-    x.pcp.push(pcpPages);
-    x.reserved.push(loop.reservedNow());
-    x.blocks.push(krc.blockPages());
-    x.lf.push(krc.failures);
-    x.of.push(ordinaryFailures);
-  }
-  function finishTimeline(x: ReturnType<typeof newTimeline>): Timeline {
-    let min = 0;
-    let low = 0;
-    let high = 0;
-    for (const z of alloc.zones) {
-      min += z.wmark[0]!;
-      low += z.wmark[1]!;
-      high += z.wmark[2]!;
-    }
-    return { timeMs: x.time, freePages: x.free, pcpPages: x.pcp, reservedPages: x.reserved, blockPages: x.blocks, locklessFailures: x.lf, ordinaryFailures: x.of, watermarks: { min, low, high } };
-  }
 }
