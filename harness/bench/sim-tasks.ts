@@ -17,13 +17,18 @@
  */
 import type { StrategyDefinition } from '../core/strategy-api.ts';
 import { buildScenario, strategyParams } from '../sim/job.ts';
-import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, runOne } from '../sim/simulator.ts';
+import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS, runOne } from '../sim/simulator.ts';
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
 import { createWorkload } from '../workload/generator.ts';
 import { recordStream, type RecordedStream } from '../workload/recorded-stream.ts';
 import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import statusQuo from '../../strategies/status-quo.ts';
 import type { BenchTask } from './tasks.ts';
+
+/** The whole event stream of (scenario, seed), generated and recorded. */
+function recorded(scenario: Scenario, seed: number): RecordedStream {
+  return recordStream(createWorkload(scenario, seed, scenarioMachine(scenario)))!;
+}
 
 function simRun(scenarioName: string, replay: boolean): BenchTask {
   const scenario = loadBuiltinScenario(scenarioName);
@@ -44,7 +49,7 @@ function simRun(scenarioName: string, replay: boolean): BenchTask {
     // The target is end to end: generation included, so not a replay's.
     ...(replay ? {} : { target: { minOpsPerSec: 10_000_000 } }),
     prepare() {
-      if (replay && !stream) stream = recordStream(createWorkload(scenario, 1, scenarioMachine(scenario)));
+      if (replay && !stream) stream = recorded(scenario, 1);
       if (events === 0) events = once();
       return { run: () => void once() };
     },
@@ -78,14 +83,15 @@ export function simMatrix(opts: SimMatrixOptions): BenchTask {
   const names = opts.scenarios ?? BUILTIN_SCENARIOS;
   const scale = opts.durationScale ?? 1;
   const seed = 1;
-  let scenarios: Scenario[] | null = null;
-  const recorded = new Map<string, RecordedStream>();
+  // Built on first use, so that listing or filtering the bench tasks loads no scenario.
+  let built: Scenario[] | null = null;
+  const scenarios = (): Scenario[] => (built ??= names.map((name) => buildScenario({ kind: 'builtin', name }, [], scale)));
+  const streams = new Map<string, RecordedStream>();
   let events = 0;
   const once = (): number => {
-    scenarios ??= names.map((name) => buildScenario({ kind: 'builtin', name }, [], scale));
     let n = 0;
-    for (const scenario of scenarios) {
-      const stream = recorded.get(scenario.name) ?? recordStream(createWorkload(scenario, seed, scenarioMachine(scenario)))!;
+    for (const scenario of scenarios()) {
+      const stream = streams.get(scenario.name) ?? recorded(scenario, seed);
       for (const strategy of opts.strategies) {
         const res = runOne({
           scenario,
@@ -93,7 +99,7 @@ export function simMatrix(opts: SimMatrixOptions): BenchTask {
           params: strategyParams(strategy, scenario, {}),
           seed,
           stream,
-          timelinePoints: 120,
+          timelinePoints: TIMELINE_POINTS,
           virtualOpLimitMs: DEFAULT_VIRTUAL_OP_LIMIT_MS,
           checkInvariantsEvery: DEFAULT_INVARIANT_CHECK_EVERY,
         });
@@ -114,10 +120,7 @@ export function simMatrix(opts: SimMatrixOptions): BenchTask {
     options: { iterations: 3, time: 0, warmup: false },
     ...(opts.replay ? {} : { target: { minOpsPerSec: 10_000_000 } }),
     prepare() {
-      if (opts.replay && recorded.size === 0) {
-        scenarios ??= names.map((name) => buildScenario({ kind: 'builtin', name }, [], scale));
-        for (const s of scenarios) recorded.set(s.name, recordStream(createWorkload(s, seed, scenarioMachine(s)))!);
-      }
+      if (opts.replay && streams.size === 0) for (const s of scenarios()) streams.set(s.name, recorded(s, seed));
       if (events === 0) events = once();
       return { run: () => void once() };
     },

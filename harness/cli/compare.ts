@@ -19,7 +19,7 @@ import { appendToIndex } from '../results/history-index.ts';
 import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool, type PoolHandle } from '../sim/pool.ts';
-import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS } from '../sim/simulator.ts';
+import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS } from '../sim/simulator.ts';
 import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
@@ -70,7 +70,6 @@ export interface CompareOutcome {
 
 /** --quick: one seed and this share of each scenario's duration. */
 const QUICK_DURATION_SCALE = 0.5;
-const TIMELINE_POINTS = 120;
 /** Heap of one worker thread: a 256-CPU, 64 GiB run needs well under 100 MiB of it (test/scale.test.ts). */
 export const DEFAULT_RUN_HEAP_LIMIT_MB = 2048;
 /**

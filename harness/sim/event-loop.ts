@@ -252,12 +252,7 @@ export class EventLoop {
   finish(): void {
     const s = this.s;
     while (s.queue.peekTime() < s.endNs) this.runDeferred();
-    if (s.reserveTotals.reserves > 0) this.reservedArea += this.reservedNow() * (s.endNs - this.lastT);
-  }
-
-  /** Pages the strategy's reserves hold now. */
-  reservedNow(): number {
-    return this.s.reserveTotals.pages;
+    if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (s.endNs - this.lastT);
   }
 
   /** Runs the next item of deferred work, watching for a stuck instant and the wall-time limit. */

@@ -81,6 +81,8 @@ export const DEFAULT_VIRTUAL_OP_LIMIT_MS = 10;
  * at its end only, and a longer one still every million events.
  */
 export const DEFAULT_INVARIANT_CHECK_EVERY = 1 << 20;
+/** Timeline samples of a compare run that draws one (the first seed of each strategy x scenario). */
+export const TIMELINE_POINTS = 120;
 
 export interface RunResult {
   readonly metrics: RunMetrics;
