@@ -60,3 +60,19 @@ export const PAGEBLOCK_ORDER = 9;
 export const PAGEBLOCK_NR_PAGES = 1 << PAGEBLOCK_ORDER;
 /** PAGE_SIZE in KiB (4 KiB pages; PAGE_SHIFT = 12). */
 export const PAGE_SIZE_KB = 4;
+
+/**
+ * The kernel version a profile models, as [major, minor]. `6.x` models a
+ * v6.7+ kernel (pcp high auto-tuning) checked against a 6.18 capture.
+ * Callers may rely on: every ProfileName has an entry.
+ */
+export const PROFILE_VERSIONS: Readonly<Record<ProfileName, readonly [number, number]>> = {
+  '5.9': [5, 9],
+  '6.x': [6, 18],
+};
+
+/** True when the profile models kernel `major.minor` or a later one. */
+export function kernelAtLeast(profile: ProfileName, major: number, minor: number): boolean {
+  const [ma, mi] = PROFILE_VERSIONS[profile];
+  return ma > major || (ma === major && mi >= minor);
+}
