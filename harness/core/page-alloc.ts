@@ -400,6 +400,8 @@ export class PageAllocator {
         return NIL;
       }
       pcp.freeCount[idx]! >>= 1;
+      // v5.14-v6.6 rmqueue_pcplist(): "pcp->free_factor >>= 1" (0 on other kernels).
+      pcp.freeFactor[idx]! >>= 1;
     }
     let pfn = pcp.take(idx, pindex, order);
     if (pfn >= 0) {
@@ -550,10 +552,14 @@ export class PageAllocator {
     }
     const pindex = pcp.pindex(mt, order);
     pcp.put(idx, pindex, pfn, order);
-    const high = pcp.nrPcpHigh(idx, zone);
+    // v5.19-v6.6 free_unref_page_commit(): free_high = (pcp->free_factor && order &&
+    // order <= PAGE_ALLOC_COSTLY_ORDER) makes nr_pcp_high() 0 and nr_pcp_free() the whole list
+    // (free_factor stays 0 on other kernels).
+    const freeHigh = order !== 0 && order <= 3 /* PAGE_ALLOC_COSTLY_ORDER */ && pcp.freeFactor[idx] !== 0;
+    const high = freeHigh ? 0 : pcp.nrPcpHigh(idx, zone);
     if (pcp.count[idx]! >= high) {
       this.stats.zoneLockTaken++;
-      pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
+      pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high, freeHigh), pindex);
     }
     if (lock >= 0) this.locks.release(lock, m.now());
   }

@@ -14,6 +14,7 @@ import type { Meter } from './meter.ts';
 import type { KernelProfile } from './profile.ts';
 import { MIGRATE_PCPTYPES, WMARK_LOW, type Zone } from './zone.ts';
 import { pcpHighAndBatch } from './pcp-sizing.ts';
+import { kernelAtLeast } from './profile.ts';
 
 /** CONFIG_PCP_BATCH_SCALE_MAX default (mm/Kconfig, v6.7+). */
 export const PCP_BATCH_SCALE_MAX = 5;
@@ -34,6 +35,10 @@ export class PerCpuPages {
   readonly batch: Int32Array;
   readonly highMin: Int32Array;
   readonly highMax: Int32Array;
+  /** v5.14-v6.6: pcp->free_factor, the free batch doubling (nr_pcp_free). */
+  readonly freeFactor: Int32Array;
+  /** The kernel scales free batches with pcp->free_factor (v5.14-v6.6: fixed high, PROFILE_VERSIONS >= 5.14). */
+  readonly freeFactorScaling: boolean;
   /** 6.x: pcp->alloc_factor and pcp->free_count (batch scaling, v6.7+). */
   readonly allocFactor: Int32Array;
   readonly freeCount: Int32Array;
@@ -69,6 +74,8 @@ export class PerCpuPages {
     this.highMin = new Int32Array(n);
     this.highMax = new Int32Array(n);
     this.allocFactor = new Int32Array(n);
+    this.freeFactor = new Int32Array(n);
+    this.freeFactorScaling = !profile.pcpHighAutoTune && kernelAtLeast(profile.name, 5, 14);
     this.freeCount = new Int32Array(n);
     this.lock = new Int32Array(n).fill(-1);
     this.listBase = frames.createLists(n * this.nrPcpLists);
@@ -166,7 +173,8 @@ export class PerCpuPages {
     const f = this.frames;
     const n = this.nrPcpLists;
     const base = this.list(pcpIdx, 0);
-    const v59 = this.profile.name === '5.9';
+    // The round-robin batch_free walk lasted until v5.12 (5.13 brought per-order lists).
+    const v59 = !kernelAtLeast(this.profile.name, 5, 13);
     this.meter.ns += this.locks.acquire(zone.lock, this.meter.now()) + this.costs.spinLockUncontended;
     let pindex = v59 ? 0 : pindexHint - 1;
     let batchFree = 0;
@@ -261,10 +269,55 @@ export class PerCpuPages {
     return high;
   }
 
-  /** How many pages free_pcppages_bulk gives back: batch in 5.9; nr_pcp_free() in 6.x. */
-  nrPcpFree(pcpIdx: number, high: number): number {
+  /**
+   * decay_pcp_high() (v6.7+, mm/page_alloc.c), which vmstat's
+   * refresh_cpu_vm_stats() calls for each populated zone of the CPU about once
+   * a second (sysctl_stat_interval) while the CPU's counters change: pcp->high
+   * drops by 1/8 towards high_min (by at most what keeps batch <<
+   * PCP_BATCH_SCALE_MAX pages above count), and pages above the new high go
+   * back to the buddy through free_pcppages_bulk (pindex 0 first), under
+   * pcp->lock. A no-op without auto-tuning (pcp->high fixed, 5.9). Returns
+   * whether there is more to do (the kernel's `todo`).
+   */
+  decayPcpHigh(zone: Zone, pcpIdx: number): boolean {
+    if (!this.autoTune) return false;
+    let todo = false;
+    const highMin = this.highMin[pcpIdx]!;
     const batch = this.batch[pcpIdx]!;
-    if (!this.profile.pcpHighAutoTune) return batch;
+    const count = this.count[pcpIdx]!;
+    const high = this.high[pcpIdx]!;
+    if (high > highMin) {
+      this.high[pcpIdx] = Math.max(count - (batch << PCP_BATCH_SCALE_MAX), high - (high >> 3), highMin);
+      if (this.high[pcpIdx]! > highMin) todo = true;
+    }
+    const toDrain = count - this.high[pcpIdx]!;
+    if (toDrain > 0) {
+      const lock = this.lock[pcpIdx]!;
+      if (lock >= 0) this.meter.ns += this.locks.acquire(lock, this.meter.now());
+      this.freePcppagesBulk(zone, pcpIdx, toDrain, 0);
+      if (lock >= 0) this.locks.release(lock, this.meter.now());
+      todo = true;
+    }
+    return todo;
+  }
+
+  /**
+   * How many pages free_pcppages_bulk gives back: batch in 5.9/5.10;
+   * nr_pcp_free() of v5.14-v6.6 (all of the list for free_high; else batch
+   * << pcp->free_factor, which grows by one per bulk free while below high -
+   * batch, clamped to [batch, high - batch]); nr_pcp_free() of v6.7+.
+   */
+  nrPcpFree(pcpIdx: number, high: number, freeHigh = false): number {
+    const batch = this.batch[pcpIdx]!;
+    if (!this.profile.pcpHighAutoTune) {
+      if (!this.freeFactorScaling) return batch;
+      if (freeHigh) return this.count[pcpIdx]!;
+      if (high < batch) return 1;
+      const maxNrFree = high - batch;
+      const scaled = batch * 2 ** this.freeFactor[pcpIdx]!;
+      if (scaled < maxNrFree) this.freeFactor[pcpIdx]!++;
+      return clamp(scaled, batch, maxNrFree);
+    }
     if (high < batch) return 1;
     return clamp(this.freeCount[pcpIdx]!, batch, high - batch);
   }
