@@ -17,7 +17,7 @@ import { Meter } from './meter.ts';
 import { PageAllocator } from './page-alloc.ts';
 import { PerCpuPages } from './pcp.ts';
 import { PostAllocHook, type DebugConfig } from './post-alloc-hook.ts';
-import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PROFILES, type ProfileName } from './profile.ts';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PROFILES, type ProfileName } from './profile.ts';
 import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermarks.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_TYPES, Zone } from './zone.ts';
 import type { MachineSpec } from '../machine/machine-spec.ts';
@@ -162,7 +162,8 @@ function fillAllFree(buddy: Buddy, zone: Zone): number {
 
 /**
  * Fills each CPU's pcplists of `zone` as MachineZoneSpec.initialPcpLists says
- * ([cpu][pindex] pages). Blocks come from the zone's allocated frames, an
+ * ([cpu][pindex] pages), and gives each block's pageblock the list's
+ * migratetype. Blocks come from the zone's allocated frames, an
  * aligned run of order-0 pages in use turned into one block, highest pfn first
  * (pcp pages are neither in NR_FREE_PAGES nor in /proc/buddyinfo), else from
  * the buddy when the zone has no such run. Returns how many allocated frames
@@ -197,6 +198,9 @@ function fillPcplists(pcp: PerCpuPages, buddy: Buddy, zone: Zone, lists: readonl
         let pfn = takeAllocated(order);
         if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
         if (pfn < 0) return fromAllocated;
+        // A page on a migratetype's pcplist sits in a pageblock of that type (the free
+        // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
+        buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
         pcp.put(idx, pindex, pfn, order);
       }
     }

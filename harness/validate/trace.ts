@@ -388,6 +388,7 @@ function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: numb
   }
   const notes: string[] = [];
   let parkedTotal = 0;
+  let sharedTotal = 0;
   let over = 0;
   const lists = zi.zones.map((zone, z) =>
     zone.pagesets.map((ps) => {
@@ -402,6 +403,18 @@ function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: numb
       }
       let rest = ps.count - sum;
       if (rest < 0) over += -rest;
+      // The kernel never refilled a used list it has only a lower bound for: it held more.
+      // Those lists share the rest first; what is left goes to a list nothing takes from.
+      const open: number[] = [];
+      for (let p = 0; p < nrLists; p++) if (used[key(z, cpu, p)] && !exact[key(z, cpu, p)]) open.push(p);
+      for (let j = 0; j < open.length && rest > 0; j++) {
+        const p = open[j]!;
+        const order = Math.floor(p / 3);
+        const share = Math.floor(rest / (open.length - j) / (1 << order)) << order;
+        out[p]! += share;
+        sharedTotal += share;
+        rest -= share;
+      }
       if (rest > 0) {
         let park = -1;
         for (let p = nrLists - 1; p >= 0 && park < 0; p--) {
@@ -419,7 +432,9 @@ function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: numb
       return out;
     }),
   );
-  notes.push(`start pcplists inferred from the trace (zoneinfo prints one count per CPU): ${parkedTotal} pages on lists no allocation of the trace uses`);
+  notes.push(
+    `start pcplists inferred from the trace (zoneinfo prints one count per CPU): ${sharedTotal} pages beyond the lower bounds of lists the kernel never refilled, ${parkedTotal} on lists no allocation of the trace uses`,
+  );
   if (over > 0) notes.push(`the trace needs ${over} more pages on the start pcplists than the zoneinfo counts (captured before the trace began)`);
   return { lists, notes };
 }
