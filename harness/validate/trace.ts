@@ -74,21 +74,22 @@ export interface TraceCheck {
   counts: TraceCounts;
   perCpu: Array<{ cpu: number } & TraceCounts>;
   events: number;
+  /** Percent. */
   tolerance: number;
   withinTolerance: boolean;
   notes: string[];
 }
 
-/** The default tolerance: the model within 10% of the kernel. */
-export const TRACE_TOLERANCE = 0.1;
+/** The default tolerance in percent: the model within 10% of the kernel. */
+export const TRACE_TOLERANCE = 10;
 /** vmstat's sysctl_stat_interval (HZ: one second), the period of refresh_cpu_vm_stats(). */
 const VMSTAT_INTERVAL_NS = 1e9;
 
 const COUNT_KEYS = ['pcpRefill', 'pcpDrain', 'extfrag'] as const;
 
-/** |model - kernel| <= tolerance * kernel (0 and 0 agree). */
-export function countWithin(c: TraceCount, tolerance: number): boolean {
-  return Math.abs(c.model - c.kernel) <= tolerance * c.kernel + 1e-9;
+/** |model - kernel| <= tolerancePct% of kernel (0 and 0 agree). */
+export function countWithin(c: TraceCount, tolerancePct: number): boolean {
+  return Math.abs(c.model - c.kernel) * 100 <= tolerancePct * c.kernel;
 }
 
 /** (model - kernel) / kernel in percent; null when the kernel counted 0. */
@@ -101,14 +102,14 @@ export function percentDiff(c: TraceCount): number | null {
  * captured zoneinfo/buddyinfo (and sysctls) and counts refills, drains and
  * fallbacks on both sides, in pages for refills and drains. Callers may rely
  * on: the same inputs give the same numbers; withinTolerance is true when
- * every total count agrees within `tolerance` (default 10%); per-CPU counts
+ * every total count agrees within `tolerance` percent (default 10); per-CPU counts
  * are reported, not judged (a drain_all_pages() may run on another CPU than
  * the pcplist's owner). Bad input (an unreadable trace, zoneinfo, buddyinfo or
  * sysctl text, a trace with lost or overwritten events, a CPU the zoneinfo
  * does not have, an unknown gfp flag) throws one InputError naming the file
  * and the line.
  */
-export function checkTrace(input: {
+export interface TraceCheckInput {
   traceText: string;
   traceFile: string;
   zoneinfoText: string;
@@ -117,12 +118,16 @@ export function checkTrace(input: {
   buddyinfoFile: string;
   sysctlText?: string;
   sysctlFile?: string;
+  /** A `uname -r` string or a profile name (resolveKernel). */
   kernel: string;
+  /** Percent (default 10). */
   tolerance?: number;
-}): TraceCheck {
+}
+
+export function checkTrace(input: TraceCheckInput): TraceCheck {
   const tolerance = input.tolerance ?? TRACE_TOLERANCE;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new InputError({ file: '--tolerance', where: 'tolerance', expected: 'a fraction >= 0 (0.1 is 10%)', found: describeFound(tolerance) });
+    throw new InputError({ file: '--tolerance', where: 'tolerance', expected: 'a percentage >= 0 (10 is 10%)', found: describeFound(tolerance) });
   }
   const kernel = resolveKernel(input.kernel);
   const trace = parseKmemText(input.traceText, input.traceFile);
