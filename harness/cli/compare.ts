@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
-import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
 import { measureStrategies } from '../bench/measured.ts';
@@ -133,10 +133,10 @@ function checkSweepPoint<T>(build: () => T, sweep: string): T {
   }
 }
 
-/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the strategy's required profile. */
+/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the oldest kernel the strategy exists on. */
 export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<string, unknown>): StaticProperties {
   const core = createCore({
-    profile: strategy.requiresProfile ?? '5.9',
+    profile: oldestProfileFor(strategy),
     costs: resolveCostTable({}),
     lockdep: true,
     preemptRt: false,
