@@ -84,6 +84,28 @@ const MERGE_OPTIONS = {
   'reports-dir': REPORTS_DIR,
 } as const satisfies Record<string, Options>;
 
+const VALIDATE_OPTIONS = {
+  kernel: { type: 'string', describe: 'The kernel the capture comes from: a `uname -r` string (6.12.117+deb13-rt-amd64) or a profile name (5.10, 6.1, ...); required for a trace' },
+  sysctl: { type: 'string', describe: '`sysctl vm` output of the same boot (lines such as "vm.min_free_kbytes = 45056")' },
+  zoneinfo: { type: 'string', describe: 'trace: /proc/zoneinfo captured right before the trace started' },
+  buddyinfo: { type: 'string', describe: 'trace: /proc/buddyinfo captured right before the trace started' },
+  tolerance: { type: 'number', describe: 'trace: the largest relative difference, in percent, a count may show and still agree (default 10)' },
+  json: { type: 'boolean', default: false, describe: 'Print JSON instead of the table' },
+} as const satisfies Record<string, Options>;
+
+const LAB_OPTIONS = {
+  kernels: { type: 'string', array: true, describe: 'Only these kernels: 5.10, 6.1, 6.12, unstable, each optionally with -rt (default: all, generic and rt)' },
+  shapes: { type: 'string', array: true, describe: 'Only these machine shapes, CPUSxMiB (e.g. 3x3072) (default: the lab grid)' },
+  quick: { type: 'boolean', default: false, describe: 'Two shapes per kernel and no trace runs' },
+  offline: { type: 'boolean', default: false, describe: 'Use the cached kernels only; download nothing' },
+  jobs: { type: 'number', describe: 'Guests booted at once (default: 2)' },
+  'boot-timeout': { type: 'number', default: 180, describe: 'Seconds a guest may take from start to power-off' },
+  'run-id': { type: 'string', describe: 'Name of this lab run (default: the time)' },
+  'save-baseline': { type: 'boolean', default: false, describe: 'Also store the summary as results/baselines/lab.json, the check reports and the README quote' },
+  'results-dir': RESULTS_DIR,
+  'reports-dir': REPORTS_DIR,
+} as const satisfies Record<string, Options>;
+
 /** Every command and its options (besides GLOBAL_OPTIONS, --help and --version). */
 export const COMMAND_OPTIONS = {
   compare: COMPARE_OPTIONS,
@@ -91,6 +113,8 @@ export const COMMAND_OPTIONS = {
   history: HISTORY_OPTIONS,
   list: LIST_OPTIONS,
   merge: MERGE_OPTIONS,
+  validate: VALIDATE_OPTIONS,
+  lab: LAB_OPTIONS,
 } as const;
 export type CommandName = keyof typeof COMMAND_OPTIONS;
 export const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
@@ -102,6 +126,8 @@ export const COMMAND_ARGUMENTS: Readonly<Record<CommandName, { min: number; max:
   history: { min: 0, max: 0, what: 'options only' },
   list: { min: 0, max: 0, what: 'options only' },
   merge: { min: 1, max: Number.POSITIVE_INFINITY, what: 'results.json files of the shards' },
+  validate: { min: 2, max: 2, what: 'what to check and its file: `zoneinfo FILE` or `trace TRACE`' },
+  lab: { min: 0, max: 0, what: 'options only' },
 };
 
 /** What a number option takes. */
@@ -121,10 +147,12 @@ export const NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
   'run-virtual-limit': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a number of ms >= 0 (0: no limit)' },
   'check-invariants': { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'an integer >= 0 (events between checks; 0: never)' },
   'noise-floor': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a percentage >= 0' },
+  tolerance: { integer: false, min: 0, max: 1000, what: 'a percentage from 0 to 1000' },
+  'boot-timeout': { integer: false, min: 1, max: 3600, what: 'a number of seconds from 1 to 3600' },
 };
 
 /** Options whose value is a file or a directory. */
-export const PATH_OPTIONS: ReadonlySet<string> = new Set(['scenario-file', 'strategy-file', 'results-dir', 'reports-dir', 'baseline']);
+export const PATH_OPTIONS: ReadonlySet<string> = new Set(['scenario-file', 'strategy-file', 'results-dir', 'reports-dir', 'baseline', 'sysctl', 'zoneinfo', 'buddyinfo']);
 
 /** How yargs reads an option: a flag, one value, or a list of values (repeatable). */
 export type OptionKind = 'flag' | 'value' | 'list';
@@ -178,7 +206,7 @@ function unknownOption(word: string, name: string, command: CommandName | undefi
   const near = closestName(name, own);
   const elsewhere = COMMANDS.filter((c) => c !== command && Object.hasOwn(COMMAND_OPTIONS[c], name));
   const hint = near !== undefined ? `; did you mean "--${near}"?` : elsewhere.length > 0 ? `; --${name} is an option of ${elsewhere.join(', ')}` : '';
-  const scope = command !== undefined ? `an option of ${command} (see ${command} --help${hint})` : `a command first (compare, report, history, list, merge)${hint}`;
+  const scope = command !== undefined ? `an option of ${command} (see ${command} --help${hint})` : `a command first (${COMMANDS.join(', ')})${hint}`;
   return new InputError({ file: 'command line', where: 'option', expected: scope, found: describeFound(word) });
 }
 

@@ -1,5 +1,6 @@
 /**
- * The nolock-bench command line (yargs): compare, report, history, list, merge.
+ * The nolock-bench command line (yargs): compare, report, history, list, merge,
+ * validate, lab.
  * Exit codes: 0 ok, 1 a regression against --baseline, 2 bad input (one line
  * naming the file and the field; the stack only with --verbose), 130
  * interrupted, 3 an internal error.
@@ -16,8 +17,9 @@ import { InputError, describeFound } from '../errors.ts';
 import { compare, parseShard } from './compare.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
-import { COMMAND_OPTIONS, GLOBAL_OPTIONS, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
+import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
 import { writeReportsFor } from './reports.ts';
+import { VALIDATE_TARGETS, validateCommand } from './validate.ts';
 import { splitAssignment } from './set-values.ts';
 import { METRIC_NAMES } from '../metrics/metric-defs.ts';
 import { checkBaselineName } from '../results/baseline.ts';
@@ -247,7 +249,66 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         io.stdout.write(`merged ${argv.files.length} files into ${merged.json}\nreport:  ${out.html}\n`);
       },
     )
-    .demandCommand(1, 'Name a command: compare, report, history, list or merge')
+    .command(
+      'validate <what> <file>',
+      'Check the model of a kernel against what it printed: `validate zoneinfo FILE` or `validate trace TRACE --zoneinfo F --buddyinfo F --kernel V`',
+      (y) =>
+        y
+          .positional('what', { type: 'string', demandOption: true, choices: VALIDATE_TARGETS, describe: 'zoneinfo or trace' })
+          .positional('file', { type: 'string', demandOption: true, describe: 'The /proc/zoneinfo capture, or the tracefs trace' })
+          .options(COMMAND_OPTIONS.validate)
+          .check((argv) => {
+            checkParsed(argv as unknown as Record<string, unknown>, 'validate');
+            return true;
+          }),
+      (argv) => {
+        const out = validateCommand({
+          what: argv.what,
+          file: argv.file,
+          json: argv.json,
+          ...(argv.kernel !== undefined ? { kernel: argv.kernel } : {}),
+          ...(argv.sysctl !== undefined ? { sysctl: argv.sysctl } : {}),
+          ...(argv.zoneinfo !== undefined ? { zoneinfo: argv.zoneinfo } : {}),
+          ...(argv.buddyinfo !== undefined ? { buddyinfo: argv.buddyinfo } : {}),
+          ...(argv.tolerance !== undefined ? { tolerance: argv.tolerance } : {}),
+        });
+        io.stdout.write(out.text);
+        exitCode = out.exitCode;
+      },
+    )
+    .command(
+      'lab',
+      "Boot Debian's real kernels in QEMU, capture zoneinfo, sysctls and kmem traces, and check the model against them",
+      (y) =>
+        y
+          .options(COMMAND_OPTIONS.lab)
+          .strictOptions()
+          .check((argv) => {
+            checkParsed(argv as unknown as Record<string, unknown>, 'lab');
+            if (argv['run-id'] !== undefined) checkRunId(argv['run-id']);
+            return checkNoPositionals(argv);
+          }),
+      async (argv) => {
+        const { labCommand } = await import('../lab/command.ts');
+        exitCode = await labCommand(
+          {
+            quick: argv.quick,
+            offline: argv.offline,
+            bootTimeoutS: argv['boot-timeout'],
+            saveBaseline: argv['save-baseline'],
+            resultsDir: resolve(argv['results-dir']),
+            reportsDir: resolve(argv['reports-dir']),
+            command: commandLine(args),
+            ...(argv.kernels !== undefined ? { kernels: argv.kernels } : {}),
+            ...(argv.shapes !== undefined ? { shapes: argv.shapes } : {}),
+            ...(argv.jobs !== undefined ? { jobs: argv.jobs } : {}),
+            ...(argv['run-id'] !== undefined ? { runId: argv['run-id'] } : {}),
+          },
+          io,
+        );
+      },
+    )
+    .demandCommand(1, `Name a command: ${COMMANDS.join(', ')}`)
     .strict()
     .help()
     .fail((msg, err) => {
