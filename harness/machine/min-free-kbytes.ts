@@ -9,7 +9,9 @@
  *    watermarks are still 0 at this first call. (mm/page_alloc.c, read in
  *    linux-yocto-5.10; the 262144 clamp since v5.7, 65536 before.)
  * 2. With THP, khugepaged's set_recommended_min_free_kbytes() (hugepage_init(),
- *    a later initcall) raises it to
+ *    a later initcall) raises it, unless hugepage_init() found less than 512 MiB
+ *    of RAM (totalram_pages() < 512 MiB: "disable transparent hugepages on
+ *    smaller systems", khugepaged never starts; seen on 5.10 at 512 MiB), to
  *      recommended = pageblock_nr_pages * nr_zones * 2
  *                  + pageblock_nr_pages * nr_zones * MIGRATE_PCPTYPES * MIGRATE_PCPTYPES
  *    (nr_zones: populated zones up to ZONE_NORMAL), capped at 5% of lowmem,
@@ -59,6 +61,8 @@ export interface MinFreeBreakdown {
   recommended: number;
   /** 5% of nr_free_buffer_pages() at khugepaged time, in KiB; 0 without THP. */
   lowmemCap: number;
+  /** THP was built in but hugepage_init() turned it off: less than 512 MiB of RAM. */
+  thpOffSmallRam: boolean;
   /** The resulting vm.min_free_kbytes. */
   minFreeKbytes: number;
 }
@@ -100,7 +104,11 @@ export function bootMinFreeKbytes(zones: readonly MinFreeZone[], profile: Profil
   let lowmemPages = 0;
   for (const z of bootZones) if (isBufferZone(z.kind)) lowmemPages += z.managedPages;
   const calculated = Math.min(Math.max(intSqrt(lowmemPages * PAGE_SIZE_KB * 16), MIN_FREE_KBYTES_FLOOR), PROFILES[profile].minFreeKbytesMax);
-  if (!opts.thp) return { lowmemPages, calculated, recommended: 0, lowmemCap: 0, minFreeKbytes: calculated };
+  // hugepage_init(): totalram_pages() < (512 << (20 - PAGE_SHIFT)) turns THP off.
+  let totalram = 0;
+  for (const z of bootZones) totalram += z.managedPages;
+  const thpOffSmallRam = opts.thp && totalram < (512 * 1024) / PAGE_SIZE_KB;
+  if (!opts.thp || thpOffSmallRam) return { lowmemPages, calculated, recommended: 0, lowmemCap: 0, thpOffSmallRam, minFreeKbytes: calculated };
 
   // set_recommended_min_free_kbytes(): nr_free_buffer_pages() now less the high watermarks.
   const wm = setupPerZoneWmarks(bootZones, calculated, opts.watermarkScaleFactor ?? 10, profile);
@@ -120,6 +128,7 @@ export function bootMinFreeKbytes(zones: readonly MinFreeZone[], profile: Profil
     calculated,
     recommended: recommendedPages * PAGE_SIZE_KB,
     lowmemCap: capPages * PAGE_SIZE_KB,
+    thpOffSmallRam,
     minFreeKbytes: recommendedKb > calculated ? recommendedKb : calculated,
   };
 }
