@@ -137,3 +137,20 @@ export function bootMinFreeKbytes(zones: readonly MinFreeZone[], profile: Profil
 export function debianThpDefault(preemptRt: boolean): boolean {
   return !preemptRt;
 }
+
+/**
+ * KiB of lowmem a boot freed after init_per_zone_wmark_min() ran, read from the
+ * kernel's log: every "Freeing <what> memory: <N>K" line (the initrd, rootfs
+ * unpacking; the __init sections, the text/rodata and rodata/data gaps and the
+ * unused decrypted memory, free_initmem() and mark_rodata_ro() at the end of
+ * boot) except "SMP alternatives", freed in start_kernel() before any initcall.
+ * Callers may rely on: 0 when the log has no such line.
+ */
+export function bootFreedKbFromLog(log: string): number {
+  let kb = 0;
+  for (const m of log.matchAll(/Freeing ([^\n:]*?) memory: (\d+)K/g)) {
+    if (/SMP alternatives/i.test(m[1] ?? '')) continue;
+    kb += Number(m[2]);
+  }
+  return kb;
+}

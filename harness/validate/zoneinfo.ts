@@ -11,9 +11,8 @@
  * lowmem_reserve_ratio, percpu_pagelist_(high_)fraction). Without a sysctl
  * file, min_free_kbytes is the model's own and the rest are the defaults.
  */
-import { InputError } from '../errors.ts';
 import { PROFILES, type ProfileName } from '../core/profile.ts';
-import { bootMinFreeKbytes, debianThpDefault } from '../machine/min-free-kbytes.ts';
+import { bootFreedKbFromLog, bootMinFreeKbytes, debianThpDefault } from '../machine/min-free-kbytes.ts';
 import { parseVmSysctls } from '../machine/sysctl.ts';
 import { compareZoneinfoWithModel, machineFromZoneinfo, parseZoneinfo, type ParsedZoneinfo } from '../machine/zoneinfo.ts';
 import { resolveKernel, type ResolvedKernel } from './kernel-version.ts';
@@ -41,6 +40,12 @@ export interface ZoneinfoCheckInput {
   sysctlText?: string;
   sysctlFile?: string;
   kernel?: string;
+  /**
+   * The guest's boot log (`dmesg`), optional: its "Freeing ... memory: NK" lines
+   * say how much lowmem the kernel freed after computing min_free_kbytes (the
+   * initrd, __init memory), which int_sqrt() of the final lowmem cannot know.
+   */
+  dmesgText?: string;
 }
 
 /**
@@ -98,15 +103,9 @@ export function checkZoneinfo(input: ZoneinfoCheckInput): ZoneinfoCheck {
   const bootZones = z.zones.filter((zone) => zone.node === first?.node).map((zone) => ({ kind: zone.kind, managedPages: zone.managed }));
   const thp = debianThpDefault(kernel.preemptRt);
   const wsf = sysctl?.watermarkScaleFactor ?? 10;
-  const modelMinFree = bootMinFreeKbytes(bootZones, profile, { thp, watermarkScaleFactor: wsf });
-  if (sysctl?.lowmemReserveRatio && sysctl.lowmemReserveRatio.length !== z.zones.length) {
-    throw new InputError({
-      file: sysctlFile,
-      where: 'vm.lowmem_reserve_ratio',
-      expected: `${z.zones.length} values, one per zone of ${input.zoneinfoFile} (${z.zones.map((zone) => zone.kind).join(', ')})`,
-      found: `${sysctl.lowmemReserveRatio.length} values`,
-    });
-  }
+  const bootFreedKb = input.dmesgText !== undefined ? bootFreedKbFromLog(input.dmesgText) : 0;
+  const modelMinFree = bootMinFreeKbytes(bootZones, profile, { thp, watermarkScaleFactor: wsf, bootFreedPages: Math.ceil(bootFreedKb / 4) });
+  if (input.dmesgText !== undefined) notes.push(`boot log: ${bootFreedKb} KiB freed after the min_free_kbytes initcall (initrd, __init memory), taken off lowmem`);
   const machine = machineFromZoneinfo(z, {
     // The kernel's watermarks come from the min_free_kbytes it has: the captured one when given.
     minFreeKbytes: sysctl?.minFreeKbytes ?? modelMinFree.minFreeKbytes,
@@ -121,6 +120,9 @@ export function checkZoneinfo(input: ZoneinfoCheckInput): ZoneinfoCheck {
   const rows: ZoneinfoCheckRow[] = compareZoneinfoWithModel(z, machine, profile, { percpuPagelistHighFraction: fraction });
   if (sysctl?.minFreeKbytes !== undefined) {
     rows.push({ zone: 'vm', field: 'min_free_kbytes', kernel: sysctl.minFreeKbytes, model: modelMinFree.minFreeKbytes, match: sysctl.minFreeKbytes === modelMinFree.minFreeKbytes });
+    if (!rows[rows.length - 1]?.match && input.dmesgText === undefined) {
+      notes.push('min_free_kbytes differs: the kernel computed it before freeing its initrd and __init memory; give its boot log (dmesg) to take that off');
+    }
     notes.push(
       `min_free_kbytes from first principles: int_sqrt(${modelMinFree.lowmemPages * 4} kB * 16) = ${modelMinFree.calculated}` +
         (modelMinFree.thpOffSmallRam
