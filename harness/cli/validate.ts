@@ -85,6 +85,7 @@ export function renderZoneinfoCheck(c: ZoneinfoCheck): string {
   const f = Math.max(5, ...c.rows.map((r) => r.field.length));
   lines.push(`${'zone'.padEnd(w)}  ${'field'.padEnd(f)}  ${'kernel'.padStart(10)}  ${'model'.padStart(10)}`);
   for (const r of c.rows) lines.push(`${r.zone.padEnd(w)}  ${r.field.padEnd(f)}  ${String(r.kernel).padStart(10)}  ${String(r.model).padStart(10)}${r.match ? '' : '  DIFFERS'}`);
+  for (const note of c.notes ?? []) lines.push(`note: ${note}`);
   lines.push('', `${c.matched} of ${c.compared} numbers match${c.matched === c.compared ? '' : `; ${c.compared - c.matched} differ`}`);
   return `${lines.join('\n')}\n`;
 }

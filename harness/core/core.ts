@@ -120,7 +120,7 @@ export function createCore(config: CoreConfig): Core {
   meter.begin(0);
   const queue = new EventQueue();
   const kswapd = new Kswapd(alloc, queue);
-  const gfp = new GfpRegistry(gfpLayout(profile.gfpLayout, { lockdep: config.lockdep, kasanHwTags: false }));
+  const gfp = new GfpRegistry(gfpLayout(config.profile, { lockdep: config.lockdep, kasanHwTags: false }));
   let used = false;
   let released = false;
   return {

@@ -14,7 +14,6 @@ import type { Meter } from './meter.ts';
 import type { KernelProfile } from './profile.ts';
 import { MIGRATE_PCPTYPES, WMARK_LOW, type Zone } from './zone.ts';
 import { pcpHighAndBatch } from './pcp-sizing.ts';
-import { kernelAtLeast } from './profile.ts';
 
 /** CONFIG_PCP_BATCH_SCALE_MAX default (mm/Kconfig, v6.7+). */
 export const PCP_BATCH_SCALE_MAX = 5;
@@ -35,10 +34,6 @@ export class PerCpuPages {
   readonly batch: Int32Array;
   readonly highMin: Int32Array;
   readonly highMax: Int32Array;
-  /** v5.14-v6.6: pcp->free_factor, the free batch doubling (nr_pcp_free). */
-  readonly freeFactor: Int32Array;
-  /** The kernel scales free batches with pcp->free_factor (v5.14-v6.6: fixed high, PROFILE_VERSIONS >= 5.14). */
-  readonly freeFactorScaling: boolean;
   /** 6.x: pcp->alloc_factor and pcp->free_count (batch scaling, v6.7+). */
   readonly allocFactor: Int32Array;
   readonly freeCount: Int32Array;
@@ -74,8 +69,6 @@ export class PerCpuPages {
     this.highMin = new Int32Array(n);
     this.highMax = new Int32Array(n);
     this.allocFactor = new Int32Array(n);
-    this.freeFactor = new Int32Array(n);
-    this.freeFactorScaling = !profile.pcpHighAutoTune && kernelAtLeast(profile.name, 5, 14);
     this.freeCount = new Int32Array(n);
     this.lock = new Int32Array(n).fill(-1);
     this.listBase = frames.createLists(n * this.nrPcpLists);
@@ -87,7 +80,7 @@ export class PerCpuPages {
         this.high[i] = s.high;
         this.highMin[i] = s.highMin;
         this.highMax[i] = s.highMax;
-        if (profile.pcpLocking === 'pcp-spin-trylock') this.lock[i] = locks.define(`&pcp->lock (cpu ${cpu}, ${zone.name})`, 'spinlock_t');
+        if (profile.pcpLocking !== 'irq-save') this.lock[i] = locks.define(`&pcp->lock (cpu ${cpu}, ${zone.name})`, 'spinlock_t');
       }
     }
   }
@@ -159,22 +152,23 @@ export class PerCpuPages {
   /**
    * free_pcppages_bulk(): give `count` pages back to the buddy under zone->lock,
    * taking blocks from the cold tails of the lists.
-   * v5.9: round-robin over the migratetypes starting after MIGRATE_UNMOVABLE
-   * (`migratetype = 0`, incremented before use), `batch_free` pages a visit,
-   * growing with each empty list passed; blocks go back to the buddy with
-   * the pcplist's migratetype (get_pcppage_migratetype). v5.9 has no hint, so
-   * `pindexHint` is ignored there.
-   * 6.x: starting with list `pindexHint` ("Ensure requested pindex is drained
-   * first"), each list is emptied before the next; blocks go back with their
-   * pageblock's migratetype (get_pfnblock_migratetype).
+   * v5.9/5.10 (profile.pcpDrainRoundRobin): round-robin over the migratetypes
+   * starting after MIGRATE_UNMOVABLE (`migratetype = 0`, incremented before
+   * use), `batch_free` pages a visit, growing with each empty list passed.
+   * These kernels have no hint, so `pindexHint` is ignored there.
+   * v5.13+: starting with list `pindexHint` ("Ensure requested pindex is drained
+   * first"), each list is emptied before the next.
+   * Blocks go back to the buddy with the pcplist's migratetype
+   * (get_pcppage_migratetype, up to 6.1: profile.pcpDrainUsesListMigratetype)
+   * or with their pageblock's (get_pfnblock_migratetype, 6.12+).
    */
   freePcppagesBulk(zone: Zone, pcpIdx: number, count: number, pindexHint: number): void {
     if (count <= 0 || this.count[pcpIdx]! <= 0) return;
     const f = this.frames;
     const n = this.nrPcpLists;
     const base = this.list(pcpIdx, 0);
-    // The round-robin batch_free walk lasted until v5.12 (5.13 brought per-order lists).
-    const v59 = !kernelAtLeast(this.profile.name, 5, 13);
+    const v59 = this.profile.pcpDrainRoundRobin;
+    const listMtOnly = this.profile.pcpDrainUsesListMigratetype;
     this.meter.ns += this.locks.acquire(zone.lock, this.meter.now()) + this.costs.spinLockUncontended;
     let pindex = v59 ? 0 : pindexHint - 1;
     let batchFree = 0;
@@ -196,7 +190,7 @@ export class PerCpuPages {
         this.count[pcpIdx]! -= 1 << order;
         count -= 1 << order;
         freed += 1 << order;
-        const mt = v59 ? listMt : this.buddy.migratetypeOf(pfn);
+        const mt = listMtOnly ? listMt : this.buddy.migratetypeOf(pfn);
         this.buddy.freeOneBlock(zone, pfn, order, mt);
         this.meter.ns += this.costs.freePcppagesBulkPerPage;
       } while (count > 0 && --batchFree > 0 && f.listLen[l]! > 0);
@@ -220,7 +214,11 @@ export class PerCpuPages {
    */
   nrPcpAlloc(pcpIdx: number, zone: Zone, order: number): number {
     const baseBatch = this.batch[pcpIdx]!;
-    if (!this.profile.pcpHighAutoTune) return baseBatch;
+    if (!this.autoTune) {
+      // 5.13-6.6 __rmqueue_pcplist(): "Scale batch relative to order if batch
+      // implies free pages can be stored on the PCP" (order is 0 in 5.9/5.10).
+      return baseBatch > 1 ? Math.max(baseBatch >> order, 2) : baseBatch;
+    }
     const highMin = this.highMin[pcpIdx]!;
     const highMax = this.highMax[pcpIdx]!;
     let high = clamp(this.high[pcpIdx]!, highMin, highMax);
@@ -276,8 +274,8 @@ export class PerCpuPages {
    * drops by 1/8 towards high_min (by at most what keeps batch <<
    * PCP_BATCH_SCALE_MAX pages above count), and pages above the new high go
    * back to the buddy through free_pcppages_bulk (pindex 0 first), under
-   * pcp->lock. A no-op without auto-tuning (pcp->high fixed, 5.9). Returns
-   * whether there is more to do (the kernel's `todo`).
+   * pcp->lock. A no-op without auto-tuning (pcp->high fixed before v6.7).
+   * Returns whether there is more to do (the kernel's `todo`).
    */
   decayPcpHigh(zone: Zone, pcpIdx: number): boolean {
     if (!this.autoTune) return false;
@@ -302,22 +300,25 @@ export class PerCpuPages {
   }
 
   /**
-   * How many pages free_pcppages_bulk gives back: batch in 5.9/5.10;
-   * nr_pcp_free() of v5.14-v6.6 (all of the list for free_high; else batch
-   * << pcp->free_factor, which grows by one per bulk free while below high -
-   * batch, clamped to [batch, high - batch]); nr_pcp_free() of v6.7+.
+   * nr_pcp_free() of v5.14-6.6 (6.1): with free_high everything; a disabled pcp
+   * (high < batch) 1; else batch << free_factor, free_factor growing while below
+   * high - batch, clamped to [batch, high - batch].
    */
-  nrPcpFree(pcpIdx: number, high: number, freeHigh = false): number {
+  nrPcpFreeFactor(pcpIdx: number, high: number, freeHigh: boolean): number {
+    if (freeHigh) return this.count[pcpIdx]!;
+    let batch = this.batch[pcpIdx]!;
+    if (high < batch) return 1;
+    const minNrFree = batch;
+    const maxNrFree = high - batch;
+    batch <<= this.freeCount[pcpIdx]!;
+    if (batch < maxNrFree) this.freeCount[pcpIdx]!++;
+    return clamp(batch, minNrFree, maxNrFree);
+  }
+
+  /** How many pages free_pcppages_bulk gives back: batch in 5.9/5.10; nr_pcp_free() in 6.7+. */
+  nrPcpFree(pcpIdx: number, high: number): number {
     const batch = this.batch[pcpIdx]!;
-    if (!this.profile.pcpHighAutoTune) {
-      if (!this.freeFactorScaling) return batch;
-      if (freeHigh) return this.count[pcpIdx]!;
-      if (high < batch) return 1;
-      const maxNrFree = high - batch;
-      const scaled = batch * 2 ** this.freeFactor[pcpIdx]!;
-      if (scaled < maxNrFree) this.freeFactor[pcpIdx]!++;
-      return clamp(scaled, batch, maxNrFree);
-    }
+    if (!this.profile.pcpHighAutoTune) return batch;
     if (high < batch) return 1;
     return clamp(this.freeCount[pcpIdx]!, batch, high - batch);
   }
