@@ -218,6 +218,34 @@ export class Buddy {
     }
   }
 
+  /**
+   * Gives the pageblock containing `pfn` the migratetype `mt` and moves the free
+   * blocks that start in it to `mt`'s lists (set_pageblock_migratetype +
+   * move_freepages_block; a block larger than a pageblock takes its whole range,
+   * as change_pageblock_range does). For setting up a start state. Returns the
+   * free pages moved.
+   */
+  claimPageblock(zone: Zone, pfn: number, mt: number): number {
+    const f = this.frames;
+    const blockStart = Math.max((pfn >> PAGEBLOCK_ORDER) << PAGEBLOCK_ORDER, zone.startPfn);
+    const blockEnd = Math.min(((pfn >> PAGEBLOCK_ORDER) + 1) << PAGEBLOCK_ORDER, zone.endPfn);
+    let moved = 0;
+    this.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
+    for (let p = blockStart; p < blockEnd; ) {
+      const l = f.list[p]!;
+      const o = f.order[p]!;
+      if (this.isBuddyList(l)) {
+        this.moveToFreeList(zone, p, o, mt);
+        for (let b = p >> PAGEBLOCK_ORDER; b < (p + (1 << o)) >> PAGEBLOCK_ORDER; b++) this.pageblockMt[b] = mt;
+        moved += 1 << o;
+        p += 1 << o;
+      } else {
+        p++;
+      }
+    }
+    return moved;
+  }
+
   private moveToFreeList(zone: Zone, pfn: number, order: number, mt: number): void {
     const f = this.frames;
     f.del(pfn);

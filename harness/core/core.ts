@@ -112,6 +112,7 @@ export function createCore(config: CoreConfig): Core {
   for (let i = 0; i < nrZones; i++) {
     const spec = m.zones[i]!;
     initialAllocated += spec.initialFreeBlocks ? fillFromBuddyinfo(buddy, zones[i]!, spec.initialFreeBlocks) : fillAllFree(buddy, zones[i]!);
+    if (spec.initialFreeByMigratetype) claimPageblocks(buddy, zones[i]!, spec.initialFreeByMigratetype);
     if (spec.initialPcpLists) initialAllocated -= fillPcplists(pcp, buddy, zones[i]!, spec.initialPcpLists);
     if (spec.initialPcpHigh) {
       for (let cpu = 0; cpu < Math.min(m.cpus, spec.initialPcpHigh.length); cpu++) pcp.high[cpu * nrZones + i] = spec.initialPcpHigh[cpu]!;
@@ -158,6 +159,25 @@ function fillAllFree(buddy: Buddy, zone: Zone): number {
   zone.nrFree = zone.managedPages;
   zone.minFreeSeen = zone.nrFree;
   return 0;
+}
+
+/**
+ * MachineZoneSpec.initialFreeByMigratetype: for each migratetype other than
+ * movable that wants free pages, claim pageblocks holding free blocks, from the
+ * zone's end down (where fillFromBuddyinfo leaves the small blocks of mixed
+ * pageblocks), until its lists hold at least what is wanted.
+ */
+function claimPageblocks(buddy: Buddy, zone: Zone, want: readonly number[]): void {
+  const f = buddy.frames;
+  for (let mt = 0; mt < Math.min(want.length, MIGRATE_PCPTYPES); mt++) {
+    if (mt === MIGRATE_MOVABLE) continue;
+    let need = want[mt]!;
+    for (let p = zone.endPfn - 1; p >= zone.startPfn && need > 0; p--) {
+      if (!buddy.isBuddyList(f.list[p]!) || buddy.migratetypeOf(p) !== MIGRATE_MOVABLE) continue;
+      need -= buddy.claimPageblock(zone, p, mt);
+      p = Math.max((p >> PAGEBLOCK_ORDER) << PAGEBLOCK_ORDER, zone.startPfn);
+    }
+  }
 }
 
 /**
