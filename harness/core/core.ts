@@ -183,7 +183,7 @@ function claimPageblocks(buddy: Buddy, zone: Zone, want: readonly number[]): voi
 /**
  * Fills each CPU's pcplists of `zone` as MachineZoneSpec.initialPcpLists says
  * ([cpu][pindex] pages), and gives each block's pageblock the list's
- * migratetype. Blocks come from the zone's allocated frames, an
+ * migratetype (each migratetype's blocks from pageblocks of their own). Blocks come from the zone's allocated frames, an
  * aligned run of order-0 pages in use turned into one block, highest pfn first
  * (pcp pages are neither in NR_FREE_PAGES nor in /proc/buddyinfo), else from
  * the buddy when the zone has no such run. Returns how many allocated frames
@@ -208,20 +208,23 @@ function fillPcplists(pcp: PerCpuPages, buddy: Buddy, zone: Zone, lists: readonl
       }
     }
   };
-  for (let cpu = 0; cpu < Math.min(lists.length, pcp.cpus); cpu++) {
-    const idx = cpu * pcp.zones.length + zone.idx;
-    const perList = lists[cpu]!;
-    for (let pindex = 0; pindex < Math.min(perList.length, pcp.nrPcpLists); pindex++) {
-      const order = Math.floor(pindex / MIGRATE_PCPTYPES);
-      const mt = pindex - order * MIGRATE_PCPTYPES;
-      for (let k = 0; k < perList[pindex]! >> order; k++) {
-        let pfn = takeAllocated(order);
-        if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
-        if (pfn < 0) return fromAllocated;
-        // A page on a migratetype's pcplist sits in a pageblock of that type (the free
-        // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
-        buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
-        pcp.put(idx, pindex, pfn, order);
+  // One migratetype after the other, each from pageblocks of its own.
+  for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+    cursor = Math.max(zone.startPfn, ((cursor - zone.startPfn) >> PAGEBLOCK_ORDER << PAGEBLOCK_ORDER) + zone.startPfn);
+    for (let cpu = 0; cpu < Math.min(lists.length, pcp.cpus); cpu++) {
+      const idx = cpu * pcp.zones.length + zone.idx;
+      const perList = lists[cpu]!;
+      for (let pindex = mt; pindex < Math.min(perList.length, pcp.nrPcpLists); pindex += MIGRATE_PCPTYPES) {
+        const order = Math.floor(pindex / MIGRATE_PCPTYPES);
+        for (let k = 0; k < perList[pindex]! >> order; k++) {
+          let pfn = takeAllocated(order);
+          if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
+          if (pfn < 0) return fromAllocated;
+          // A page on a migratetype's pcplist sits in a pageblock of that type (the free
+          // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
+          buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
+          pcp.put(idx, pindex, pfn, order);
+        }
       }
     }
   }

@@ -200,9 +200,9 @@ export function parseTrace(text: string, format: TraceFormat, file: string): Tra
 const BINARY_RE = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
 
 // trace_pipe:   `  <comm>-<pid>  [003] d..1. 12345.678901: mm_page_alloc: page=... pfn=0x... ...`
-//               (optionally a `(tgid)` column before the CPU, 4 flag characters on older kernels)
+//               (optionally a `(tgid)` column before the CPU; 4 flag characters in 5.10, 7 in 5.10 -rt)
 // perf script:  `  <comm> <pid> [003] 12345.678901: kmem:mm_page_alloc: page=0x... pfn=0x... ...`
-const KMEM_LINE_RE = /\s\[(\d{1,5})\]\s+(?:([.\w]{4,5})\s+)?(\d+)\.(\d{1,9}):\s+(?:[\w-]+:)?(\w+):(?:\s(.*))?$/;
+const KMEM_LINE_RE = /\s\[(\d{1,5})\]\s+(?:([.\w]{4,7})\s+)?(\d+)\.(\d{1,9}):\s+(?:[\w-]+:)?(\w+):(?:\s(.*))?$/;
 const LOST_RE = /^\s*CPU:\s*\d+\s+\[LOST\s+(\d+)\s+EVENTS\]\s*$/;
 
 class TraceParser {
@@ -312,12 +312,13 @@ class TraceParser {
     this.checkTime(t, n, `${secText}.${fracText}`);
 
     // Context from the irq-flags column (trace_pipe only; perf script has none):
-    // char 0 'd'/'D' = IRQs off; char 2 'z'/'Z' NMI, 'h'/'H' hardirq, 's' softirq.
+    // char 0 'd'/'D' = IRQs off; char 2 (3 in 5.10 -rt) 'z'/'Z' NMI, 'h'/'H' hardirq, 's' softirq.
     let ctx = CTX_TASK;
     let flags = 0;
     if (irqFlags !== undefined) {
       const c0 = irqFlags[0];
-      const c2 = irqFlags[2];
+      // 5.10 -rt prints 7 columns, need-resched-lazy before hardirq/softirq.
+      const c2 = irqFlags[irqFlags.length === 7 ? 3 : 2];
       if (c0 === 'd' || c0 === 'D') flags |= FLAG_IRQS_OFF;
       if (c2 === 'z' || c2 === 'Z') ctx = CTX_NMI;
       else if (c2 === 'h' || c2 === 'H') ctx = CTX_HARDIRQ;
