@@ -594,7 +594,7 @@ export class PageAllocator {
     if (this.freeFactor) {
       // 6.1 free_unref_page_commit(): free_high = (pcp->free_factor && order &&
       // order <= PAGE_ALLOC_COSTLY_ORDER); high = nr_pcp_high(pcp, zone, free_high).
-      const freeHigh = pcp.freeCount[idx]! > 0 && order > 0;
+      const freeHigh = pcp.freeCount[idx]! > 0 && order > 0 && order <= 3 /* PAGE_ALLOC_COSTLY_ORDER */;
       const high = freeHigh ? 0 : pcp.high[idx]!;
       if (pcp.count[idx]! >= high) {
         this.stats.zoneLockTaken++;

@@ -268,6 +268,38 @@ export class PerCpuPages {
   }
 
   /**
+   * decay_pcp_high() (v6.7+, mm/page_alloc.c), which vmstat's
+   * refresh_cpu_vm_stats() calls for each populated zone of the CPU about once
+   * a second (sysctl_stat_interval) while the CPU's counters change: pcp->high
+   * drops by 1/8 towards high_min (by at most what keeps batch <<
+   * PCP_BATCH_SCALE_MAX pages above count), and pages above the new high go
+   * back to the buddy through free_pcppages_bulk (pindex 0 first), under
+   * pcp->lock. A no-op without auto-tuning (pcp->high fixed before v6.7).
+   * Returns whether there is more to do (the kernel's `todo`).
+   */
+  decayPcpHigh(zone: Zone, pcpIdx: number): boolean {
+    if (!this.autoTune) return false;
+    let todo = false;
+    const highMin = this.highMin[pcpIdx]!;
+    const batch = this.batch[pcpIdx]!;
+    const count = this.count[pcpIdx]!;
+    const high = this.high[pcpIdx]!;
+    if (high > highMin) {
+      this.high[pcpIdx] = Math.max(count - (batch << PCP_BATCH_SCALE_MAX), high - (high >> 3), highMin);
+      if (this.high[pcpIdx]! > highMin) todo = true;
+    }
+    const toDrain = count - this.high[pcpIdx]!;
+    if (toDrain > 0) {
+      const lock = this.lock[pcpIdx]!;
+      if (lock >= 0) this.meter.ns += this.locks.acquire(lock, this.meter.now());
+      this.freePcppagesBulk(zone, pcpIdx, toDrain, 0);
+      if (lock >= 0) this.locks.release(lock, this.meter.now());
+      todo = true;
+    }
+    return todo;
+  }
+
+  /**
    * nr_pcp_free() of v5.14-6.6 (6.1): with free_high everything; a disabled pcp
    * (high < batch) 1; else batch << free_factor, free_factor growing while below
    * high - batch, clamped to [batch, high - batch].
