@@ -5,6 +5,7 @@
  * generated its own.
  */
 import { describe, expect, it } from 'vitest';
+import { strategyAvailableOn } from '../harness/core/index.ts';
 import { loadStrategies } from '../harness/sim/strategy-registry.ts';
 import { runOne } from '../harness/sim/simulator.ts';
 import { loadBuiltinScenario } from '../harness/workload/builtin.ts';
@@ -83,7 +84,8 @@ describe('recorded streams', () => {
     // memory-pressure has every kind of source but the trace: fills, churn, background, kvfree_rcu.
     const scenario = shortRun('memory-pressure', 150);
     const stream = recordStream(createWorkload(scenario, 4, { cpus: scenario.machine.cpus as number }))!;
-    for (const strategy of strategies) {
+    // (alloc-pages-nolock needs 6.15: not on this 5.9 scenario)
+    for (const strategy of strategies.filter((s) => strategyAvailableOn(s, scenario.kernel.profile).ok)) {
       const fresh = runOne({ scenario, strategy, params: {}, seed: 4 });
       const replayed = runOne({ scenario, strategy, params: {}, seed: 4, stream });
       expect(replayed.workloadHash).toBe(fresh.workloadHash);

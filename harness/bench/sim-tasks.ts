@@ -15,7 +15,7 @@
  * events/s per core is about, without a compare's warm-up, second worker and
  * results (see simMatrix).
  */
-import type { StrategyDefinition } from '../core/strategy-api.ts';
+import { strategyAvailableOn, type StrategyDefinition } from '../core/strategy-api.ts';
 import { buildScenario, strategyParams } from '../sim/job.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS, runOne } from '../sim/simulator.ts';
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
@@ -93,6 +93,8 @@ export function simMatrix(opts: SimMatrixOptions): BenchTask {
     for (const scenario of scenarios()) {
       const stream = streams.get(scenario.name) ?? recorded(scenario, seed);
       for (const strategy of opts.strategies) {
+        // As compare: a strategy runs on the scenario's own kernel or not at all.
+        if (!strategyAvailableOn(strategy, scenario.kernel.profile).ok) continue;
         const res = runOne({
           scenario,
           strategy,
@@ -110,7 +112,7 @@ export function simMatrix(opts: SimMatrixOptions): BenchTask {
   };
   return {
     name: opts.name ?? `sim-matrix${opts.replay ? '-replay' : ''}`,
-    description: `seed 1 of every built-in scenario x every strategy (${opts.strategies.length}), each stream ${opts.replay ? 'recorded beforehand and replayed (no generation)' : 'generated once and replayed to every strategy, as in a compare'}, JIT warm (one operation = one simulated event)`,
+    description: `seed 1 of every built-in scenario x every strategy (${opts.strategies.length}) that exists on the scenario's kernel, each stream ${opts.replay ? 'recorded beforehand and replayed (no generation)' : 'generated once and replayed to every strategy, as in a compare'}, JIT warm (one operation = one simulated event)`,
     unit: 'event',
     get opsPerIteration(): number {
       if (events === 0) events = once();

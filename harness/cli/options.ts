@@ -89,6 +89,7 @@ const VALIDATE_OPTIONS = {
   sysctl: { type: 'string', describe: '`sysctl vm` output of the same boot (lines such as "vm.min_free_kbytes = 45056")' },
   zoneinfo: { type: 'string', describe: 'trace: /proc/zoneinfo captured right before the trace started' },
   buddyinfo: { type: 'string', describe: 'trace: /proc/buddyinfo captured right before the trace started' },
+  dmesg: { type: 'string', describe: 'zoneinfo: the boot log (`dmesg`) of the same boot; its "Freeing ... memory" lines say what lowmem was freed after min_free_kbytes was computed' },
   tolerance: { type: 'number', describe: 'trace: the largest relative difference, in percent, a count may show and still agree (default 10)' },
   json: { type: 'boolean', default: false, describe: 'Print JSON instead of the table' },
 } as const satisfies Record<string, Options>;
@@ -152,7 +153,7 @@ export const NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
 };
 
 /** Options whose value is a file or a directory. */
-export const PATH_OPTIONS: ReadonlySet<string> = new Set(['scenario-file', 'strategy-file', 'results-dir', 'reports-dir', 'baseline', 'sysctl', 'zoneinfo', 'buddyinfo']);
+export const PATH_OPTIONS: ReadonlySet<string> = new Set(['scenario-file', 'strategy-file', 'results-dir', 'reports-dir', 'baseline', 'sysctl', 'zoneinfo', 'buddyinfo', 'dmesg']);
 
 /** How yargs reads an option: a flag, one value, or a list of values (repeatable). */
 export type OptionKind = 'flag' | 'value' | 'list';

@@ -270,6 +270,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
           ...(argv.sysctl !== undefined ? { sysctl: argv.sysctl } : {}),
           ...(argv.zoneinfo !== undefined ? { zoneinfo: argv.zoneinfo } : {}),
           ...(argv.buddyinfo !== undefined ? { buddyinfo: argv.buddyinfo } : {}),
+          ...(argv.dmesg !== undefined ? { dmesg: argv.dmesg } : {}),
           ...(argv.tolerance !== undefined ? { tolerance: argv.tolerance } : {}),
         });
         io.stdout.write(out.text);

@@ -1,5 +1,5 @@
 /**
- * `nolock-bench validate zoneinfo FILE [--sysctl F] [--kernel V] [--json]` and
+ * `nolock-bench validate zoneinfo FILE [--sysctl F] [--kernel V] [--dmesg F] [--json]` and
  * `nolock-bench validate trace TRACE --zoneinfo F --buddyinfo F [--sysctl F]
  * --kernel V [--tolerance PCT] [--json]`: check the model of a kernel against
  * what that kernel printed. Exit codes: 0 every number matches (zoneinfo) or
@@ -18,6 +18,8 @@ export interface ValidateOptions {
   sysctl?: string;
   zoneinfo?: string;
   buddyinfo?: string;
+  /** zoneinfo: the boot log of the same boot (dmesg). */
+  dmesg?: string;
   tolerance?: number;
   json: boolean;
 }
@@ -45,6 +47,7 @@ export function validateCommand(o: ValidateOptions): ValidateOutcome {
     if (o.buddyinfo !== undefined) refuse('buddyinfo', o.what);
     if (o.tolerance !== undefined) refuse('tolerance', o.what);
     const check = checkZoneinfo({
+      ...(o.dmesg !== undefined ? { dmesgText: readInputText(o.dmesg, 'the boot log (dmesg)') } : {}),
       zoneinfoText: readInputText(o.file, 'a /proc/zoneinfo capture'),
       zoneinfoFile: o.file,
       ...(o.sysctl !== undefined ? { sysctlText: readInputText(o.sysctl, '`sysctl vm` output'), sysctlFile: o.sysctl } : {}),
@@ -53,6 +56,7 @@ export function validateCommand(o: ValidateOptions): ValidateOutcome {
     return { text: o.json ? `${JSON.stringify(check, null, 2)}\n` : renderZoneinfoCheck(check), exitCode: check.matched === check.compared ? 0 : 1 };
   }
   if (o.what === 'trace') {
+    if (o.dmesg !== undefined) throw new InputError({ file: '--dmesg', where: 'validate trace', expected: 'no --dmesg (only validate zoneinfo takes it)', found: 'the option' });
     const zoneinfo = need(o.zoneinfo, 'zoneinfo', o.what);
     const buddyinfo = need(o.buddyinfo, 'buddyinfo', o.what);
     const kernel = need(o.kernel, 'kernel', o.what);

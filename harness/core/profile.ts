@@ -128,7 +128,12 @@ export interface KernelProfile {
    * upper zone and clears the row of such a zone (v5.10+, as read in linux-yocto-5.10).
    */
   readonly lowmemReserveForm: 'baoquan' | 'clear';
-  /** Upper clamp of init_per_zone_wmark_min(): 262144 since v5.7 (it was 65536). */
+  /**
+   * Upper clamp of init_per_zone_wmark_min(): 262144, as read in the 5.10 source
+   * (it was 65536 before "mm/page_alloc: increase default min_free_kbytes
+   * bound"). 5.9 is given the same: the version of that patch is not pinned
+   * here, and the clamp only bites above 256 GiB of lowmem, beyond any scenario.
+   */
   readonly minFreeKbytesMax: number;
 }
 

@@ -7,7 +7,7 @@
  *    then setup_per_zone_wmarks(). nr_free_buffer_pages() sums, over the zones
  *    GFP_USER may use (up to ZONE_NORMAL), managed - high watermark; the
  *    watermarks are still 0 at this first call. (mm/page_alloc.c, read in
- *    linux-yocto-5.10; the 262144 clamp since v5.7, 65536 before.)
+ *    linux-yocto-5.10, whose clamp is 262144; see profile.minFreeKbytesMax.)
  * 2. With THP, khugepaged's set_recommended_min_free_kbytes() (hugepage_init(),
  *    a later initcall) raises it, unless hugepage_init() found less than 512 MiB
  *    of RAM (totalram_pages() < 512 MiB: "disable transparent hugepages on

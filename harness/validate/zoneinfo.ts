@@ -121,7 +121,7 @@ export function checkZoneinfo(input: ZoneinfoCheckInput): ZoneinfoCheck {
   if (sysctl?.minFreeKbytes !== undefined) {
     rows.push({ zone: 'vm', field: 'min_free_kbytes', kernel: sysctl.minFreeKbytes, model: modelMinFree.minFreeKbytes, match: sysctl.minFreeKbytes === modelMinFree.minFreeKbytes });
     if (!rows[rows.length - 1]?.match && input.dmesgText === undefined) {
-      notes.push('min_free_kbytes differs: the kernel computed it before freeing its initrd and __init memory; give its boot log (dmesg) to take that off');
+      notes.push('min_free_kbytes differs: the kernel computed it before freeing its initrd and __init memory; give its boot log (--dmesg) to take that off');
     }
     notes.push(
       `min_free_kbytes from first principles: int_sqrt(${modelMinFree.lowmemPages * 4} kB * 16) = ${modelMinFree.calculated}` +

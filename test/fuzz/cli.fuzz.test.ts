@@ -61,6 +61,7 @@ const VALID: Readonly<Record<string, string>> = {
   sysctl: 'test/fixtures/zoneinfo-6.18-2cpu.sysctl.txt',
   zoneinfo: 'test/fixtures/zoneinfo-6.18-2cpu.txt',
   buddyinfo: 'test/fixtures/buddyinfo-6.18-2cpu.txt',
+  dmesg: 'test/fixtures/lab-zoneinfo/5.10.0-32-amd64_1cpu-512M.dmesg.txt',
   tolerance: '10',
   kernels: '6.12',
   shapes: '2x2048',

@@ -111,7 +111,7 @@ const OUT_OF_RANGE: [string, Mutation][] = [
     return `machine.zones = ${show(v)}`;
   }],
   ['kernel', (s, k) => {
-    const [f, v] = pick<[string, Json]>([['profile', '5.10'], ['profile', '6'], ['profile', ''], ['arch', 'arm64'], ['arch', 'x86'], ['preemptRt', 'yes'], ['lockdep', 1]], k);
+    const [f, v] = pick<[string, Json]>([['profile', '5.11'], ['profile', '6'], ['profile', ''], ['arch', 'arm64'], ['arch', 'x86'], ['preemptRt', 'yes'], ['lockdep', 1]], k);
     setAt(s, ['kernel', f], v);
     return `kernel.${f} = ${show(v)}`;
   }],

@@ -92,7 +92,7 @@ const NUMBER_BAD = ['abc', 'true', 'false', '[]', '{}', '"5"', '-1', '-0.001', '
 const BOOLEAN_FIELDS = ['kernel.preemptRt', 'kernel.lockdep', 'kernel.debugPagealloc', 'kernel.kasan', 'kernel.pageOwner', 'kernel.earlyBoot'];
 const BOOLEAN_BAD = ['1', '0', 'yes', 'no', '"true"', 'TRUE', '[]', '{}', ''];
 const ENUM_FIELDS: [string, string[]][] = [
-  ['kernel.profile', ['5.10', '6', '"6"', 'true', 'linux', '']],
+  ['kernel.profile', ['5.11', '6', '"6"', 'true', 'linux', '']],
   ['kernel.arch', ['arm64', 'x86', '5', 'X86_64', '']],
 ];
 /** Values no field takes at all. */
