@@ -739,10 +739,20 @@ export class Workload implements WorkloadSource {
           srcNext[s] = t < this.floodEndNs ? t : Infinity;
           nFlood++;
         } else {
-          ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
-          if (rng.chance(s, this.kvHeadless)) flags |= flagHeadless;
-          if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
-          if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+          // Headless kvfree_rcu(ptr) calls might_sleep() (kvfree_call_rcu(),
+          // kernel/rcu/tree.c v5.9+): it is legal only where sleeping is, so a
+          // headless call is a task-context call with IRQs on and no raw lock
+          // held. The contexts, raw-lock and IRQs-off shares apply to the
+          // two-argument calls: the workload commits no caller bug that no
+          // page design causes.
+          if (rng.chance(s, this.kvHeadless)) {
+            ctx = ctxTask;
+            flags = flagHeadless;
+          } else {
+            ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
+            if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
+            if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+          }
           if (kind === kKv) {
             srcNext[s] = st + rng.exponential(s, this.kvGapNs);
             nKv++;

@@ -229,10 +229,10 @@ const kvfreeRcuSchema = z
       .default(20000)
       .describe('Poisson rate of kvfree_rcu() calls on each calling CPU, per second of virtual time. Default: 20000.'),
     cpus: cpuSet('CPUs that call kvfree_rcu().'),
-    headlessShare: share(0.1, 'Share of calls that use the headless one-argument form kvfree_rcu(ptr) (FLAG_HEADLESS).'),
+    headlessShare: share(0.1, 'Share of calls that use the headless one-argument form kvfree_rcu(ptr) (FLAG_HEADLESS). It calls might_sleep(), so these calls come from task context with IRQs on and no raw lock held; contexts, rawLockHeldShare and irqsOffShare apply to the two-argument calls.'),
     contexts: contextWeights(DEFAULT_KV_CONTEXTS, 'Calling contexts of kvfree_rcu() calls.'),
-    rawLockHeldShare: share(0, 'Share of calls made while the caller already holds a raw_spinlock_t (FLAG_RAW_LOCK_HELD).'),
-    irqsOffShare: share(0, 'Share of task/softirq calls made with IRQs already disabled (FLAG_IRQS_OFF; hardirq and NMI calls always have it).'),
+    rawLockHeldShare: share(0, 'Share of two-argument calls made while the caller already holds a raw_spinlock_t (FLAG_RAW_LOCK_HELD).'),
+    irqsOffShare: share(0, 'Share of two-argument task/softirq calls made with IRQs already disabled (FLAG_IRQS_OFF; hardirq and NMI calls always have it).'),
     burst: burstSchema
       .nullable()
       .default(null)
