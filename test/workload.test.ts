@@ -6,6 +6,7 @@ import {
   CTX_NMI,
   CTX_TASK,
   EventBatch,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_HEADLESS,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
@@ -204,6 +205,20 @@ describe('generator', () => {
     const twoArg = ev.filter((e) => !(e.flags & FLAG_HEADLESS));
     expect(twoArg.some((e) => e.ctx === CTX_NMI)).toBe(true);
     expect(twoArg.some((e) => e.flags & FLAG_RAW_LOCK_HELD)).toBe(true);
+  });
+
+  it('hardirqKind never-threaded marks the hardirq events (FLAG_HARDIRQ_NO_THREAD), and only those', () => {
+    const plain = drain(createWorkload(small(), 2, { cpus: 4 }));
+    expect(plain.some((e) => e.flags & FLAG_HARDIRQ_NO_THREAD)).toBe(false);
+    const s = small({
+      kvfreeRcu: { ratePerCpuPerSec: 20000, headlessShare: 0.1, contexts: { task: 1, softirq: 1, hardirq: 1, nmi: 1 }, hardirqKind: 'never-threaded' },
+      background: { allocsPerCpuPerSec: 10000, gfpMix: { GFP_ATOMIC: 1 }, contexts: { task: 1, hardirq: 1 }, hardirqKind: 'never-threaded' },
+    });
+    const ev = drain(createWorkload(s, 2, { cpus: 4 }));
+    const marked = ev.filter((e) => e.flags & FLAG_HARDIRQ_NO_THREAD);
+    expect(marked.some((e) => e.op === OP_KVFREE_RCU)).toBe(true);
+    expect(marked.some((e) => e.op === OP_ALLOC)).toBe(true);
+    for (const e of ev) expect((e.flags & FLAG_HARDIRQ_NO_THREAD) !== 0).toBe(e.ctx === CTX_HARDIRQ);
   });
 
   it('the hash does not depend on the batch size', () => {

@@ -41,6 +41,8 @@ export class KvfreeRcu {
   zoneLockInRequests = 0;
   /** Lock-rule violations (any kind) raised inside the page request itself. */
   violationsInRequests = 0;
+  /** Of those, locks taken in NMI (nmiLock): the design's deadlock risk, apart from the caller's own NMI code. */
+  nmiLocksInRequests = 0;
   readonly requestNs = new LogHistogram();
 
   private readonly curBlock: Int32Array;
@@ -104,12 +106,14 @@ export class KvfreeRcu {
     if (this.curBlock[cpu] === -1 || this.curRecords[cpu]! >= this.params.blockEntries) {
       this.requests++;
       const zl = a.stats.zoneLockTaken;
-      const v0 = locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock;
+      const nmi0 = locks.nmiLock;
+      const v0 = locks.invalidWaitContext + locks.sleepInAtomic + nmi0;
       const ns0 = m.ns;
       const pfn = this.strategy.getPage(cpu);
       this.requestNs.record(m.ns - ns0);
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
       this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
+      this.nmiLocksInRequests += locks.nmiLock - nmi0;
       if (pfn === -1) {
         this.failures++;
         success = false;

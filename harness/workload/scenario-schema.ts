@@ -68,6 +68,23 @@ const contextWeights = (def: { task: number; softirq: number; hardirq: number; n
         `Default: ${JSON.stringify(def)}.`,
     );
 
+/**
+ * Which hardirq handler a hardirq event comes from. 'threadable': a device
+ * handler that forced IRQ threading would move to a thread (lockdep marks it
+ * with lockdep_hardirq_threaded() in __handle_irq_event_percpu(), and an
+ * hrtimer not marked HRTIMER_MODE_HARD with irq_config in
+ * __lockdep_hrtimer_enter()): LD_WAIT_CONFIG on !RT. 'never-threaded': the
+ * tick and HRTIMER_MODE_HARD timers, IPIs, IRQF_NO_THREAD / IRQF_PERCPU
+ * handlers: LD_WAIT_SPIN on every kernel (task_wait_context(),
+ * kernel/locking/lockdep.c). On PREEMPT_RT only never-threaded handlers run in
+ * hardirq (a threaded one is a task-context event), so both are LD_WAIT_SPIN there.
+ */
+const hardirqKind = (what: string) =>
+  z
+    .enum(['threadable', 'never-threaded'])
+    .default('threadable')
+    .describe(`Which hardirq handlers the ${what} come from: 'threadable' (a device handler: LD_WAIT_CONFIG on !RT) or 'never-threaded' (timers, IPIs, IRQF_NO_THREAD: LD_WAIT_SPIN on every kernel). Default: "threadable".`);
+
 const DEFAULT_KV_CONTEXTS = { task: 0.8, softirq: 0.2, hardirq: 0, nmi: 0 };
 const DEFAULT_BG_CONTEXTS = { task: 0.7, softirq: 0.25, hardirq: 0.05, nmi: 0 };
 const DEFAULT_GFP_MIX = { GFP_KERNEL: 0.6, GFP_ATOMIC: 0.1, GFP_NOWAIT: 0.1, GFP_HIGHUSER_MOVABLE: 0.2, legacy0: 0 };
@@ -233,6 +250,7 @@ const kvfreeRcuSchema = z
     contexts: contextWeights(DEFAULT_KV_CONTEXTS, 'Calling contexts of kvfree_rcu() calls.'),
     rawLockHeldShare: share(0, 'Share of two-argument calls made while the caller already holds a raw_spinlock_t (FLAG_RAW_LOCK_HELD).'),
     irqsOffShare: share(0, 'Share of two-argument task/softirq calls made with IRQs already disabled (FLAG_IRQS_OFF; hardirq and NMI calls always have it).'),
+    hardirqKind: hardirqKind('kvfree_rcu() calls made in hardirq context'),
     burst: burstSchema
       .nullable()
       .default(null)
@@ -305,6 +323,7 @@ const backgroundSchema = z
       'Calling contexts of non-sleeping background allocations (GFP_ATOMIC, GFP_NOWAIT); sleeping ones are always task context.',
     ),
     remoteFreeShare: share(0, 'Share of background pages freed on another CPU than the one that allocated them (e.g. network buffers).'),
+    hardirqKind: hardirqKind('background allocations made in hardirq context'),
   })
   .strict()
   .prefault({})
@@ -435,6 +454,7 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 export type CpuSet = 'all' | number[];
 export type ContextName = 'task' | 'softirq' | 'hardirq' | 'nmi';
+export type HardirqKind = 'threadable' | 'never-threaded';
 export interface ContextWeights {
   task: number;
   softirq: number;
@@ -488,6 +508,7 @@ export interface Scenario {
       contexts: ContextWeights;
       rawLockHeldShare: number;
       irqsOffShare: number;
+      hardirqKind: HardirqKind;
       burst: { everyMs: number; calls: number; cpus: CpuSet; spacingNs: number; startMs: number; context: ContextName } | null;
     };
     rcu: { gracePeriodMs: number; drainDelayMs: number; blockEntries: number };
@@ -498,6 +519,7 @@ export interface Scenario {
       orderMix: number[];
       lifetimeMeanMs: number;
       contexts: ContextWeights;
+      hardirqKind: HardirqKind;
       remoteFreeShare: number;
     };
     pressure: PressurePhase[];
@@ -1040,6 +1062,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
         contexts: { ...w.kvfreeRcu.contexts },
         rawLockHeldShare: w.kvfreeRcu.rawLockHeldShare,
         irqsOffShare: w.kvfreeRcu.irqsOffShare,
+        hardirqKind: w.kvfreeRcu.hardirqKind,
         burst: burst ? { ...burst } : null,
       },
       rcu: { ...w.rcu },
