@@ -4,7 +4,8 @@
  * context (raw krcp->lock held, IRQs off).
  */
 import { describe, expect, it } from 'vitest';
-import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN } from '../harness/core/index.ts';
+import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN, __GFP_DMA32, createCore } from '../harness/core/index.ts';
+import { DEFAULT_COST_TABLE } from '../harness/core/cost-table.ts';
 import dedicatedPool from '../strategies/dedicated-pool.ts';
 import gfpNoLocksBit from '../strategies/gfp-no-locks-bit.ts';
 import gfpZeroMask from '../strategies/gfp-zero-mask.ts';
@@ -60,9 +61,9 @@ describe('status-quo', () => {
 });
 
 describe('gfp-no-locks-bit', () => {
-  it('an ordinary pcp hit costs exactly what it costs under status-quo', () => {
-    const cost = (def: typeof statusQuo | typeof gfpNoLocksBit): number => {
-      const s = setupStrategy(def);
+  it('as posted, an ordinary pcp hit costs one flag test more (prepare_alloc_pages() sets ALLOC_NO_LOCKS); checked-combination without a fast-path policy costs the same', () => {
+    const cost = (def: typeof statusQuo | typeof gfpNoLocksBit, params: Record<string, unknown> = {}): number => {
+      const s = setupStrategy(def, params);
       const a = s.core.alloc;
       a.beginOp(0, CTX_TASK, false, 0);
       a.freePages(a.allocPages(GFP_KERNEL, 0), 0); // warm the pcplist
@@ -71,7 +72,56 @@ describe('gfp-no-locks-bit', () => {
       expect(a.lastPcpHit).toBe(true);
       return a.meter.ns;
     };
-    expect(cost(gfpNoLocksBit)).toBe(cost(statusQuo));
+    const gfpFlagCheck = setupStrategy(statusQuo).core.alloc.costs.gfpFlagCheck;
+    expect(cost(gfpNoLocksBit) - cost(statusQuo)).toBeCloseTo(gfpFlagCheck, 9);
+    expect(cost(gfpNoLocksBit, { variant: 'checked-combination' })).toBe(cost(statusQuo));
+  });
+
+  it('as posted: after a Normal pcp miss the zonelist walk takes a DMA32 pcplist page, and no __GFP_NO_LOCKS allocation enters the slow path', () => {
+    const core = createCore({
+      profile: '5.9',
+      costs: DEFAULT_COST_TABLE,
+      lockdep: true,
+      preemptRt: false,
+      debug: { debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', pageOwnerNewStackPeriod: 64 },
+      machine: { cpus: 2, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [256, 32], zones: [{ kind: 'DMA32', managedPages: 8192 }, { kind: 'Normal', managedPages: 8192 }] },
+    });
+    const ext = core.extensionsFor('gfp-no-locks-bit');
+    const inst = gfpNoLocksBit.setup({ core, ext }, gfpNoLocksBit.params.parse({}) as never);
+    const a = core.alloc;
+    const [dma32, normal] = [a.zones[0]!, a.zones[1]!];
+    drainCpu(core);
+    // Put one page on CPU 0's DMA32 unmovable pcplist (a GFP_DMA32 alloc + free).
+    a.beginOp(0, CTX_TASK, false, 0);
+    const p = a.allocPages(GFP_KERNEL | __GFP_DMA32, 0);
+    expect(a.zoneOf(p)).toBe(dma32);
+    a.freePages(p, 0);
+    const locked = a.stats.zoneLockTaken;
+    a.beginOp(0, CTX_TASK, true, 0);
+    const got = inst.getPage(0);
+    expect(got).not.toBe(NIL);
+    expect(a.zoneOf(got)).toBe(dma32);
+    expect(a.stats.zoneLockTaken).toBe(locked);
+    // Every pcplist empty now: NULL, and no slow path (kswapd not woken, no reclaim), even for a reclaiming caller.
+    const slow = a.stats.slowpathEntries;
+    a.beginOp(0, CTX_TASK, true, 0);
+    expect(inst.getPage(0)).toBe(NIL);
+    a.beginOp(0, CTX_TASK, false, 0);
+    expect(a.allocPages(GFP_KERNEL | (ext.gfp.lookup('___GFP_NO_LOCKS') ?? 0), 0)).toBe(NIL);
+    expect(a.stats.slowpathEntries).toBe(slow);
+    expect(a.stats.zoneLockTaken).toBe(locked);
+    expect(normal.nrFree).toBeGreaterThan(0);
+    expect(ext.describe().slowPathChecks.join()).toMatch(/no slow path for __GFP_NO_LOCKS/);
+  });
+
+  it("as posted, __GFP_NO_LOCKS | __GFP_RECLAIM takes no lock: invalidGfpCombination measures only the checked-combination variant", () => {
+    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL' });
+    drainCpu(s.core);
+    const before = s.core.alloc.stats.zoneLockTaken;
+    expect(s.request()).toBe(NIL);
+    expect(s.core.alloc.stats.zoneLockTaken).toBe(before);
+    expect(s.ext.counters.invalidGfpCombination).toBe(0);
+    expect(() => setupStrategy(gfpNoLocksBit, { combinationPolicy: 'fast-path' })).toThrow(/checked-combination/);
   });
 
   it('returns NULL after a pcp miss without taking zone->lock or reporting anything', () => {
@@ -97,8 +147,8 @@ describe('gfp-no-locks-bit', () => {
     expect(noLockdep.gfpBitsLeft).toBeLessThan(setupStrategy(statusQuo, {}, { lockdep: false }).ext.describe().gfpBitsLeft);
   });
 
-  it("policy 'none' lets __GFP_NO_LOCKS | __GFP_RECLAIM through, and it takes locks (counted)", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL' });
+  it("checked-combination, policy 'none' lets __GFP_NO_LOCKS | __GFP_RECLAIM through, and it takes locks (counted)", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL' });
     drainCpu(s.core);
     const a = s.core.alloc;
     a.beginOp(0, CTX_TASK, false, 0);
@@ -106,8 +156,8 @@ describe('gfp-no-locks-bit', () => {
     expect(s.ext.counters.invalidGfpCombination).toBe(1);
   });
 
-  it("policy 'fast-path' charges every allocation one flag test and rejects the combination", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'fast-path' });
+  it("checked-combination, policy 'fast-path' charges every allocation one flag test and rejects the combination", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL', combinationPolicy: 'fast-path' });
     const plain = setupStrategy(statusQuo);
     for (const x of [s, plain]) {
       const a = x.core.alloc;
@@ -122,8 +172,8 @@ describe('gfp-no-locks-bit', () => {
     expect(s.ext.counters.invalidGfpCombination).toBe(0);
   });
 
-  it("policy 'slow-path' leaves the fast path alone and rejects the combination on a miss", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'slow-path' });
+  it("checked-combination, policy 'slow-path' leaves the fast path alone and rejects the combination on a miss", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL', combinationPolicy: 'slow-path' });
     expect(s.ext.describe().fastPathChecks).toEqual([]);
     drainCpu(s.core);
     const before = s.core.alloc.stats.zoneLockTaken;

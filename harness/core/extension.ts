@@ -87,6 +87,16 @@ export class Extensions {
     this.slowPath.push(name);
   }
 
+  /**
+   * __alloc_pages() returns NULL without entering the slow path for any
+   * allocation with a bit of `gfpMask` (no kswapd wake-up, no reclaim); the
+   * test is paid only by allocations whose first freelist pass failed.
+   */
+  bypassSlowpathFor(name: string, gfpMask: number): void {
+    this.alloc.noSlowpathGfp |= gfpMask;
+    this.slowPath.push(name);
+  }
+
   /** Records a new allocator entry point (e.g. __rcu_alloc_page_lockless). */
   addEntryPoint(name: string): void {
     this.entries.push(name);

@@ -158,6 +158,13 @@ export class PageAllocator {
   fastPathCheck: FastPathCheck | null = null;
   fastPathNs = 0;
   slowPathNs = 0;
+  /**
+   * GFP bits for which __alloc_pages() returns NULL instead of entering the
+   * slow path (the posted __GFP_NO_LOCKS patch: "Bypass slow path if
+   * __GFP_NO_LOCKS" in __alloc_pages_nodemask()); 0: none. The test is charged
+   * gfpFlagCheck when the first get_page_from_freelist() pass has failed.
+   */
+  noSlowpathGfp = 0;
   reclaimer: Reclaimer | null = null;
   /** Called when kswapd should run (the simulator schedules it in virtual time). */
   onKswapdWake: (() => void) | null = null;
@@ -262,7 +269,10 @@ export class PageAllocator {
     if (mt >= 3 /* MIGRATE_PCPTYPES */) mt = 1 /* MIGRATE_MOVABLE */;
     this.stats.allocs++;
     let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */, highest, mt);
-    if (pfn < 0 && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
+    if (pfn < 0 && !this.failNow) {
+      if (this.noSlowpathGfp !== 0) m.ns += this.costs.gfpFlagCheck;
+      if ((gfp & this.noSlowpathGfp) === 0) pfn = this.slowpath(gfp, order, highest, mt);
+    }
     if (pfn < 0) this.stats.allocFailures++;
     else this.frames.allocMigratetype[pfn] = mt;
     return pfn;
