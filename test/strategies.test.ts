@@ -38,11 +38,11 @@ describe('status-quo', () => {
     expect(locks.invalidWaitContext).toBe(1);
   });
 
-  it('on PREEMPT_RT the same zone->lock is also a sleeping lock in atomic context', () => {
+  it('on PREEMPT_RT the same zone->lock is also a sleeping lock in atomic context (and 5.9-rt pa_lock before it)', () => {
     const s = setupStrategy(statusQuo, {}, { lockdep: true, preemptRt: true });
     drainCpu(s.core);
     s.request();
-    expect(s.core.alloc.locks.sleepInAtomic).toBe(1);
+    expect(s.core.alloc.locks.sleepInAtomic).toBe(2);
   });
 
   it('without lockdep and !RT nothing is reported, though the lock is taken', () => {
@@ -124,8 +124,8 @@ describe('gfp-no-locks-bit', () => {
     expect(() => setupStrategy(gfpNoLocksBit, { combinationPolicy: 'fast-path' })).toThrow(/checked-combination/);
   });
 
-  it('returns NULL after a pcp miss without taking zone->lock or reporting anything', () => {
-    const s = setupStrategy(gfpNoLocksBit, {}, { lockdep: true, preemptRt: true });
+  it('returns NULL after a pcp miss without taking zone->lock or reporting anything (lockdep; PREEMPT_RT 5.9 is in the pa_lock test below)', () => {
+    const s = setupStrategy(gfpNoLocksBit, {}, { lockdep: true });
     drainCpu(s.core);
     const before = s.core.alloc.stats.zoneLockTaken;
     expect(s.request()).toBe(NIL);
@@ -274,3 +274,35 @@ describe('dedicated-pool', () => {
     expect(s.core.alloc.locks.invalidWaitContext + s.core.alloc.locks.sleepInAtomic).toBe(0);
   });
 });
+
+describe('PREEMPT_RT before 6.x: the -rt patch set puts pcplists under pa_lock (local_lock_irqsave(&pa_lock.l), mm/page_alloc.c of 5.10-rt)', () => {
+  it('lockless-entry, gfp-no-locks-bit and gfp-zero-mask take the sleeping pa_lock under the raw krcp->lock on every request, a pcp hit too', () => {
+    for (const def of [locklessEntry, gfpNoLocksBit, gfpZeroMask]) {
+      const s = setupStrategy(def, {}, { lockdep: true, preemptRt: true });
+      const a = s.core.alloc;
+      // Warm CPU 0's pcplists so the request is a plain pcp hit.
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0);
+      const sleep0 = a.locks.sleepInAtomic;
+      const wait0 = a.locks.invalidWaitContext;
+      const zl0 = a.stats.zoneLockTaken;
+      expect(s.request()).not.toBe(NIL);
+      expect(a.locks.sleepInAtomic - sleep0).toBe(1);
+      expect(a.locks.invalidWaitContext - wait0).toBe(1);
+      expect(a.locks.records.some((r) => r.kind === 'sleepInAtomic' && /pa_lock \(local_lock_t, cpu 0\).*held: krcp->lock/.test(r.message))).toBe(true);
+      expect(a.stats.zoneLockTaken).toBe(zl0);
+    }
+  });
+
+  it('not on !RT (local_irq_save()), and not on a 6.x PREEMPT_RT kernel (pcp->lock, trylocked)', () => {
+    for (const o of [{ preemptRt: false }, { preemptRt: true, profile: '6.x' as const }]) {
+      const s = setupStrategy(locklessEntry, {}, { lockdep: true, ...o });
+      const a = s.core.alloc;
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0);
+      expect(s.request()).not.toBe(NIL);
+      expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
+    }
+  });
+});
+

@@ -147,6 +147,15 @@ export class PageAllocator {
   private readonly nrZones: number;
   private readonly pcpMaxOrder: number;
   private readonly irqProtected: boolean;
+  /**
+   * How this kernel protects a pcplist access: 0 local_irq_save() (5.9/5.10),
+   * 1 local_lock_irqsave(&pa_lock.l) (the 5.9/5.10 -rt patch set on
+   * PREEMPT_RT: profile.rtPaLock), 2 pcp_spin_trylock() (6.x). Decided once
+   * per core, so the pcp fast path tests one small integer, as before.
+   */
+  private readonly pcpProtect: number;
+  /** pa_lock's lock id per CPU (-1 each when pcpProtect !== 1). */
+  private readonly paLock: Int32Array;
   private readonly autoTune: boolean;
   private readonly hooksActive: boolean;
   /** Zone index per 1024-frame block, to find a freed page's zone. */
@@ -194,6 +203,12 @@ export class PageAllocator {
     this.nrZones = parts.zones.length;
     this.pcpMaxOrder = parts.profile.pcpMaxOrder;
     this.irqProtected = parts.profile.pcpLocking === 'irq-save';
+    const paLockOn = this.irqProtected && parts.profile.rtPaLock && parts.locks.config.preemptRt;
+    this.pcpProtect = !this.irqProtected ? 2 : paLockOn ? 1 : 0;
+    this.paLock = new Int32Array(parts.pcp.cpus).fill(-1);
+    // -rt mm/page_alloc.c (5.10-rt): `static DEFINE_PER_CPU(struct pa_lock, pa_lock)`,
+    // a local_lock_t: on PREEMPT_RT a per-CPU spinlock_t (rt_mutex based, may sleep).
+    if (paLockOn) for (let c = 0; c < parts.pcp.cpus; c++) this.paLock[c] = parts.locks.define(`pa_lock (local_lock_t, cpu ${c})`, 'spinlock_t');
     this.autoTune = parts.profile.pcpHighAutoTune;
     this.hooksActive = parts.postAllocHook.active;
     this.zoneOfBlock = new Int8Array(Math.ceil(parts.frames.nrFrames / 1024)).fill(-1);
@@ -374,12 +389,48 @@ export class PageAllocator {
     return this.rmqueueBuddy(zone, order, mt, allocFlags);
   }
 
-  /** rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under zone->lock. */
+  /**
+   * local_lock_irqsave(&pa_lock.l) of the -rt patch set when pcpProtect is 1
+   * (on PREEMPT_RT a spinlock_t: no IRQs off, a sleeping lock that the lock
+   * validator checks), else local_irq_save(). Returns what paUnlock() needs.
+   * Exposed for entry points that touch pcplists themselves (lockless-entry).
+   */
+  paLockIrqsave(): number {
+    const m = this.meter;
+    if (this.pcpProtect === 1) {
+      const lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
+      return lock;
+    }
+    m.ns += this.costs.irqSaveRestore;
+    this.locks.irqSave();
+    return -1;
+  }
+
+  /** Undoes paLockIrqsave() with its return value. */
+  paUnlockIrqrestore(lock: number): void {
+    if (lock >= 0) this.locks.release(lock, this.meter.now());
+    else this.locks.irqRestore();
+  }
+
+  /**
+   * rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under
+   * zone->lock (-rt 5.10: local_lock_irqsave(&pa_lock.l) then spin_lock(&zone->lock)).
+   */
   rmqueueBuddy(zone: Zone, order: number, mt: number, allocFlags: number): number {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore;
+    let pa = -1;
+    if (this.pcpProtect === 1) {
+      pa = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    } else {
+      m.ns += this.costs.irqSaveRestore;
+    }
     if (allocFlags & ALLOC_TRYLOCK) {
-      if (!this.locks.trylock(zone.lock, m.now())) return NIL;
+      if (!this.locks.trylock(zone.lock, m.now())) {
+        if (pa >= 0) this.locks.release(pa, m.now());
+        return NIL;
+      }
     } else {
       m.ns += this.locks.acquire(zone.lock, m.now());
     }
@@ -387,6 +438,7 @@ export class PageAllocator {
     m.ns += this.costs.spinLockUncontended;
     const pfn = this.buddy.rmqueue(zone, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
     return pfn;
   }
 
@@ -401,8 +453,13 @@ export class PageAllocator {
     const idx = this.cpu * this.nrZones + zone.idx;
     const pindex = pcp.pindex(mt, order);
     let lock = -1;
-    if (this.irqProtected) {
+    const prot = this.pcpProtect;
+    if (prot === 0) {
       m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt rmqueue_pcplist(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -508,7 +565,8 @@ export class PageAllocator {
         const idx = cpu * this.nrZones + zone.idx;
         if (pcp.count[idx] === 0) continue;
         m.ns += this.costs.drainPagesPerCpu;
-        const lock = pcp.lock[idx]!;
+        // -rt drain_pages_zone(): that CPU's pa_lock; 6.x: its pcp->lock.
+        const lock = this.pcpProtect === 1 ? this.paLock[cpu]! : pcp.lock[idx]!;
         if (lock >= 0) m.ns += this.locks.acquire(lock, m.now());
         pcp.drainZone(cpu, zone);
         if (lock >= 0) this.locks.release(lock, m.now());
@@ -547,8 +605,13 @@ export class PageAllocator {
     const pcp = this.pcp;
     const idx = this.cpu * this.nrZones + zone.idx;
     let lock = -1;
-    if (this.irqProtected) {
+    const prot = this.pcpProtect;
+    if (prot === 0) {
       m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt free_unref_page(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -568,13 +631,17 @@ export class PageAllocator {
     if (lock >= 0) this.locks.release(lock, m.now());
   }
 
-  /** free_one_page(): the buddy under zone->lock. */
+  /** free_one_page(): the buddy under zone->lock (-rt __free_pages_ok(): under pa_lock too). */
   private freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore + this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
+    const pa = this.pcpProtect === 1 ? this.paLock[this.cpu]! : -1;
+    if (pa >= 0) m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    else m.ns += this.costs.irqSaveRestore;
+    m.ns += this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
     this.stats.zoneLockTaken++;
     this.buddy.freeOneBlock(zone, pfn, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
   }
 
   /**

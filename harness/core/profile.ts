@@ -28,6 +28,14 @@ export interface KernelProfile {
   readonly gfpLayout: ProfileName;
   /** __GFP_ATOMIC exists (removed in v6.3); without it ALLOC_HARDER comes from !__GFP_DIRECT_RECLAIM & __GFP_HIGH... see gfp_to_alloc_flags. */
   readonly hasGfpAtomic: boolean;
+  /**
+   * PREEMPT_RT for this kernel was the -rt patch set, whose mm/page_alloc.c
+   * puts every pcp access, rmqueue() and __free_pages_ok() under
+   * local_lock_irqsave(&pa_lock.l) (a per-CPU spinlock_t, a sleeping lock on
+   * RT) instead of local_irq_save() (5.9-rt, 5.10-rt; mainline PREEMPT_RT
+   * from 6.x has pcp->lock). Only matters with preemptRt.
+   */
+  readonly rtPaLock: boolean;
 }
 
 export const PROFILES: Readonly<Record<ProfileName, KernelProfile>> = {
@@ -38,6 +46,7 @@ export const PROFILES: Readonly<Record<ProfileName, KernelProfile>> = {
     pcpHighAutoTune: false,
     gfpLayout: '5.9',
     hasGfpAtomic: true,
+    rtPaLock: true,
   },
   '6.x': {
     name: '6.x',
@@ -46,6 +55,7 @@ export const PROFILES: Readonly<Record<ProfileName, KernelProfile>> = {
     pcpHighAutoTune: true,
     gfpLayout: '6.x',
     hasGfpAtomic: false,
+    rtPaLock: false,
   },
 };
 
