@@ -3,6 +3,7 @@
  * deterministic setting: the core, the strategy, and kvfree_rcu()'s request
  * context (raw krcp->lock held, IRQs off).
  */
+import { BnodeCache } from '../harness/core/bnode-cache.ts';
 import { describe, expect, it } from 'vitest';
 import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN, __GFP_DMA32, createCore } from '../harness/core/index.ts';
 import { DEFAULT_COST_TABLE } from '../harness/core/cost-table.ts';
@@ -38,11 +39,51 @@ describe('status-quo', () => {
     expect(locks.invalidWaitContext).toBe(1);
   });
 
-  it('on PREEMPT_RT the same zone->lock is also a sleeping lock in atomic context (and 5.9-rt pa_lock before it)', () => {
+  it('v5.9 on PREEMPT_RT never calls the allocator under the raw lock (`if (IS_ENABLED(CONFIG_PREEMPT_RT)) return false;`): NULL, no lock, no report', () => {
     const s = setupStrategy(statusQuo, {}, { lockdep: true, preemptRt: true });
     drainCpu(s.core);
-    s.request();
-    expect(s.core.alloc.locks.sleepInAtomic).toBe(2);
+    const a = s.core.alloc;
+    const allocs = a.stats.allocs;
+    expect(s.request()).toBe(NIL);
+    expect(a.stats.allocs).toBe(allocs);
+    expect(a.stats.zoneLockTaken).toBe(0);
+    expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
+  });
+
+  it("v5.9: kvfree_rcu()'s own bnode cache (rcu_min_cached_objs = 2, prefilled in kfree_rcu_batch_init()) serves first; the allocator only after a miss", () => {
+    const s = setupStrategy(statusQuo, {}, { lockdep: true, bootFill: true });
+    const a = s.core.alloc;
+    expect(s.cache.capacity).toBe(2);
+    expect(s.cache.reserve.count(0)).toBe(2);
+    drainCpu(s.core);
+    const allocs = a.stats.allocs;
+    const p1 = s.request(0, 10);
+    const p2 = s.request(0, 20);
+    expect([p1, p2]).not.toContain(NIL);
+    expect(a.stats.allocs).toBe(allocs);
+    expect(a.locks.invalidWaitContext).toBe(0);
+    // Third request: the cache is empty, __get_free_page(GFP_NOWAIT) meets an empty pcplist: zone->lock under the raw lock.
+    expect(s.request(0, 30)).not.toBe(NIL);
+    expect(a.stats.allocs).toBe(allocs + 1);
+    expect(a.locks.invalidWaitContext).toBe(1);
+    // kfree_rcu_work(): put_cached_bnode() refills the cache before anything is freed.
+    s.putPage(0, p1, 40);
+    expect(s.cache.reserve.count(0)).toBe(1);
+  });
+
+  it('5.10.y and later (56292e8609e3 backported): the request never allocates; a miss schedules the page-cache worker (cache of 5, no boot prefill)', () => {
+    const s = setupStrategy(statusQuo, {}, { profile: '6.x', lockdep: true, preemptRt: true, bootFill: true });
+    const a = s.core.alloc;
+    expect(s.cache.capacity).toBe(5);
+    expect(s.cache.reserve.pages).toBe(0);
+    expect(s.request(0, 100)).toBe(NIL);
+    expect(a.stats.allocs).toBe(0);
+    expect(s.ext.describe().workers).toEqual(['fill_page_cache_func (system_highpri_wq)', 'schedule_page_work_fn (hrtimer, 0 delay)']);
+    const q = s.core.queue;
+    while (q.peekTime() <= 1_000_000) q.runNext();
+    expect(s.cache.reserve.count(0)).toBe(5);
+    expect(s.request(0, 2_000_000)).not.toBe(NIL);
+    expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
   });
 
   it('without lockdep and !RT nothing is reported, though the lock is taken', () => {
@@ -87,7 +128,7 @@ describe('gfp-no-locks-bit', () => {
       machine: { cpus: 2, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [256, 32], zones: [{ kind: 'DMA32', managedPages: 8192 }, { kind: 'Normal', managedPages: 8192 }] },
     });
     const ext = core.extensionsFor('gfp-no-locks-bit');
-    const inst = gfpNoLocksBit.setup({ core, ext }, gfpNoLocksBit.params.parse({}) as never);
+    const inst = gfpNoLocksBit.setup({ core, ext, bnodeCache: new BnodeCache(core, ext) }, gfpNoLocksBit.params.parse({}) as never);
     const a = core.alloc;
     const [dma32, normal] = [a.zones[0]!, a.zones[1]!];
     drainCpu(core);
@@ -250,7 +291,7 @@ describe('lockless-entry', () => {
 describe('dedicated-pool', () => {
   it('holds poolPages per CPU, empties under a burst, and is refilled by its worker later in virtual time', () => {
     const s = setupStrategy(dedicatedPool, { poolPages: 4, refillThreshold: 2 }, { cpus: 2 });
-    const pool = s.ext.reserves[0]!;
+    const pool = s.ext.reserves.find((r) => r !== s.cache.reserve)!;
     expect(pool.pages).toBe(8);
     expect(pool.peakPages).toBe(8);
     const got = [0, 1, 2, 3, 4].map(() => s.request(0, 1000));

@@ -20,7 +20,7 @@ export interface MetricDef {
 }
 
 export const METRICS = [
-  { name: 'locklessRequests', group: 'lockless', kind: 'exact', unit: 'requests', better: 'none', description: 'Pages kvfree_rcu() asked the strategy for (one per new block of KVFREE_BULK_MAX_ENTR pointers).' },
+  { name: 'locklessRequests', group: 'lockless', kind: 'exact', unit: 'requests', better: 'none', description: 'Pages kvfree_rcu() needed for a new block of KVFREE_BULK_MAX_ENTR pointers: from its own bnode cache (get_cached_bnode()), on 5.12+ for a headless caller from an allocation with the lock dropped, else from the strategy.' },
   { name: 'locklessFailures', group: 'lockless', kind: 'exact', unit: 'requests', better: 'lower', description: 'Of those, requests that got no page (the caller falls back).' },
   { name: 'locklessFailureRate', group: 'lockless', kind: 'exact', unit: 'ratio', better: 'lower', description: 'locklessFailures / locklessRequests.' },
   { name: 'locklessNs', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', description: 'Mean modelled cost of one page request under the krc raw lock (virtual ns, cost table).' },
@@ -41,7 +41,7 @@ export const METRICS = [
   { name: 'invalidGfpCombination', group: 'violations', kind: 'exact', unit: 'allocations', better: 'lower', description: 'Allocations made with a flag combination the strategy declares invalid (e.g. __GFP_NO_LOCKS | __GFP_RECLAIM) that went on and took locks.' },
   { name: 'watermarkBreaches', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Pages a strategy took while the zone was below its min watermark (no watermark check).' },
   { name: 'migratetypeMixing', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Pages a strategy took from another migratetype\'s pcplist (fragmentation).' },
-  { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in the strategy\'s reserves at once.' },
+  { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in reserves at once: the strategy\'s and kvfree_rcu()\'s own bnode cache (the same for every design on a kernel unless the design resizes it).' },
   { name: 'reservedPagesMean', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Time-weighted mean of the pages held in reserves.' },
   { name: 'minFreePages', group: 'memory', kind: 'exact', unit: 'pages', better: 'higher', description: 'Lowest NR_FREE_PAGES seen, summed over zones at that moment.' },
   { name: 'kswapdWakes', group: 'memory', kind: 'exact', unit: 'wakeups', better: 'none', description: 'wakeup_kswapd() calls that woke kswapd.' },

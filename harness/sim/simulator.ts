@@ -27,6 +27,7 @@ import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
+import { BnodeCache } from '../core/bnode-cache.ts';
 import { SlotTable } from './slots.ts';
 import { TimelineRecorder, type Timeline } from './timeline.ts';
 
@@ -122,9 +123,12 @@ export function runOne(spec: RunSpec): RunResult {
   const alloc = core.alloc;
   const ext = core.extensionsFor(strategy.name);
   const params = strategy.params.parse(spec.params) as Record<string, unknown>;
-  const instance = strategy.setup({ core, ext }, params);
+  // kvfree_rcu()'s own block-page cache on this kernel; the strategy may retune it in setup().
+  const bnodeCache = new BnodeCache(core, ext);
+  const instance = strategy.setup({ core, ext, bnodeCache }, params);
+  bnodeCache.fillAtBoot();
   const rcu = scenario.workload.rcu;
-  const krc = new KvfreeRcu(core, instance, {
+  const krc = new KvfreeRcu(core, instance, bnodeCache, {
     blockEntries: rcu.blockEntries,
     gracePeriodNs: rcu.gracePeriodMs * 1e6,
     drainDelayNs: rcu.drainDelayMs * 1e6,

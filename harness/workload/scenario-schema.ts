@@ -12,6 +12,7 @@
  * The resolved Scenario is itself a valid scenario input: parsing it again gives
  * the same Scenario (computed fields keep their computed values).
  */
+import { BnodeCache } from '../core/bnode-cache.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
@@ -1161,7 +1162,9 @@ export function checkReservesFit(strategy: StrategyDefinition, params: Record<st
     debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
   });
   const ext = core.extensionsFor(strategy.name);
-  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  const bnodeCache = new BnodeCache(core, ext);
+  strategy.setup({ core, ext, bnodeCache }, strategy.params.parse(params) as Record<string, unknown>);
+  bnodeCache.fillAtBoot();
   const reserved = ext.reserves.reduce((a, r) => a + r.pages, 0);
   if (reserved === 0) return;
   const failed = core.alloc.stats.allocFailures;
