@@ -67,7 +67,8 @@ export default defineStrategy({
         }
         alloc.paUnlockIrqrestore(pa);
         if (pfn !== NIL) {
-          if (alloc.postAllocHook.active) alloc.postAllocHook.run(0);
+          // prep_new_page(page, 0, 0, 0) in the RFC: gfp 0 (no __GFP_ZERO; init_on_alloc still clears).
+          if (alloc.postAllocHook.active) alloc.postAllocHook.run(0, 0);
           else m.ns += alloc.costs.prepNewPage;
         }
         return pfn;

@@ -357,8 +357,12 @@ export class PageAllocator {
       const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
       if (this.failNow) return NIL;
       if (pfn >= 0) {
-        if (this.hooksActive) this.postAllocHook.run(order);
-        else m.ns += this.costs.prepNewPage;
+        if (this.hooksActive) this.postAllocHook.run(order, gfp);
+        else {
+          m.ns += this.costs.prepNewPage;
+          // want_init_on_alloc(): __GFP_ZERO (init_on_alloc makes hooksActive).
+          if (gfp & 0x100 /* __GFP_ZERO */) m.ns += this.costs.clearPage * (1 << order);
+        }
         this.lastZone = i;
         return pfn;
       }

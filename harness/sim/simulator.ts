@@ -28,6 +28,7 @@ import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
 import { BnodeCache } from '../core/bnode-cache.ts';
+import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { SlotTable } from './slots.ts';
 import { TimelineRecorder, type Timeline } from './timeline.ts';
 
@@ -118,7 +119,7 @@ export function runOne(spec: RunSpec): RunResult {
     costs: spec.costs ?? DEFAULT_COST_TABLE,
     lockdep: k.lockdep,
     preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(profile) },
   });
   const alloc = core.alloc;
   const ext = core.extensionsFor(strategy.name);

@@ -13,6 +13,7 @@
  * the same Scenario (computed fields keep their computed values).
  */
 import { BnodeCache } from '../core/bnode-cache.ts';
+import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
@@ -109,6 +110,13 @@ const kernelSchema = z
       .describe('CONFIG_DEBUG_PAGEALLOC enabled at boot: kernel_map_pages() in post_alloc_hook. Default: false.'),
     kasan: z.boolean().default(false).describe('CONFIG_KASAN: kasan_alloc_pages() in post_alloc_hook. Default: false.'),
     pageOwner: z.boolean().default(false).describe('page_owner=on: set_page_owner() saves a stack in the stack depot (takes a lock). Default: false.'),
+    initOnAlloc: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe(
+        "init_on_alloc: every allocated page is cleared (clear_page(), cost table clearPage), as __GFP_ZERO does for one allocation. null: as Debian ships the profile's kernel (CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y in Debian's 5.10, 6.1, 6.12 and 7.2 packages, so on). Default: null.",
+      ),
     arch: z
       .enum(['x86_64', 'powerpc'])
       .default('x86_64')
@@ -487,6 +495,7 @@ export interface Scenario {
     debugPagealloc: boolean;
     kasan: boolean;
     pageOwner: boolean;
+    initOnAlloc: boolean | null;
     arch: 'x86_64' | 'powerpc';
     earlyBoot: boolean;
   };
@@ -657,7 +666,8 @@ export function issueToInputError(issues: readonly Issue[], input: unknown, file
     return new InputError({
       file,
       where: formatPath([...path, shown]),
-      expected: known.length > 0 ? `one of the fields ${known.join(', ')}` : 'no field here',
+      // At most 7 fields named (the guess names the likely one): the message stays one readable line.
+      expected: known.length > 0 ? `one of the fields ${known.length > 7 ? `${known.slice(0, 7).join(', ')}, ...` : known.join(', ')}` : 'no field here',
       found: `unknown field ${JSON.stringify(shown)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     });
   }
@@ -1159,7 +1169,7 @@ export function checkReservesFit(strategy: StrategyDefinition, params: Record<st
     costs: resolveCostTable({}),
     lockdep: k.lockdep,
     preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(k.profile) },
   });
   const ext = core.extensionsFor(strategy.name);
   const bnodeCache = new BnodeCache(core, ext);
