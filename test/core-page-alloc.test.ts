@@ -347,6 +347,7 @@ describe('hot-path literals (see "Hot-path constants" in harness/core/page-alloc
     const ctx = await import('../harness/core/context.ts');
     expect([ctx.CTX_SOFTIRQ, ctx.CTX_HARDIRQ, ctx.CTX_NMI]).toEqual([1, 2, 3]);
     expect(gfp.__GFP_DIRECT_RECLAIM).toBe(0x400);
+    expect(gfp.__GFP_ZERO).toBe(0x100);
     expect(zone.MIGRATE_PCPTYPES).toBe(3);
     expect(zone.MIGRATE_MOVABLE).toBe(1);
     expect(zone.WMARK_HIGH).toBe(2);

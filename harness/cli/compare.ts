@@ -4,6 +4,7 @@
  * results (JSON + CSV) and write the reports. Bad input is found while
  * planning, before anything runs.
  */
+import { BnodeCache } from '../core/bnode-cache.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
@@ -145,7 +146,7 @@ export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<
     machine: { cpus: 1, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [32], zones: [{ kind: 'Normal', managedPages: 8192 }] },
   });
   const ext = core.extensionsFor(strategy.name);
-  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  strategy.setup({ core, ext, bnodeCache: new BnodeCache(core, ext) }, strategy.params.parse(params) as Record<string, unknown>);
   return ext.describe();
 }
 

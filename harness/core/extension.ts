@@ -35,6 +35,7 @@ export class Extensions {
   private readonly entries: string[] = [];
   private readonly workerNames: string[] = [];
   readonly reserves: Reserve[] = [];
+  private readonly strategyReserves: string[] = [];
   /** Reserves created and the pages they hold together, kept up to date by the reserves. */
   readonly reserveTotals = new ReserveTotals();
   /** Counters a strategy reports through (metrics of the same names). */
@@ -87,15 +88,31 @@ export class Extensions {
     this.slowPath.push(name);
   }
 
+  /**
+   * __alloc_pages() returns NULL without entering the slow path for any
+   * allocation with a bit of `gfpMask` (no kswapd wake-up, no reclaim); the
+   * test is paid only by allocations whose first freelist pass failed.
+   */
+  bypassSlowpathFor(name: string, gfpMask: number): void {
+    this.alloc.noSlowpathGfp |= gfpMask;
+    this.slowPath.push(name);
+  }
+
   /** Records a new allocator entry point (e.g. __rcu_alloc_page_lockless). */
   addEntryPoint(name: string): void {
     this.entries.push(name);
   }
 
-  /** A per-CPU reserve of pages held by the strategy. */
-  createReserve(name: string): Reserve {
+  /**
+   * A per-CPU reserve of pages held by the strategy. `consumer: true`: held by
+   * kvfree_rcu() itself on this kernel (its bnode cache), the same for every
+   * design: counted in the reserved-pages metrics and checked like the
+   * strategy's, but not listed among the strategy's static properties.
+   */
+  createReserve(name: string, opts: { consumer?: boolean } = {}): Reserve {
     const r = new Reserve(name, this.alloc.pcp.cpus, this.alloc.frames, this.reserveTotals);
     this.reserves.push(r);
+    if (!opts.consumer) this.strategyReserves.push(name);
     return r;
   }
 
@@ -128,7 +145,7 @@ export class Extensions {
       slowPathChecks: [...this.slowPath],
       pcpMissChecks: [...this.pcpMiss],
       entryPoints: [...this.entries],
-      reserves: this.reserves.map((r) => r.name),
+      reserves: [...this.strategyReserves],
       workers: [...this.workerNames],
     };
   }

@@ -153,6 +153,15 @@ export class PageAllocator {
    * pcp->lock is held (on RT, spin_trylock_irqsave of a spinlock_t leaves them on).
    */
   private readonly pcpIrqsave: boolean;
+  /**
+   * How this kernel protects a pcplist access: 0 local_irq_save() (5.9/5.10),
+   * 1 local_lock_irqsave(&pa_lock.l) (the 5.9/5.10 -rt patch set on
+   * PREEMPT_RT: profile.rtPaLock), 2 pcp_spin_trylock() (6.x). Decided once
+   * per core, so the pcp fast path tests one small integer, as before.
+   */
+  private readonly pcpProtect: number;
+  /** pa_lock's lock id per CPU (-1 each when pcpProtect !== 1). */
+  private readonly paLock: Int32Array;
   private readonly autoTune: boolean;
   /** v5.14-6.6 pcp->free_factor (nr_pcp_free / nr_pcp_high with free_high). */
   private readonly freeFactor: boolean;
@@ -166,6 +175,13 @@ export class PageAllocator {
   fastPathCheck: FastPathCheck | null = null;
   fastPathNs = 0;
   slowPathNs = 0;
+  /**
+   * GFP bits for which __alloc_pages() returns NULL instead of entering the
+   * slow path (the posted __GFP_NO_LOCKS patch: "Bypass slow path if
+   * __GFP_NO_LOCKS" in __alloc_pages_nodemask()); 0: none. The test is charged
+   * gfpFlagCheck when the first get_page_from_freelist() pass has failed.
+   */
+  noSlowpathGfp = 0;
   reclaimer: Reclaimer | null = null;
   /** Called when kswapd should run (the simulator schedules it in virtual time). */
   onKswapdWake: (() => void) | null = null;
@@ -196,6 +212,12 @@ export class PageAllocator {
     this.pcpMaxOrder = parts.profile.pcpMaxOrder;
     this.irqProtected = parts.profile.pcpLocking === 'irq-save';
     this.pcpIrqsave = parts.profile.pcpLocking === 'pcp-spin-trylock-irqsave' && !parts.locks.config.preemptRt;
+    const paLockOn = this.irqProtected && parts.profile.rtPaLock && parts.locks.config.preemptRt;
+    this.pcpProtect = !this.irqProtected ? 2 : paLockOn ? 1 : 0;
+    this.paLock = new Int32Array(parts.pcp.cpus).fill(-1);
+    // -rt mm/page_alloc.c (5.10-rt): `static DEFINE_PER_CPU(struct pa_lock, pa_lock)`,
+    // a local_lock_t: on PREEMPT_RT a per-CPU spinlock_t (rt_mutex based, may sleep).
+    if (paLockOn) for (let c = 0; c < parts.pcp.cpus; c++) this.paLock[c] = parts.locks.define(`pa_lock (local_lock_t, cpu ${c})`, 'spinlock_t');
     this.autoTune = parts.profile.pcpHighAutoTune;
     this.freeFactor = parts.profile.pcpFreeFactor;
     this.hooksActive = parts.postAllocHook.active;
@@ -272,7 +294,10 @@ export class PageAllocator {
     if (mt >= 3 /* MIGRATE_PCPTYPES */) mt = 1 /* MIGRATE_MOVABLE */;
     this.stats.allocs++;
     let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */, highest, mt);
-    if (pfn < 0 && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
+    if (pfn < 0 && !this.failNow) {
+      if (this.noSlowpathGfp !== 0) m.ns += this.costs.gfpFlagCheck;
+      if ((gfp & this.noSlowpathGfp) === 0) pfn = this.slowpath(gfp, order, highest, mt);
+    }
     if (pfn < 0) this.stats.allocFailures++;
     else this.frames.allocMigratetype[pfn] = mt;
     return pfn;
@@ -342,8 +367,12 @@ export class PageAllocator {
       const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
       if (this.failNow) return NIL;
       if (pfn >= 0) {
-        if (this.hooksActive) this.postAllocHook.run(order);
-        else m.ns += this.costs.prepNewPage;
+        if (this.hooksActive) this.postAllocHook.run(order, gfp);
+        else {
+          m.ns += this.costs.prepNewPage;
+          // want_init_on_alloc(): __GFP_ZERO (init_on_alloc makes hooksActive).
+          if (gfp & 0x100 /* __GFP_ZERO */) m.ns += this.costs.clearPage * (1 << order);
+        }
         this.lastZone = i;
         return pfn;
       }
@@ -374,12 +403,48 @@ export class PageAllocator {
     return this.rmqueueBuddy(zone, order, mt, allocFlags);
   }
 
-  /** rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under zone->lock. */
+  /**
+   * local_lock_irqsave(&pa_lock.l) of the -rt patch set when pcpProtect is 1
+   * (on PREEMPT_RT a spinlock_t: no IRQs off, a sleeping lock that the lock
+   * validator checks), else local_irq_save(). Returns what paUnlock() needs.
+   * Exposed for entry points that touch pcplists themselves (lockless-entry).
+   */
+  paLockIrqsave(): number {
+    const m = this.meter;
+    if (this.pcpProtect === 1) {
+      const lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
+      return lock;
+    }
+    m.ns += this.costs.irqSaveRestore;
+    this.locks.irqSave();
+    return -1;
+  }
+
+  /** Undoes paLockIrqsave() with its return value. */
+  paUnlockIrqrestore(lock: number): void {
+    if (lock >= 0) this.locks.release(lock, this.meter.now());
+    else this.locks.irqRestore();
+  }
+
+  /**
+   * rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under
+   * zone->lock (-rt 5.10: local_lock_irqsave(&pa_lock.l) then spin_lock(&zone->lock)).
+   */
   rmqueueBuddy(zone: Zone, order: number, mt: number, allocFlags: number): number {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore;
+    let pa = -1;
+    if (this.pcpProtect === 1) {
+      pa = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    } else {
+      m.ns += this.costs.irqSaveRestore;
+    }
     if (allocFlags & ALLOC_TRYLOCK) {
-      if (!this.locks.trylock(zone.lock, m.now())) return NIL;
+      if (!this.locks.trylock(zone.lock, m.now())) {
+        if (pa >= 0) this.locks.release(pa, m.now());
+        return NIL;
+      }
     } else {
       m.ns += this.locks.acquire(zone.lock, m.now());
     }
@@ -387,6 +452,7 @@ export class PageAllocator {
     m.ns += this.costs.spinLockUncontended;
     const pfn = this.buddy.rmqueue(zone, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
     return pfn;
   }
 
@@ -402,8 +468,13 @@ export class PageAllocator {
     const idx = this.cpu * this.nrZones + zone.idx;
     const pindex = pcp.pindex(mt, order);
     let lock = -1;
-    if (this.irqProtected) {
+    const prot = this.pcpProtect;
+    if (prot === 0) {
       m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt rmqueue_pcplist(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -538,7 +609,8 @@ export class PageAllocator {
         const idx = cpu * this.nrZones + zone.idx;
         if (pcp.count[idx] === 0) continue;
         m.ns += this.costs.drainPagesPerCpu;
-        const lock = pcp.lock[idx]!;
+        // -rt drain_pages_zone(): that CPU's pa_lock; 6.x: its pcp->lock.
+        const lock = this.pcpProtect === 1 ? this.paLock[cpu]! : pcp.lock[idx]!;
         if (lock >= 0) m.ns += this.locks.acquire(lock, m.now());
         pcp.drainZone(cpu, zone);
         if (lock >= 0) this.locks.release(lock, m.now());
@@ -573,11 +645,17 @@ export class PageAllocator {
    * then free_pcppages_bulk() when count reaches high.
    */
   private freeUnrefPage(zone: Zone, pfn: number, order: number, mt: number): void {
+    const m = this.meter;
     const pcp = this.pcp;
     const idx = this.cpu * this.nrZones + zone.idx;
     let lock = -1;
-    if (this.irqProtected) {
-      this.meter.ns += this.costs.irqSaveRestore;
+    const prot = this.pcpProtect;
+    if (prot === 0) {
+      m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt free_unref_page(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -607,16 +685,23 @@ export class PageAllocator {
         pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
       }
     }
-    if (lock >= 0) this.pcpSpinUnlock(lock);
+    if (lock >= 0) {
+      if (prot === 1) this.locks.release(lock, m.now());
+      else this.pcpSpinUnlock(lock);
+    }
   }
 
-  /** free_one_page(): the buddy under zone->lock. */
+  /** free_one_page(): the buddy under zone->lock (-rt __free_pages_ok(): under pa_lock too). */
   private freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore + this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
+    const pa = this.pcpProtect === 1 ? this.paLock[this.cpu]! : -1;
+    if (pa >= 0) m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    else m.ns += this.costs.irqSaveRestore;
+    m.ns += this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
     this.stats.zoneLockTaken++;
     this.buddy.freeOneBlock(zone, pfn, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
   }
 
   /**

@@ -20,7 +20,7 @@ export interface MetricDef {
 }
 
 export const METRICS = [
-  { name: 'locklessRequests', group: 'lockless', kind: 'exact', unit: 'requests', better: 'none', description: 'Pages kvfree_rcu() asked the strategy for (one per new block of KVFREE_BULK_MAX_ENTR pointers).' },
+  { name: 'locklessRequests', group: 'lockless', kind: 'exact', unit: 'requests', better: 'none', description: 'Pages kvfree_rcu() needed for a new block of KVFREE_BULK_MAX_ENTR pointers: from its own bnode cache (get_cached_bnode()), on 5.12+ for a headless caller from an allocation with the lock dropped, else from the strategy.' },
   { name: 'locklessFailures', group: 'lockless', kind: 'exact', unit: 'requests', better: 'lower', description: 'Of those, requests that got no page (the caller falls back).' },
   { name: 'locklessFailureRate', group: 'lockless', kind: 'exact', unit: 'ratio', better: 'lower', description: 'locklessFailures / locklessRequests.' },
   { name: 'locklessNs', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', description: 'Mean modelled cost of one page request under the krc raw lock (virtual ns, cost table).' },
@@ -35,12 +35,13 @@ export const METRICS = [
   { name: 'legacyGfp0Failures', group: 'ordinary', kind: 'exact', unit: 'allocations', better: 'lower', description: 'Ordinary allocations by legacy gfp == 0 callers (__get_free_page(0)) that failed.' },
   { name: 'invalidWaitContext', group: 'violations', kind: 'exact', unit: 'events', better: 'lower', description: 'Lockdep "BUG: Invalid wait context" events (CONFIG_PROVE_RAW_LOCK_NESTING): a lock taken whose wait type the context does not allow.' },
   { name: 'sleepInAtomic', group: 'violations', kind: 'exact', unit: 'events', better: 'lower', description: 'Sleeping in atomic context: on PREEMPT_RT a spinlock_t (rt_mutex) taken with a raw lock held or IRQs off; a might_sleep() (synchronize_rcu(), __GFP_DIRECT_RECLAIM) in atomic context.' },
-  { name: 'nmiLockViolations', group: 'violations', kind: 'exact', unit: 'events', better: 'lower', description: 'Locks (not trylocks) taken in NMI context: a deadlock against the interrupted holder (lockdep does not check NMI).' },
+  { name: 'nmiLockViolations', group: 'violations', kind: 'exact', unit: 'events', better: 'lower', description: 'Locks (not trylocks) taken in NMI context inside the page request: a deadlock against the interrupted holder (lockdep is off in NMI: __nmi_enter() calls lockdep_off(), so these are never wait-context reports).' },
+  { name: 'workloadNmiLocks', group: 'violations', kind: 'exact', unit: 'events', better: 'none', description: 'Locks (not trylocks) the workload\'s own NMI code takes outside the page request (kvfree_rcu()\'s raw krcp->lock, a caller\'s raw lock, allocations made in NMI): the same for every design on a scenario; a deadlock risk of the caller, not of the page design.' },
   { name: 'violationsInRequest', group: 'violations', kind: 'exact', unit: 'events', better: 'lower', description: 'Lock-rule violations of any kind (the three above) raised inside the page request itself, apart from those of the caller\'s context and kvfree_rcu()\'s own raw lock: what the design adds.' },
   { name: 'invalidGfpCombination', group: 'violations', kind: 'exact', unit: 'allocations', better: 'lower', description: 'Allocations made with a flag combination the strategy declares invalid (e.g. __GFP_NO_LOCKS | __GFP_RECLAIM) that went on and took locks.' },
   { name: 'watermarkBreaches', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Pages a strategy took while the zone was below its min watermark (no watermark check).' },
   { name: 'migratetypeMixing', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Pages a strategy took from another migratetype\'s pcplist (fragmentation).' },
-  { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in the strategy\'s reserves at once.' },
+  { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in reserves at once: the strategy\'s and kvfree_rcu()\'s own bnode cache (the same for every design on a kernel unless the design resizes it).' },
   { name: 'reservedPagesMean', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Time-weighted mean of the pages held in reserves.' },
   { name: 'minFreePages', group: 'memory', kind: 'exact', unit: 'pages', better: 'higher', description: 'Lowest NR_FREE_PAGES seen, summed over zones at that moment.' },
   { name: 'kswapdWakes', group: 'memory', kind: 'exact', unit: 'wakeups', better: 'none', description: 'wakeup_kswapd() calls that woke kswapd.' },

@@ -18,7 +18,7 @@ import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import { NIL, type PageAllocator } from '../core/index.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { Reserve, ReserveTotals } from '../core/reserve.ts';
-import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
+import { FLAG_HARDIRQ_NO_THREAD, FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
 import type { KvfreeRcu } from './kvfree-rcu.ts';
 import type { SlotTable } from './slots.ts';
 import type { TimelineRecorder } from './timeline.ts';
@@ -132,6 +132,7 @@ export class EventLoop {
     const flagIrqsOff = FLAG_IRQS_OFF;
     const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
     const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
+    const flagHardirqNoThread = FLAG_HARDIRQ_NO_THREAD;
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
@@ -183,6 +184,8 @@ export class EventLoop {
         // One call site: a double passed to a call V8 does not inline is boxed
         // on the heap, and every extra site in this loop spends inlining budget.
         alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
+        // A hardirq of a never-threaded handler (timer, IPI): LD_WAIT_SPIN even on !RT.
+        if (flags & flagHardirqNoThread) alloc.locks.hardirqNoThread = 1;
         if (op === opAlloc) {
           const gfp = gfpOf[i]!;
           const order = orderOf[i]!;

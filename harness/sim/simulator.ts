@@ -27,6 +27,8 @@ import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
+import { BnodeCache } from '../core/bnode-cache.ts';
+import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { SlotTable } from './slots.ts';
 import { TimelineRecorder, type Timeline } from './timeline.ts';
 
@@ -120,14 +122,17 @@ export function runOne(spec: RunSpec): RunResult {
     costs: spec.costs ?? DEFAULT_COST_TABLE,
     lockdep: k.lockdep,
     preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(profile) },
   });
   const alloc = core.alloc;
   const ext = core.extensionsFor(strategy.name);
   const params = strategy.params.parse(spec.params) as Record<string, unknown>;
-  const instance = strategy.setup({ core, ext }, params);
+  // kvfree_rcu()'s own block-page cache on this kernel; the strategy may retune it in setup().
+  const bnodeCache = new BnodeCache(core, ext);
+  const instance = strategy.setup({ core, ext, bnodeCache }, params);
+  bnodeCache.fillAtBoot();
   const rcu = scenario.workload.rcu;
-  const krc = new KvfreeRcu(core, instance, {
+  const krc = new KvfreeRcu(core, instance, bnodeCache, {
     blockEntries: rcu.blockEntries,
     gracePeriodNs: rcu.gracePeriodMs * 1e6,
     drainDelayNs: rcu.drainDelayMs * 1e6,
@@ -214,7 +219,8 @@ export function runOne(spec: RunSpec): RunResult {
     legacyGfp0Failures: loop.legacyGfp0Failures,
     invalidWaitContext: locks.invalidWaitContext,
     sleepInAtomic: locks.sleepInAtomic,
-    nmiLockViolations: locks.nmiLock,
+    nmiLockViolations: krc.nmiLocksInRequests,
+    workloadNmiLocks: locks.nmiLock - krc.nmiLocksInRequests,
     violationsInRequest: krc.violationsInRequests,
     invalidGfpCombination: ext.counters.invalidGfpCombination,
     watermarkBreaches: ext.counters.watermarkBreaches,

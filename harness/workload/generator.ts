@@ -25,6 +25,7 @@ import {
   CTX_HARDIRQ,
   CTX_TASK,
   EventBatch,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_HEADLESS,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
@@ -316,6 +317,10 @@ export class Workload implements WorkloadSource {
   private readonly kvHeadless: number;
   private readonly kvRaw: number;
   private readonly kvIrqs: number;
+  /** FLAG_HARDIRQ_NO_THREAD for hardirq kvfree_rcu() calls from never-threaded handlers, else 0. */
+  private readonly kvHardirqFlag: number;
+  /** The same for background allocations (and their frees) in hardirq. */
+  private readonly bgHardirqFlag: number;
   private readonly burstEveryNs: number;
   private readonly burstCalls: number;
   private readonly burstSpacingNs: number;
@@ -377,6 +382,7 @@ export class Workload implements WorkloadSource {
     this.kvHeadless = kv.headlessShare;
     this.kvRaw = kv.rawLockHeldShare;
     this.kvIrqs = kv.irqsOffShare;
+    this.kvHardirqFlag = kv.hardirqKind === 'never-threaded' ? FLAG_HARDIRQ_NO_THREAD : 0;
     const burst = kv.burst;
     this.burstEveryNs = burst ? burst.everyMs * 1e6 : Infinity;
     this.burstCalls = burst ? burst.calls : 0;
@@ -421,6 +427,7 @@ export class Workload implements WorkloadSource {
     this.bgCtxFixed = bgUsed && anyAtomic ? fixedChoice(bgCtxW) : 0;
     this.bgCtx = this.bgCtxFixed < 0 ? cumulativeWeights(bgCtxW) : new Float64Array([1]);
     this.bgRemote = cpus > 1 ? bg.remoteFreeShare : 0;
+    this.bgHardirqFlag = bg.hardirqKind === 'never-threaded' ? FLAG_HARDIRQ_NO_THREAD : 0;
 
     const flood = w.userspaceFlood;
     this.floodGapNs = flood && flood.callsPerSec > 0 ? 1e9 / flood.callsPerSec : Infinity;
@@ -714,7 +721,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = meta & 0xffff;
         bOp[k] = opFree;
         bCtx[k] = ctx;
-        bFlags[k] = ctx >= ctxHardirq ? flagIrqsOff : 0;
+        bFlags[k] = (ctx >= ctxHardirq ? flagIrqsOff : 0) | (ctx === ctxHardirq ? this.bgHardirqFlag : 0);
         bOrder[k] = (meta >>> 20) & 0xf;
         bMt[k] = (meta >>> 24) & 0xff;
         bGfp[k] = 0;
@@ -739,10 +746,21 @@ export class Workload implements WorkloadSource {
           srcNext[s] = t < this.floodEndNs ? t : Infinity;
           nFlood++;
         } else {
-          ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
-          if (rng.chance(s, this.kvHeadless)) flags |= flagHeadless;
-          if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
-          if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+          // Headless kvfree_rcu(ptr) calls might_sleep() (kvfree_call_rcu(),
+          // kernel/rcu/tree.c v5.9+): it is legal only where sleeping is, so a
+          // headless call is a task-context call with IRQs on and no raw lock
+          // held. The contexts, raw-lock and IRQs-off shares apply to the
+          // two-argument calls: the workload commits no caller bug that no
+          // page design causes.
+          if (rng.chance(s, this.kvHeadless)) {
+            ctx = ctxTask;
+            flags = flagHeadless;
+          } else {
+            ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
+            if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
+            if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+            if (ctx === ctxHardirq) flags |= this.kvHardirqFlag;
+          }
           if (kind === kKv) {
             srcNext[s] = st + rng.exponential(s, this.kvGapNs);
             nKv++;
@@ -779,7 +797,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = cpu;
         bOp[k] = opAlloc;
         bCtx[k] = ctx;
-        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= ctxHardirq ? flagIrqsOff : 0);
+        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= ctxHardirq ? flagIrqsOff : 0) | (ctx === ctxHardirq ? this.bgHardirqFlag : 0);
         bOrder[k] = order;
         bMt[k] = mt;
         bGfp[k] = this.bgGfp[gi]!;

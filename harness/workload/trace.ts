@@ -28,6 +28,7 @@ import {
   CTX_SOFTIRQ,
   CTX_TASK,
   FLAG_HEADLESS,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
   FLAG_RAW_LOCK_HELD,
@@ -49,8 +50,8 @@ const JSONL_KEYS = [...CSV_COLUMNS, 'flags'];
 /** Own-format op names. */
 export const TRACE_OPS = ['alloc', 'free', 'kvfree_rcu', 'kvfree_rcu_headless'] as const;
 /** Own-format flag names (the `flags` column, `|`-separated). */
-export const TRACE_FLAG_NAMES = ['irqs_off', 'raw_lock_held', 'legacy_gfp0'] as const;
-const TRACE_FLAG_BITS = [FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD, FLAG_LEGACY_GFP0];
+export const TRACE_FLAG_NAMES = ['irqs_off', 'raw_lock_held', 'legacy_gfp0', 'hardirq_no_thread'] as const;
+const TRACE_FLAG_BITS = [FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD, FLAG_LEGACY_GFP0, FLAG_HARDIRQ_NO_THREAD];
 
 /** enum migratetype (include/linux/mmzone.h, CONFIG_CMA and CONFIG_MEMORY_ISOLATION on). */
 export const MIGRATETYPE_NAMES = ['unmovable', 'movable', 'reclaimable', 'highatomic', 'cma', 'isolate'] as const;

@@ -91,7 +91,7 @@ export function violationsHeatmapChart(m: ReportModel): ChartDef | undefined {
     id: 'violations',
     title: 'Lock-rule violations heatmap',
     caption:
-      'Each panel is one kind of lock-rule violation; rows are strategies, columns scenarios; the number in a cell is the mean count per run. invalidWaitContext: lockdep "BUG: Invalid wait context" (needs lockdep in the scenario); sleepInAtomic: a sleeping lock or might_sleep() in atomic context (PREEMPT_RT); zoneLockInLockless: zone->lock taken inside a page request that claims to be lockless; nmiLockViolations: a lock (not a trylock) taken in NMI; violationsInRequest: any of these raised inside the page request itself, i.e. what the design adds on top of the calling context; invalidGfpCombination: a flag combination the strategy declares invalid that went on and took locks.',
+      'Each panel is one kind of lock-rule violation; rows are strategies, columns scenarios; the number in a cell is the mean count per run. invalidWaitContext: lockdep "BUG: Invalid wait context" (needs lockdep in the scenario); sleepInAtomic: a sleeping lock or might_sleep() in atomic context (PREEMPT_RT); zoneLockInLockless: zone->lock taken inside a page request that claims to be lockless; nmiLockViolations: a lock (not a trylock) taken in NMI inside the page request (the workload\'s own NMI locks are workloadNmiLocks, not shown); violationsInRequest: any of these raised inside the page request itself, i.e. what the design adds on top of the calling context; invalidGfpCombination: a flag combination the strategy declares invalid that went on and took locks.',
     spec,
   };
 }
