@@ -452,9 +452,11 @@ export class PageAllocator {
     let drained = false;
     for (let retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
       // __alloc_pages_direct_reclaim: __perform_reclaim, then retry; on failure
-      // drain_all_pages() once and retry.
+      // drain_all_pages() once and retry. try_to_free_pages() (mm/vmscan.c,
+      // v5.9 and v6.x) asks for .nr_to_reclaim = SWAP_CLUSTER_MAX whatever the
+      // order (the order only steers compaction), so 32 pages per attempt.
       this.stats.directReclaims++;
-      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX << order) : 0;
+      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX) : 0;
       this.stats.directReclaimed += got;
       m.ns += got * this.costs.directReclaimPerPage;
       pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
