@@ -121,7 +121,7 @@ export default defineStrategy({
       alloc.beginOp(cpu, core.config.preemptRt ? CTX_SOFTIRQ : CTX_HARDIRQ, true, time);
       alloc.meter.ns += costs.queueWork; // queue_work(system_highpri_wq, ...)
       ext.schedule(fill, alloc.meter.now() + costs.workerWakeLatency, cpu);
-    });
+    }, 'hrtimer');
 
     /** run_page_cache_worker(), called under krcp->lock after a miss. */
     const runPageCacheWorker = (cpu: number): void => {
