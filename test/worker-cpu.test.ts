@@ -52,7 +52,7 @@ const scenario = parseScenario(
       kvfreeRcu: { ratePerCpuPerSec: 0, burst: { everyMs: 1000, calls: 20000, cpus: [0], spacingNs: 10, startMs: 1 } },
       background: { allocsPerCpuPerSec: 0 },
     },
-    run: { durationMs: 10 },
+    run: { durationMs: 10, warmup: { ms: 0 } },
   },
   'flood.json',
 );

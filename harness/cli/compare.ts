@@ -341,7 +341,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     }),
     scenarios: scenarios.map((s) => {
       const m = scenarioMachine(s);
-      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs };
+      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs, warmupMs: s.run.warmup.ms };
     }),
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,

@@ -116,6 +116,11 @@ export class AllocStats {
   fastPathRejects = 0;
   /** zone->lock acquisitions (including trylocks that succeeded). */
   zoneLockTaken = 0;
+
+  /** Zeroes every counter (the end of a run's warm-up). */
+  reset(): void {
+    for (const k of Object.keys(this) as (keyof AllocStats)[]) if (typeof this[k] === 'number') (this as unknown as Record<string, number>)[k] = 0;
+  }
 }
 
 export interface PageAllocatorParts {

@@ -135,7 +135,7 @@ function scenarioSection(out: string[], m: ReportModel, section: ReportSection):
     kv('kernel', describeKernel(sc.kernel).join(', '));
     const zones = sc.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ');
     kv('machine', `${sc.machine.cpus} CPUs, ${formatMiB(sc.machine.memoryMiB)} (managed pages: ${zones})`);
-    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed`);
+    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed, ${sc.warmupMs > 0 ? `after a ${formatNumber(sc.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}`);
   } else {
     out.push('  (no scenario details in the results file)');
   }

@@ -44,6 +44,8 @@ export const RunRowSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   workloadHash: z.string(),
   metrics: MetricsSchema,
+  /** The warm-up's own metrics (run.warmup.ms > 0), excluded from `metrics` (simEvents and simWallMs aside). */
+  warmup: MetricsSchema.optional(),
   violations: z.array(z.object({ kind: z.string(), message: z.string(), count: z.number() })),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
@@ -194,6 +196,8 @@ export const ResultsSchema = z.object({
       kernel: z.record(z.string(), z.unknown()),
       machine: z.object({ cpus: z.number(), memoryMiB: z.number(), zones: z.array(z.object({ kind: z.string(), managedPages: z.number() })) }),
       durationMs: z.number(),
+      /** run.warmup.ms: the steady load's run-in before measurement; 0 a cold start (absent in older results: they started cold). */
+      warmupMs: z.number().default(0),
     }),
   ),
   costTable: z.array(z.object({ key: z.string(), ns: z.number(), defaultNs: z.number(), kind: z.string(), source: z.string(), overridden: z.boolean() })),

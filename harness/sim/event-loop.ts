@@ -45,6 +45,13 @@ export interface EventLoopSetup {
   readonly cpus: number;
   /** The run's end (virtual ns): events at or after it are not run. */
   readonly endNs: number;
+  /**
+   * The end of the warm-up (virtual ns; 0: a cold start). When virtual time
+   * reaches it, the deferred work due before it runs, then onWarmupEnd(), which
+   * reads the warm-up's counters and resets them (with resetCounters()).
+   */
+  readonly warmupEndNs: number;
+  readonly onWarmupEnd: (t: number) => void;
   /** Check the core's invariants every this many events (0: never). */
   readonly checkEvery: number;
   /** Wall-time limit (ms, 0: none), counted from wall0. */
@@ -81,6 +88,8 @@ export class EventLoop {
 
   private lastT = 0.5;
   private tlNext = 0.5;
+  /** warmupEndNs until the warm-up has ended, then Infinity. */
+  private warmEnd = 0.5;
   private checkLeft: number;
   /** CPU busy until (virtual ns): a task/softirq event waits for its CPU. */
   private readonly busy: Float64Array;
@@ -95,7 +104,8 @@ export class EventLoop {
     this.reservedArea = 0;
     this.t = 0;
     this.lastT = 0;
-    this.tlNext = 0;
+    this.tlNext = s.warmupEndNs;
+    this.warmEnd = s.warmupEndNs > 0 ? s.warmupEndNs : Infinity;
     this.minFree = s.alloc.totalFree();
     this.checkLeft = s.checkEvery;
     this.busy = new Float64Array(s.cpus);
@@ -153,6 +163,7 @@ export class EventLoop {
     let events = this.events;
     let checkLeft = this.checkLeft;
     let t = this.t;
+    let warmEnd = this.warmEnd;
     let more = true;
     const n = b.length;
     const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = b;
@@ -164,6 +175,31 @@ export class EventLoop {
           break;
         }
         progress[0] = t;
+        if (t >= warmEnd) {
+          // The warm-up ends: hand its counters over, then count afresh
+          // (once per run, so the locals go through the fields).
+          this.ordinaryAllocs = ordinaryAllocs;
+          this.ordinaryFailures = ordinaryFailures;
+          this.legacyGfp0Failures = legacyGfp0Failures;
+          this.order0Allocs = order0Allocs;
+          this.order0Hits = order0Hits;
+          this.fastPathNsSum = fastPathNsSum;
+          this.reservedArea = reservedArea;
+          this.lastT = lastT;
+          this.minFree = minFree;
+          this.events = events;
+          this.endWarmup();
+          ordinaryAllocs = 0;
+          ordinaryFailures = 0;
+          legacyGfp0Failures = 0;
+          order0Allocs = 0;
+          order0Hits = 0;
+          fastPathNsSum = 0;
+          reservedArea = 0;
+          lastT = this.lastT;
+          minFree = this.minFree;
+          warmEnd = Infinity;
+        }
         while (queue.peekTime() <= t) this.runDeferred();
         // A strategy may create a reserve at any time: checked per event.
         if (reserveTotals.reserves > 0) {
@@ -246,11 +282,36 @@ export class EventLoop {
   }
 
   /**
+   * The end of the warm-up: runs the deferred work due before it, integrates
+   * the reserves up to it, lets the run read the warm-up's figures
+   * (onWarmupEnd), and zeroes the loop's counters. Events stays a count of the
+   * whole run.
+   */
+  private endWarmup(): void {
+    const s = this.s;
+    const w = this.warmEnd;
+    this.warmEnd = Infinity;
+    while (s.queue.peekTime() < w) this.runDeferred();
+    if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (w - this.lastT);
+    this.lastT = w;
+    s.onWarmupEnd(w);
+    this.ordinaryAllocs = 0;
+    this.ordinaryFailures = 0;
+    this.legacyGfp0Failures = 0;
+    this.order0Allocs = 0;
+    this.order0Hits = 0;
+    this.fastPathNsSum = 0;
+    this.reservedArea = 0;
+    this.minFree = s.alloc.totalFree();
+  }
+
+  /**
    * After the last event: runs the deferred work due before the run's end,
    * and integrates the reserves up to it.
    */
   finish(): void {
     const s = this.s;
+    if (this.warmEnd < Infinity) this.endWarmup();
     while (s.queue.peekTime() < s.endNs) this.runDeferred();
     if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (s.endNs - this.lastT);
   }

@@ -36,12 +36,14 @@ export class TimelineRecorder {
     private readonly alloc: PageAllocator,
     private readonly krc: KvfreeRcu,
     private readonly reserves: ReserveTotals,
+    /** Where measurement starts (the end of the warm-up, ns): time 0 of the timeline. */
+    private readonly originNs = 0,
   ) {}
 
   /** One sample at virtual time `at` (ns), with the ordinary allocation failures counted so far. */
   sample(at: number, ordinaryFailures: number): void {
     const alloc = this.alloc;
-    this.time.push(at / 1e6);
+    this.time.push((at - this.originNs) / 1e6);
     this.free.push(alloc.totalFree());
     const count = alloc.pcp.count;
     let pcpPages = 0;

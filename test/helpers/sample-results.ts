@@ -141,6 +141,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     kernel: i === 0 ? { profile: '5.9', preemptRt: true, lockdep: true, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false } : { profile: '6.x', preemptRt: false, lockdep: false, debugPagealloc: true, kasan: false, pageOwner: true, arch: 'x86_64', earlyBoot: false },
     machine: { cpus: 4, memoryMiB: 4096, zones: [{ kind: 'DMA', managedPages: 3973 }, { kind: 'DMA32', managedPages: 782336 }, { kind: 'Normal', managedPages: 262144 }] },
     durationMs: 1000,
+    warmupMs: 60,
   }));
 
   const addRun = (strategy: string, scenario: string, variant: string, seed: number, scale: number): void => {
