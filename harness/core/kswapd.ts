@@ -21,6 +21,8 @@ export class Kswapd {
   private highest = 0;
   /** nr_boost_reclaim: boost pages still to reclaim in this pass. */
   private nrBoostReclaim = 0;
+  /** Pages reclaimed in this pass (sc.nr_reclaimed). */
+  private reclaimed = 0;
   /** zone_boosts[]: each zone's watermark_boost when the pass started. */
   private readonly zoneBoosts: Float64Array;
 
@@ -50,6 +52,7 @@ export class Kswapd {
       this.highest = a.kswapdHighestZoneidx >= 0 ? a.kswapdHighestZoneidx : zones.length - 1;
       a.kswapdHighestZoneidx = -1;
       this.nrBoostReclaim = 0;
+      this.reclaimed = 0;
       for (let i = 0; i < zones.length; i++) {
         const z = zones[i]!;
         this.zoneBoosts[i] = i <= this.highest && z.managedPages > 0 ? z.watermarkBoost : 0;
@@ -68,6 +71,8 @@ export class Kswapd {
     a.beginOp(this.cpu, CTX_TASK, false, time);
     const got = a.reclaimer.reclaim(SWAP_CLUSTER_MAX);
     a.stats.kswapdReclaimed += got;
+    this.reclaimed += got;
+    if (got > 0) a.kswapdFailures = 0;
     a.meter.ns += got * a.costs.directReclaimPerPage;
     this.nrBoostReclaim -= Math.min(this.nrBoostReclaim, got);
     if (got === 0) this.out(a.meter.now());
@@ -99,6 +104,9 @@ export class Kswapd {
       this.zoneBoosts[i] = 0;
     }
     this.inBalance = false;
+    // balance_pgdat(): "if (!sc.nr_reclaimed) pgdat->kswapd_failures++" (a
+    // pass that ended balanced without reclaiming is no failure: it did not try).
+    if (this.reclaimed === 0 && !a.pgdatBalanced(0, this.highest)) a.kswapdFailures++;
     for (const z of zones) z.kswapdPending = false;
   }
 }

@@ -168,6 +168,13 @@ export class PageAllocator {
   onKswapdWake: (() => void) | null = null;
   /** pgdat->kswapd_highest_zoneidx: the highest zone a waker asked for since kswapd last read it (-1: none). */
   kswapdHighestZoneidx = -1;
+  /**
+   * pgdat->kswapd_failures: balance_pgdat() passes in a row that reclaimed
+   * nothing; reset by any reclaim that frees pages (shrink_node(), v5.9 and
+   * v6.x). At MAX_RECLAIM_RETRIES the node is "hopeless" and wakeup_kswapd()
+   * leaves it to direct reclaim.
+   */
+  kswapdFailures = 0;
   /** rmqueue() wakes kswapd for a boosted watermark only with ALLOC_KSWAPD (by v6.5; not in v5.9-v6.0). */
   private readonly boostWakeNeedsKswapdFlag: boolean;
 
@@ -497,6 +504,7 @@ export class PageAllocator {
       this.stats.directReclaims++;
       const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX) : 0;
       this.stats.directReclaimed += got;
+      if (got > 0) this.kswapdFailures = 0;
       m.ns += got * this.costs.directReclaimPerPage;
       pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
       if (pfn !== NIL) return pfn;
@@ -519,12 +527,12 @@ export class PageAllocator {
    * (waitqueue_active) and the node is not balanced, or is but a watermark is
    * boosted, wakes it, which takes the kswapd_wait wait-queue lock (a
    * spinlock_t); the simulator runs kswapd later in virtual time.
-   * (pgdat->kswapd_failures, the "hopeless node" test, is not modelled.)
    */
   wakeupKswapd(order: number, highest: number): void {
     const m = this.meter;
     if (this.kswapdHighestZoneidx < highest) this.kswapdHighestZoneidx = highest;
     if (this.zones[0]!.kswapdPending) return;
+    if (this.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
     if (this.pgdatBalanced(order, highest) && !this.pgdatWatermarkBoosted(highest)) return;
     for (const z of this.zones) z.kswapdPending = true;
     this.stats.kswapdWakes++;

@@ -43,6 +43,8 @@ export const METRICS = [
   { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in the strategy\'s reserves at once.' },
   { name: 'reservedPagesMean', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Time-weighted mean of the pages held in reserves.' },
   { name: 'minFreePages', group: 'memory', kind: 'exact', unit: 'pages', better: 'higher', description: 'Lowest NR_FREE_PAGES seen, summed over zones at that moment.' },
+  { name: 'belowLowShare', group: 'memory', kind: 'exact', unit: 'ratio', better: 'lower', description: "Share of the measured virtual time during which some populated zone had fewer free pages than its low watermark (kswapd's wake-up level; _watermark[WMARK_LOW], boost not counted), sampled at every workload event." },
+  { name: 'belowMinShare', group: 'memory', kind: 'exact', unit: 'ratio', better: 'lower', description: 'The same below the min watermark: only ALLOC_HIGH/ALLOC_HARDER callers (GFP_ATOMIC) and designs that skip the watermark check allocate there; GFP_KERNEL callers enter direct reclaim.' },
   { name: 'kswapdWakes', group: 'memory', kind: 'exact', unit: 'wakeups', better: 'none', description: 'wakeup_kswapd() calls that woke kswapd.' },
   { name: 'directReclaims', group: 'memory', kind: 'exact', unit: 'attempts', better: 'lower', description: 'Direct reclaim attempts in the allocation slow path.' },
   { name: 'fallbackSteals', group: 'memory', kind: 'exact', unit: 'blocks', better: 'lower', description: 'Buddy allocations that fell back to another migratetype\'s free list (__rmqueue_fallback).' },

@@ -15,7 +15,9 @@ import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
 export const RESULTS_SCHEMA_VERSION = 1;
 
-const metricsShape = Object.fromEntries(METRIC_NAMES.map((n) => [n, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>;
+/** Metrics added after results were first stored: read as 0 from older files (which did not measure them). */
+const LATER_METRICS: ReadonlySet<string> = new Set(['belowLowShare', 'belowMinShare']);
+const metricsShape = Object.fromEntries(METRIC_NAMES.map((n) => [n, LATER_METRICS.has(n) ? z.number().default(0) : z.number()])) as unknown as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>;
 export const MetricsSchema = z.object(metricsShape);
 
 const StaticPropertiesSchema = z.object({
@@ -99,6 +101,8 @@ export const TimelineSchema = z.object({
   locklessFailures: z.array(z.number()),
   ordinaryFailures: z.array(z.number()),
   watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }),
+  /** Per populated zone: its free pages against its own watermarks (absent in older results). */
+  zones: z.array(z.object({ name: z.string(), freePages: z.array(z.number()), watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }) })).default([]),
 });
 export type TimelineRow = z.infer<typeof TimelineSchema>;
 

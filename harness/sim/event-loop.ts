@@ -18,7 +18,7 @@ import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import { NIL, type PageAllocator } from '../core/index.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { Reserve, ReserveTotals } from '../core/reserve.ts';
-import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
+import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, FLAG_UNRECLAIMABLE, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
 import type { KvfreeRcu } from './kvfree-rcu.ts';
 import type { SlotTable } from './slots.ts';
 import type { TimelineRecorder } from './timeline.ts';
@@ -80,6 +80,13 @@ export class EventLoop {
   fastPathNsSum = 0.5; // a double field from the start (see below)
   /** Reserved pages integrated over virtual time (page x ns). */
   reservedArea = 0.5;
+  /**
+   * Virtual ns during which some populated zone had fewer free pages than its
+   * low (min) watermark, _watermark[] without the boost: sampled at each
+   * workload event, held until the next one.
+   */
+  belowLowNs = 0.5;
+  belowMinNs = 0.5;
   minFree: number;
   /** Workload events run. */
   events = 0;
@@ -88,6 +95,13 @@ export class EventLoop {
 
   private lastT = 0.5;
   private tlNext = 0.5;
+  /** Time of the last watermark sample, and what it found (1: below low, 2: below min too). */
+  private wmT = 0.5;
+  private wmState = 0;
+  /** The populated zones, with their low and min watermarks. */
+  private readonly wmZones: PageAllocator['zones'][number][];
+  private readonly wmLow: Int32Array;
+  private readonly wmMin: Int32Array;
   /** warmupEndNs until the warm-up has ended, then Infinity. */
   private warmEnd = 0.5;
   private checkLeft: number;
@@ -102,6 +116,12 @@ export class EventLoop {
     // the object's shape, and V8 throws away code that relied on the first.
     this.fastPathNsSum = 0;
     this.reservedArea = 0;
+    this.belowLowNs = 0;
+    this.belowMinNs = 0;
+    this.wmT = 0;
+    this.wmZones = s.alloc.zones.filter((z) => z.managedPages > 0);
+    this.wmLow = Int32Array.from(this.wmZones, (z) => z.wmark[1]!);
+    this.wmMin = Int32Array.from(this.wmZones, (z) => z.wmark[0]!);
     this.t = 0;
     this.lastT = 0;
     this.tlNext = s.warmupEndNs;
@@ -142,6 +162,15 @@ export class EventLoop {
     const flagIrqsOff = FLAG_IRQS_OFF;
     const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
     const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
+    const flagUnreclaimable = FLAG_UNRECLAIMABLE;
+    const wmZones = this.wmZones;
+    const wmLow = this.wmLow;
+    const wmMin = this.wmMin;
+    const nrWmZones = wmZones.length;
+    let belowLowNs = this.belowLowNs;
+    let belowMinNs = this.belowMinNs;
+    let wmT = this.wmT;
+    let wmState = this.wmState;
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
@@ -188,7 +217,14 @@ export class EventLoop {
           this.lastT = lastT;
           this.minFree = minFree;
           this.events = events;
+          this.belowLowNs = belowLowNs;
+          this.belowMinNs = belowMinNs;
+          this.wmT = wmT;
+          this.wmState = wmState;
           this.endWarmup();
+          belowLowNs = 0;
+          belowMinNs = 0;
+          wmT = this.wmT;
           ordinaryAllocs = 0;
           ordinaryFailures = 0;
           legacyGfp0Failures = 0;
@@ -201,6 +237,23 @@ export class EventLoop {
           warmEnd = Infinity;
         }
         while (queue.peekTime() <= t) this.runDeferred();
+        // Below low / min: the state found at the last event held until now.
+        if (wmState !== 0) {
+          belowLowNs += t - wmT;
+          if (wmState === 2) belowMinNs += t - wmT;
+        }
+        wmT = t;
+        wmState = 0;
+        for (let z = 0; z < nrWmZones; z++) {
+          const f = wmZones[z]!.nrFree;
+          if (f < wmLow[z]!) {
+            wmState = 1;
+            if (f < wmMin[z]!) {
+              wmState = 2;
+              break;
+            }
+          }
+        }
         // A strategy may create a reserve at any time: checked per event.
         if (reserveTotals.reserves > 0) {
           reservedArea += reserveTotals.pages * (t - lastT);
@@ -241,7 +294,7 @@ export class EventLoop {
             for (let z = 0; z < nrZones; z++) free += zones[z]!.nrFree;
             if (free < minFree) minFree = free;
           }
-          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0);
+          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0 && (flags & flagUnreclaimable) === 0);
         } else if (op === opFree) {
           slots.free(slotOf[i]!);
         } else if (op === opKvfreeRcu) {
@@ -277,6 +330,10 @@ export class EventLoop {
       this.events = events;
       this.checkLeft = checkLeft;
       this.t = t;
+      this.belowLowNs = belowLowNs;
+      this.belowMinNs = belowMinNs;
+      this.wmT = wmT;
+      this.wmState = wmState;
     }
     return more;
   }
@@ -294,7 +351,10 @@ export class EventLoop {
     while (s.queue.peekTime() < w) this.runDeferred();
     if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (w - this.lastT);
     this.lastT = w;
+    this.closeWatermarkSpan(w);
     s.onWarmupEnd(w);
+    this.belowLowNs = 0;
+    this.belowMinNs = 0;
     this.ordinaryAllocs = 0;
     this.ordinaryFailures = 0;
     this.legacyGfp0Failures = 0;
@@ -312,8 +372,17 @@ export class EventLoop {
   finish(): void {
     const s = this.s;
     if (this.warmEnd < Infinity) this.endWarmup();
+    this.closeWatermarkSpan(s.endNs);
     while (s.queue.peekTime() < s.endNs) this.runDeferred();
     if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (s.endNs - this.lastT);
+  }
+
+  /** Counts the last watermark sample's state up to `t` (the end of the warm-up or of the run). */
+  private closeWatermarkSpan(t: number): void {
+    if (t <= this.wmT) return;
+    if (this.wmState !== 0) this.belowLowNs += t - this.wmT;
+    if (this.wmState === 2) this.belowMinNs += t - this.wmT;
+    this.wmT = t;
   }
 
   /** Runs the next item of deferred work, watching for a stuck instant and the wall-time limit. */

@@ -224,6 +224,8 @@ export function runOne(spec: RunSpec): RunResult {
       reservedPagesPeak: reservedPeak,
       reservedPagesMean: spanNs > 0 ? loop.reservedArea / spanNs : 0,
       minFreePages: loop.minFree,
+      belowLowShare: spanNs > 0 ? loop.belowLowNs / spanNs : 0,
+      belowMinShare: spanNs > 0 ? loop.belowMinNs / spanNs : 0,
       kswapdWakes: alloc.stats.kswapdWakes,
       directReclaims: alloc.stats.directReclaims,
       fallbackSteals: alloc.buddy.fallbackAllocs,

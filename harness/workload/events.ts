@@ -25,6 +25,13 @@ export const FLAG_RAW_LOCK_HELD = 1 << 1;
 export const FLAG_IRQS_OFF = 1 << 2;
 /** An ordinary allocation made by a legacy gfp == 0 caller (`__get_free_page(0)`). */
 export const FLAG_LEGACY_GFP0 = 1 << 3;
+/**
+ * An allocation reclaim cannot take back (anonymous memory on a machine
+ * without swap, mlocked or pinned pages): never on the reclaim LRU, whatever
+ * its migratetype. Set on the fill allocations of a pressure phase with
+ * `reclaimable: false`.
+ */
+export const FLAG_UNRECLAIMABLE = 1 << 4;
 
 export class EventBatch {
   length = 0;

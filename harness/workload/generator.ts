@@ -29,6 +29,7 @@ import {
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
   FLAG_RAW_LOCK_HELD,
+  FLAG_UNRECLAIMABLE,
   OP_ALLOC,
   OP_FREE,
   OP_KVFREE_RCU,
@@ -100,6 +101,8 @@ export interface PressurePlan {
   fillSmall: number;
   churnMeanGapNs: number;
   churnLifetimeNs: number;
+  /** Whether reclaim may take the fill pages back (false: FLAG_UNRECLAIMABLE). */
+  reclaimable: boolean;
 }
 
 function meanPagesPerAlloc(orderMix: readonly number[]): number {
@@ -178,6 +181,7 @@ export function pressurePlans(
       fillSmall: H - fillBig * 2 ** FILL_BIG_ORDER,
       churnMeanGapNs: ph.churnPerCpuPerSec > 0 ? 1e9 / ph.churnPerCpuPerSec : Infinity,
       churnLifetimeNs: ph.churnLifetimeMs * 1e6,
+      reclaimable: ph.reclaimable,
     };
   });
 }
@@ -815,7 +819,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = fcpu;
         bOp[k] = opAlloc;
         bCtx[k] = ctxTask;
-        bFlags[k] = this.fillFlags;
+        bFlags[k] = plan.reclaimable ? this.fillFlags : this.fillFlags | FLAG_UNRECLAIMABLE;
         bOrder[k] = order;
         bMt[k] = this.fillMt;
         bGfp[k] = this.fillGfp;

@@ -339,6 +339,12 @@ const pressurePhaseSchema = z
       .positive()
       .default(20)
       .describe('Mean exponential lifetime of the churn allocations, in ms. Default: 20.'),
+    reclaimable: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether reclaim (kswapd, direct reclaim) may take the fill pages back, as it takes page cache; false: anonymous memory on a machine without swap (or mlocked), which stays until the phase ends, so free memory stays at the target and the watermarks are really crossed. Default: true.',
+      ),
   })
   .strict();
 
@@ -476,6 +482,7 @@ export interface PressurePhase {
   rampMs: number;
   churnPerCpuPerSec: number;
   churnLifetimeMs: number;
+  reclaimable: boolean;
 }
 
 export interface Scenario {

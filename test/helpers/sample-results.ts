@@ -245,6 +245,10 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
       locklessFailures: lf,
       ordinaryFailures: of,
       watermarks: { min: 16000, low: 20000, high: 24000 },
+      zones: [
+        { name: 'DMA32', freePages: free.map((f) => Math.round(f * 0.75)), watermarks: { min: 12000, low: 15000, high: 18000 } },
+        { name: 'Normal', freePages: free.map((f) => Math.round(f * 0.25)), watermarks: { min: 4000, low: 5000, high: 6000 } },
+      ],
     });
   }
 
