@@ -42,6 +42,7 @@ const COMPARE_OPTIONS = {
   'scenario-file': { type: 'string', array: true, default: [] as string[], describe: 'A scenario JSON file to run (repeatable); see harness/workload/SCENARIOS.md' },
   'strategy-file': { type: 'string', array: true, default: [] as string[], describe: 'A strategy kept outside strategies/ (a .ts file; repeatable)' },
   set: { type: 'string', array: true, default: [] as string[], describe: 'Override a value: <scenario.path>=v, <strategy>.<param>=v or cost.<key>=ns (repeatable), e.g. --set dedicated-pool.poolPages=8' },
+  'cost-range': { type: 'number', describe: 'Also run the matrix at corners of the cost table\'s documented ranges (every entry low, every entry high, and N seeded mixes) and say whether a conclusion (the cheapest strategy, the order of strategies by locklessNs) flips; N = 0 runs the two extreme corners only. Corners replace --set cost values' },
   sweep: { type: 'string', describe: 'Sweep one key over values: key=v1,v2,... or key=lo..hi (lo, powers of two, hi), e.g. dedicated-pool.poolPages=0..64' },
   jobs: { type: 'number', describe: 'Worker threads (default: the number of cores)' },
   shard: { type: 'string', describe: 'Run only shard i of n of the matrix (i/n); recombine with `merge`' },
@@ -120,6 +121,7 @@ export const NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
   'run-wall-limit': { integer: false, min: 0, max: MAX_RUN_WALL_LIMIT_MS, what: `a number of ms from 0 to ${MAX_RUN_WALL_LIMIT_MS} (0: no limit)` },
   'run-virtual-limit': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a number of ms >= 0 (0: no limit)' },
   'check-invariants': { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'an integer >= 0 (events between checks; 0: never)' },
+  'cost-range': { integer: true, min: 0, max: 64, what: 'an integer from 0 to 64 (mixed corners besides all-low and all-high)' },
   'noise-floor': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a percentage >= 0' },
 };
 

@@ -104,6 +104,7 @@ function header(m: ReportModel, opts: HtmlOptions): Html {
 <tr><th>seeds</th><td>${m.seedCount()} per cell (${r.config.seeds.join(', ')})${r.config.quick ? ', --quick' : ''}</td></tr>
 <tr><th>runs</th><td>${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed), ${formatNumber(t.simEvents)} simulated events, wall time ${formatDurationMs(t.wallMs)}</td></tr>
 <tr><th>reproduce</th><td><pre class="cmd">${r.command}</pre></td></tr>
+${r.costRange ? html`<tr><th>cost ranges</th><td>${r.costRange.verdict}</td></tr>` : ''}
 ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report written by</th><td><pre class="cmd">${opts.reportCommand}</pre></td></tr>` : ''}
 </table>
 </header>`;

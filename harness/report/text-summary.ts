@@ -71,6 +71,7 @@ function header(out: string[], m: ReportModel, opts: TextOptions): void {
   kv('commit', env.gitCommit === null ? 'unknown (not a git checkout)' : `${env.gitCommit}${env.gitDirty ? ' (with uncommitted changes)' : ''}`);
   const seeds = r.config.seeds;
   kv('seeds', `${seeds.length} per cell (${seeds.join(', ')})${r.config.quick ? ', --quick' : ''}`);
+  if (r.costRange) kv('costs', r.costRange.verdict);
   kv('host', `${env.cpuModel}, ${env.cpuCount} CPUs, ${formatMiB(env.totalMemoryMiB)}, node ${env.node}, ${env.os} ${env.arch} (wall-clock numbers only; simulated results do not depend on it)`);
   out.push('');
   out.push('Reproduce with:');

@@ -224,6 +224,15 @@ export const ResultsSchema = z.object({
   }),
   /** Present when the run was compared against --baseline. */
   comparison: ComparisonSchema.optional(),
+  /** --cost-range: the corners run and which conclusions flipped (harness/analysis/cost-range.ts). */
+  costRange: z
+    .object({
+      rule: z.string(),
+      corners: z.array(z.string()),
+      flips: z.array(z.object({ scenario: z.string(), corner: z.string(), kind: z.enum(['cheapest', 'order']), text: z.string() })),
+      verdict: z.string(),
+    })
+    .optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 
