@@ -50,7 +50,7 @@ export const METRICS = [
   { name: 'fallbackSteals', group: 'memory', kind: 'exact', unit: 'blocks', better: 'lower', description: 'Buddy allocations that fell back to another migratetype\'s free list (__rmqueue_fallback).' },
   { name: 'lockWaitNs', group: 'simulation', kind: 'modelled', unit: 'ns', better: 'lower', description: 'Total virtual time spent waiting for locks held by other CPUs.' },
   { name: 'trylockFailures', group: 'simulation', kind: 'exact', unit: 'trylocks', better: 'lower', description: 'spin_trylock() calls that found the lock held (pcp->lock, zone->lock).' },
-  { name: 'simEvents', group: 'simulation', kind: 'exact', unit: 'events', better: 'none', description: 'Events the simulator processed: workload events plus deferred work (grace periods, workers, kswapd).' },
+  { name: 'simEvents', group: 'simulation', kind: 'exact', unit: 'events', better: 'none', description: 'Events the simulator processed: workload events plus deferred work (grace periods, workers, kswapd), over the whole run, warm-up included (as simWallMs).' },
   { name: 'simWallMs', group: 'simulation', kind: 'wall', unit: 'ms', better: 'lower', description: 'Wall-clock time the run took to simulate its event stream on this machine (JS, not modelled); in a compare a (scenario, seed) stream is generated apart from the runs, by the worker thread that its runs go to, and replayed to every strategy.' },
 ] as const satisfies readonly MetricDef[];
 
