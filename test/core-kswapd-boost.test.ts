@@ -82,6 +82,23 @@ describe('watermark_boost', () => {
     expect(core.queue.length).toBe(1);
   });
 
+  it('under a raw spinlock the boost wake-up takes pgdat->kswapd_wait (a spinlock_t): one more invalid wait context inside the request', () => {
+    const core = smallCore({ zones: [['Normal', 16384]], lockdep: true });
+    const a = core.alloc;
+    const zone = a.zones[0]!;
+    const held = consumeBuddyTo(core, zone, 0);
+    a.beginOp(0, CTX_TASK, false, 0);
+    for (const p of held) if (p % 2 === 0) a.freePages(p, 0);
+    a.drainAllPages();
+    const raw = a.locks.define('krcp->lock (test)', 'raw_spinlock_t');
+    a.beginOp(0, CTX_TASK, true, 1e6);
+    a.locks.acquire(raw, 1e6);
+    expect(a.allocPages(GFP_KERNEL & ~0x400 /* GFP_NOWAIT-like: no direct reclaim */, 0)).not.toBe(NIL);
+    a.locks.release(raw, a.meter.now());
+    expect(a.stats.kswapdWakes).toBe(1);
+    expect(a.locks.records.some((r) => r.message.includes('kswapd_wait'))).toBe(true);
+  });
+
   it('caps the boost at max(pageblock, high x 15000 / 10000)', () => {
     const { core, zone } = fragmented();
     const cap = Math.max(PAGEBLOCK_NR_PAGES, Math.floor((zone.wmark[2]! * 15000) / 10000));
