@@ -57,7 +57,7 @@ describe('costRangeVerdict', () => {
       { name: 'all-high', means: { s1: { a: 25, b: 20, c: 30 }, s2: { a: 50, b: 40 } } },
     ]);
     expect(r.flips.map((f) => f.text)).toEqual(['s1: cheapest a -> b at corner all-high', 's1: a < b becomes a > b at corner all-high']);
-    expect(r.verdict).toContain('s1: cheapest a -> b at corner all-high');
+    expect(r.verdict).toBe('cost ranges: 2 conclusion(s) flip within the ranges, first s1: cheapest a -> b at corner all-high (all in results.json, costRange)');
   });
 
   it('treats differences within the tie band as ties', () => {

@@ -107,10 +107,7 @@ export function costRangeVerdict(base: ScenarioMeans, corners: readonly { name: 
   const verdict =
     flips.length === 0
       ? `cost ranges: no conclusion flips within the ranges (${corners.length} corners: ${cornerNames.join(', ')}; rule: cheapest strategy and pairwise order of locklessNs, 5% ties)`
-      : `cost ranges: ${flips.length} conclusion(s) flip within the ranges, e.g. ${flips
-          .slice(0, 3)
-          .map((f) => f.text.replace(/ \(high: .*\)$/, ''))
-          .join('; ')}`;
+      : `cost ranges: ${flips.length} conclusion(s) flip within the ranges, first ${flips[0]!.text.replace(/ \(high: .*\)$/, '')} (all in results.json, costRange)`;
   return { rule: COST_RANGE_RULE, corners: corners.map((c) => c.name), flips, verdict };
 }
 
