@@ -61,7 +61,8 @@ const small = (extra: object = {}): Scenario =>
         background: { allocsPerCpuPerSec: 10000, remoteFreeShare: 0.2 },
         ...extra,
       },
-      run: { durationMs: 200 },
+      // The generator's own time base: no warm-up before it.
+      run: { durationMs: 200, warmup: { ms: 0 } },
     },
     'small.json',
   );
@@ -279,7 +280,7 @@ describe('generator', () => {
       {
         machine: { cpus: 2 },
         workload: { kvfreeRcu: { ratePerCpuPerSec: 0, burst: { everyMs: 10, calls: 100, spacingNs: 1000, startMs: 5 } }, background: { allocsPerCpuPerSec: 0 } },
-        run: { durationMs: 50 },
+        run: { durationMs: 50, warmup: { ms: 0 } },
       },
       'b.json',
     );

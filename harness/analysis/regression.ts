@@ -93,6 +93,7 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
     if (stable(s.kernel) !== stable(b.kernel)) fields.push('kernel config');
     if (stable(s.machine) !== stable(b.machine)) fields.push('machine');
     if (s.durationMs !== b.durationMs) fields.push(`duration (${b.durationMs} -> ${s.durationMs} ms)`);
+    if (s.warmupMs !== b.warmupMs) fields.push(`warm-up (${b.warmupMs} -> ${s.warmupMs} ms)`);
     if (s.description !== b.description && fields.length === 0) continue;
     if (fields.length > 0) {
       badScenario.add(s.name);

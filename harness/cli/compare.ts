@@ -11,6 +11,7 @@ import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
 import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
+import { costCorners, costRangeVerdict, locklessNsMeans, type CostRangeReport } from '../analysis/cost-range.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
 import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
@@ -39,6 +40,8 @@ export interface CompareOptions {
   readonly strategyFiles?: readonly string[];
   readonly sets: readonly string[];
   readonly sweep?: string;
+  /** --cost-range N: also run the all-low, all-high and N seeded mixed corners of the cost ranges. */
+  readonly costRange?: number;
   readonly jobs?: number;
   readonly shard?: string;
   readonly runId?: string;
@@ -199,6 +202,10 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     if (variants[0]?.target.kind === 'cost') for (const v of variants) resolveCostTable({ ...costOverrides, [(v.target as { key: string }).key]: (v.target as { value: unknown }).value }, `--sweep ${opts.sweep}`);
   }
 
+  if (opts.costRange !== undefined && opts.sweep !== undefined) {
+    throw new InputError({ file: '--cost-range', where: String(opts.costRange), expected: 'no --sweep (the corners are compared at the default point)', found: `--sweep ${opts.sweep}` });
+  }
+
   // Validate every scenario (with sets) and every strategy's parameters up front.
   const scenarios: Scenario[] = [];
   const scale = opts.quick ? QUICK_DURATION_SCALE : 1;
@@ -337,6 +344,25 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     if (o.row && o.timeline) timelines.push({ strategy: o.row.strategy, scenario: o.row.scenario, variant: o.row.variant, seed: o.row.seed, ...o.timeline });
   }
 
+  // --cost-range: the same jobs at each corner of the cost ranges (no
+  // timelines), then the rankings against the default table's.
+  let costRange: CostRangeReport | undefined;
+  if (opts.costRange !== undefined && !interrupted) {
+    const corners = costCorners(opts.costRange);
+    const n = jobs.length;
+    const cornerJobs = corners.flatMap((c, ci) => myJobs.map((j) => ({ ...j, index: (ci + 1) * n + j.index, costOverrides: c.overrides, timelinePoints: 0 })));
+    const cornerRows: RunRow[][] = corners.map(() => []);
+    const cornerProgress = new Progress(cornerJobs.length);
+    cornerProgress.start(threads);
+    pool = runPool(cornerJobs, threads, (o) => {
+      if (o.row) cornerRows[Math.floor(o.index / n) - 1]!.push(o.row);
+      cornerProgress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
+    }, { heapLimitMb: opts.runHeapLimitMb ?? DEFAULT_RUN_HEAP_LIMIT_MB });
+    await pool.done;
+    cornerProgress.finish();
+    if (!interrupted) costRange = costRangeVerdict(locklessNsMeans(runs), corners.map((c, ci) => ({ name: c.name, means: locklessNsMeans(cornerRows[ci]!) })));
+  }
+
   const measured = opts.measure && !interrupted ? await measureStrategies(strategies, opts.quick ? 25 : 100) : [];
   let simEvents = 0;
   let simWallMs = 0;
@@ -372,7 +398,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     }),
     scenarios: scenarios.map((s) => {
       const m = scenarioMachine(s);
-      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs };
+      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs, warmupMs: s.run.warmup.ms };
     }),
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,
@@ -381,6 +407,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     summary: summarize(runs),
     timelines,
     measured,
+    ...(costRange ? { costRange } : {}),
     totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, workloadWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: eventsPerSecPerCore(simEvents, simWallMs + workloadWallMs) },
   };
   let regression: RegressionReport | undefined;

@@ -139,6 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             strategyFiles: argv['strategy-file'],
             sets: argv.set,
             sweep: argv.sweep,
+            ...(argv['cost-range'] !== undefined ? { costRange: argv['cost-range'] } : {}),
             jobs: argv.jobs,
             shard: argv.shard,
             runId: argv['run-id'],

@@ -144,7 +144,7 @@ export class BnodeCache {
       alloc.beginOp(cpu, core.config.preemptRt ? CTX_SOFTIRQ : CTX_HARDIRQ, true, time);
       alloc.meter.ns += costs.queueWork; // queue_work(system_highpri_wq, ...)
       ext.schedule(fill, alloc.meter.now() + costs.workerWakeLatency, cpu);
-    });
+    }, 'hrtimer');
     return (cpu: number): void => {
       const m = alloc.meter;
       m.ns += costs.gfpFlagCheck; // atomic_xchg(&krcp->work_in_progress, 1)

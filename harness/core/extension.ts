@@ -117,13 +117,17 @@ export class Extensions {
   }
 
   /**
-   * Deferred work (a workqueue item, an hrtimer callback): returns a handle for
-   * schedule(). The handler runs later in virtual time, in a clean context the
-   * caller sets up with alloc.beginOp().
+   * Deferred work: returns a handle for schedule(). The handler runs later in
+   * virtual time, in a clean context the caller sets up with alloc.beginOp().
+   * A 'workqueue' item (the default) is a kworker task on the CPU it is
+   * scheduled on: it competes with the workload for that CPU, so it starts
+   * only once the CPU is free (a kthread flooding the CPU keeps it waiting
+   * until it yields; the model's tasks are not preempted), and its own cost
+   * keeps the CPU busy. An 'hrtimer' callback interrupts at its time.
    */
-  addWorker(name: string, handler: WorkerHandler): number {
+  addWorker(name: string, handler: WorkerHandler, kind: 'workqueue' | 'hrtimer' = 'workqueue'): number {
     this.workerNames.push(name);
-    return this.queue.register(`${this.owner}:${name}`, handler);
+    return this.queue.register(`${this.owner}:${name}`, handler, kind === 'workqueue');
   }
 
   /** Runs worker `kind` on `cpu` at virtual time `time`. */

@@ -111,6 +111,24 @@ export class LockSet {
   private lastKey = Number.NaN;
   private lastRecord: ViolationRecord | null = null;
 
+  /**
+   * Zeroes the counters and forgets the violation records (the end of a run's
+   * warm-up): what is counted after this is the measured part. Locks held and
+   * their timing are kept.
+   */
+  resetCounters(): void {
+    this.invalidWaitContext = 0;
+    this.sleepInAtomic = 0;
+    this.nmiLock = 0;
+    this.contendedNs = 0;
+    this.contendedAcquisitions = 0;
+    this.trylockFailures = 0;
+    this.records.length = 0;
+    this.recordKeys.clear();
+    this.lastKey = Number.NaN;
+    this.lastRecord = null;
+  }
+
   constructor(readonly config: LockConfig) {}
 
   /** Registers a lock instance and returns its id. */

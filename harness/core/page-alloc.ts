@@ -48,7 +48,7 @@ import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
 import { PCP_BATCH_SCALE_MAX, type PerCpuPages } from './pcp.ts';
 import type { PostAllocHook } from './post-alloc-hook.ts';
-import { MAX_PAGE_ORDER, type KernelProfile } from './profile.ts';
+import { kernelAtLeast, MAX_PAGE_ORDER, type KernelProfile } from './profile.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type Zone } from './zone.ts';
 
 /** alloc_flags (mm/internal.h). ALLOC_WMARK_* index zone->_watermark. */
@@ -117,6 +117,11 @@ export class AllocStats {
   fastPathRejects = 0;
   /** zone->lock acquisitions (including trylocks that succeeded). */
   zoneLockTaken = 0;
+
+  /** Zeroes every counter (the end of a run's warm-up). */
+  reset(): void {
+    for (const k of Object.keys(this) as (keyof AllocStats)[]) if (typeof this[k] === 'number') (this as unknown as Record<string, number>)[k] = 0;
+  }
 }
 
 export interface PageAllocatorParts {
@@ -185,6 +190,17 @@ export class PageAllocator {
   reclaimer: Reclaimer | null = null;
   /** Called when kswapd should run (the simulator schedules it in virtual time). */
   onKswapdWake: (() => void) | null = null;
+  /** pgdat->kswapd_highest_zoneidx: the highest zone a waker asked for since kswapd last read it (-1: none). */
+  kswapdHighestZoneidx = -1;
+  /**
+   * pgdat->kswapd_failures: balance_pgdat() passes in a row that reclaimed
+   * nothing; reset by any reclaim that frees pages (shrink_node(), v5.9 and
+   * v6.x). At MAX_RECLAIM_RETRIES the node is "hopeless" and wakeup_kswapd()
+   * leaves it to direct reclaim.
+   */
+  kswapdFailures = 0;
+  /** rmqueue() wakes kswapd for a boosted watermark only with ALLOC_KSWAPD (by v6.5; not in v5.9-v6.0). */
+  private readonly boostWakeNeedsKswapdFlag: boolean;
 
   /** CPU of the current operation. */
   cpu = 0;
@@ -220,6 +236,7 @@ export class PageAllocator {
     if (paLockOn) for (let c = 0; c < parts.pcp.cpus; c++) this.paLock[c] = parts.locks.define(`pa_lock (local_lock_t, cpu ${c})`, 'spinlock_t');
     this.autoTune = parts.profile.pcpHighAutoTune;
     this.freeFactor = parts.profile.pcpFreeFactor;
+    this.boostWakeNeedsKswapdFlag = kernelAtLeast(parts.profile.name, 6, 5);
     this.hooksActive = parts.postAllocHook.active;
     this.zoneOfBlock = new Int8Array(Math.ceil(parts.frames.nrFrames / 1024)).fill(-1);
     for (const z of parts.zones) {
@@ -293,7 +310,8 @@ export class PageAllocator {
     let mt: number = gfpFlagsToMigratetype(gfp);
     if (mt >= 3 /* MIGRATE_PCPTYPES */) mt = 1 /* MIGRATE_MOVABLE */;
     this.stats.allocs++;
-    let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */, highest, mt);
+    // alloc_flags_nofragment(): ALLOC_KSWAPD is __GFP_KSWAPD_RECLAIM "to save a branch" (5.9 and 6.x).
+    let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */ | (gfp & 0x800) /* ALLOC_KSWAPD */, highest, mt);
     if (pfn < 0 && !this.failNow) {
       if (this.noSlowpathGfp !== 0) m.ns += this.costs.gfpFlagCheck;
       if ((gfp & this.noSlowpathGfp) === 0) pfn = this.slowpath(gfp, order, highest, mt);
@@ -355,15 +373,16 @@ export class PageAllocator {
       if (zone.managedPages === 0) continue;
       m.ns += this.costs.watermarkCheck;
       if (!(allocFlags & 0x04 /* ALLOC_NO_WATERMARKS */)) {
-        const mark = zone.wmark[wm]!;
+        // wmark_pages(): _watermark[] + watermark_boost.
+        const mark = zone.wmark[wm]! + zone.watermarkBoost;
         // zone_watermark_fast(): order-0 shortcut, then the full check.
-        if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags)) {
+        if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags) && !this.boostIgnored(zone, gfp, order, wm, highest, allocFlags)) {
           this.stats.watermarkFailures++;
           continue;
         }
       }
-      // 6.x: ZONE_BELOW_HIGH feeds pcp->high auto-tuning.
-      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[2 /* WMARK_HIGH */]!;
+      // 6.x: ZONE_BELOW_HIGH (high_wmark_pages(), boost included) feeds pcp->high auto-tuning.
+      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[2 /* WMARK_HIGH */]! + zone.watermarkBoost;
       const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
       if (this.failNow) return NIL;
       if (pfn >= 0) {
@@ -381,11 +400,37 @@ export class PageAllocator {
   }
 
   /**
+   * The exception in zone_watermark_fast() (commit f80b08fc4453, v5.7): an
+   * order-0 __GFP_ATOMIC (6.3+: ALLOC_MIN_RESERVE) allocation checking the min
+   * watermark ignores the boost, "so that kswapd is woken up when below the low
+   * watermark". True when that check without the boost passes.
+   */
+  private boostIgnored(zone: Zone, gfp: number, order: number, wm: number, highest: number, allocFlags: number): boolean {
+    if (order !== 0 || zone.watermarkBoost === 0 || wm !== 0 /* WMARK_MIN */) return false;
+    if (this.profile.hasGfpAtomic ? !(gfp & __GFP_ATOMIC) : !(allocFlags & ALLOC_HIGH)) return false;
+    return this.zoneWatermarkOk(zone, order, zone.wmark[0]!, highest, allocFlags);
+  }
+
+  /**
    * rmqueue(): pcp-able orders through rmqueue_pcplist; in 6.x a failed
    * pcp_spin_trylock or an empty refill falls back to rmqueue_buddy. Other
    * orders take zone->lock (spin_lock_irqsave) and __rmqueue.
    */
   private rmqueue(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
+    this.buddy.allocKswapd = (allocFlags & 0x800) /* ALLOC_KSWAPD */ !== 0;
+    const pfn = this.rmqueueZone(zone, gfp, order, mt, allocFlags);
+    // rmqueue()'s out: label: "Separate test+clear to avoid unnecessary
+    // atomics", then wakeup_kswapd(zone, 0, 0, zone_idx(zone)). v5.9-v6.0 test
+    // the bit alone; by v6.5 only with ALLOC_KSWAPD (so alloc_pages_nolock()'s
+    // ALLOC_TRYLOCK never wakes kswapd).
+    if (zone.boostedWatermark && (this.boostWakeNeedsKswapdFlag ? (allocFlags & 0x800) !== 0 : true)) {
+      zone.boostedWatermark = false;
+      this.wakeupKswapd(0, zone.idx);
+    }
+    return pfn;
+  }
+
+  private rmqueueZone(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
     if (order <= this.pcpMaxOrder) {
       this.pcpMissVerdict = -1;
       const pfn = this.rmqueuePcplist(zone, gfp, order, mt, allocFlags);
@@ -556,17 +601,21 @@ export class PageAllocator {
     this.stats.slowpathEntries++;
     m.ns += this.slowPathNs;
     const allocFlags = this.gfpToAllocFlags(gfp);
-    if (allocFlags & ALLOC_KSWAPD) this.wakeupKswapd(highest);
+    // wake_all_kswapds(): wakeup_kswapd(zone, gfp_mask, order, highest_zoneidx) (one node).
+    if (allocFlags & ALLOC_KSWAPD) this.wakeupKswapd(order, highest);
     let pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
     if (pfn !== NIL || this.failNow) return pfn;
     if (!(gfp & __GFP_DIRECT_RECLAIM)) return NIL;
     let drained = false;
     for (let retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
       // __alloc_pages_direct_reclaim: __perform_reclaim, then retry; on failure
-      // drain_all_pages() once and retry.
+      // drain_all_pages() once and retry. try_to_free_pages() (mm/vmscan.c,
+      // v5.9 and v6.x) asks for .nr_to_reclaim = SWAP_CLUSTER_MAX whatever the
+      // order (the order only steers compaction), so 32 pages per attempt.
       this.stats.directReclaims++;
-      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX << order) : 0;
+      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX) : 0;
       this.stats.directReclaimed += got;
+      if (got > 0) this.kswapdFailures = 0;
       m.ns += got * this.costs.directReclaimPerPage;
       pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
       if (pfn !== NIL) return pfn;
@@ -584,19 +633,49 @@ export class PageAllocator {
   }
 
   /**
-   * wakeup_kswapd(): if kswapd sleeps, wake it, which takes the kswapd_wait
-   * wait-queue lock (a spinlock_t); the simulator runs it later in virtual time.
+   * wakeup_kswapd() (mm/vmscan.c, v5.9 and v6.x): records the highest zone
+   * asked for (pgdat->kswapd_highest_zoneidx); if kswapd sleeps
+   * (waitqueue_active) and the node is not balanced, or is but a watermark is
+   * boosted, wakes it, which takes the kswapd_wait wait-queue lock (a
+   * spinlock_t); the simulator runs kswapd later in virtual time.
    */
-  wakeupKswapd(_highest: number): void {
+  wakeupKswapd(order: number, highest: number): void {
     const m = this.meter;
-    let below = false;
-    for (const z of this.zones) if (z.managedPages > 0 && z.nrFree <= z.wmark[WMARK_HIGH]!) below = true;
-    if (!below || this.zones[0]!.kswapdPending) return;
+    if (this.kswapdHighestZoneidx < highest) this.kswapdHighestZoneidx = highest;
+    if (this.zones[0]!.kswapdPending) return;
+    if (this.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
+    if (this.pgdatBalanced(order, highest) && !this.pgdatWatermarkBoosted(highest)) return;
     for (const z of this.zones) z.kswapdPending = true;
     this.stats.kswapdWakes++;
     m.ns += this.locks.acquire(this.kswapdWaitLock, m.now()) + this.costs.kswapdWake;
     this.locks.release(this.kswapdWaitLock, m.now());
     if (this.onKswapdWake) this.onKswapdWake();
+  }
+
+  /**
+   * pgdat_balanced() (mm/vmscan.c, v5.9 to v6.18): true when any managed zone
+   * up to `highest`, checked bottom-up, passes zone_watermark_ok_safe() at its
+   * high watermark plus its boost (high_wmark_pages()) and its lowmem_reserve
+   * for `highest`; true too when no zone there is managed.
+   */
+  pgdatBalanced(order: number, highest: number): boolean {
+    let any = false;
+    for (let i = 0; i <= highest; i++) {
+      const z = this.zones[i]!;
+      if (z.managedPages === 0) continue;
+      any = true;
+      if (this.zoneWatermarkOk(z, order, z.wmark[2 /* WMARK_HIGH */]! + z.watermarkBoost, highest, 0)) return true;
+    }
+    return !any;
+  }
+
+  /** pgdat_watermark_boosted(): a managed zone up to `highest` has a watermark boost. */
+  pgdatWatermarkBoosted(highest: number): boolean {
+    for (let i = highest; i >= 0; i--) {
+      const z = this.zones[i]!;
+      if (z.managedPages > 0 && z.watermarkBoost > 0) return true;
+    }
+    return false;
   }
 
   /** drain_all_pages(NULL): every CPU's pcplists of every zone back to the buddy. */

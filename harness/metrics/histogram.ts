@@ -21,6 +21,14 @@ export class LogHistogram {
     if (v > this.max) this.max = v;
   }
 
+  /** Forgets every recorded value. */
+  reset(): void {
+    this.counts.fill(0);
+    this.count = 0;
+    this.sum = 0;
+    this.max = 0;
+  }
+
   mean(): number {
     return this.count > 0 ? this.sum / this.count : 0;
   }

@@ -44,12 +44,14 @@ export const METRICS = [
   { name: 'reservedPagesPeak', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Most pages held idle in reserves at once: the strategy\'s and kvfree_rcu()\'s own bnode cache (the same for every design on a kernel unless the design resizes it).' },
   { name: 'reservedPagesMean', group: 'memory', kind: 'exact', unit: 'pages', better: 'lower', description: 'Time-weighted mean of the pages held in reserves.' },
   { name: 'minFreePages', group: 'memory', kind: 'exact', unit: 'pages', better: 'higher', description: 'Lowest NR_FREE_PAGES seen, summed over zones at that moment.' },
+  { name: 'belowLowShare', group: 'memory', kind: 'exact', unit: 'ratio', better: 'lower', description: "Share of the measured virtual time during which some populated zone had fewer free pages than its low watermark (kswapd's wake-up level; _watermark[WMARK_LOW], boost not counted), sampled at every workload event." },
+  { name: 'belowMinShare', group: 'memory', kind: 'exact', unit: 'ratio', better: 'lower', description: 'The same below the min watermark: only ALLOC_HIGH/ALLOC_HARDER callers (GFP_ATOMIC) and designs that skip the watermark check allocate there; GFP_KERNEL callers enter direct reclaim.' },
   { name: 'kswapdWakes', group: 'memory', kind: 'exact', unit: 'wakeups', better: 'none', description: 'wakeup_kswapd() calls that woke kswapd.' },
   { name: 'directReclaims', group: 'memory', kind: 'exact', unit: 'attempts', better: 'lower', description: 'Direct reclaim attempts in the allocation slow path.' },
   { name: 'fallbackSteals', group: 'memory', kind: 'exact', unit: 'blocks', better: 'lower', description: 'Buddy allocations that fell back to another migratetype\'s free list (__rmqueue_fallback).' },
   { name: 'lockWaitNs', group: 'simulation', kind: 'modelled', unit: 'ns', better: 'lower', description: 'Total virtual time spent waiting for locks held by other CPUs.' },
   { name: 'trylockFailures', group: 'simulation', kind: 'exact', unit: 'trylocks', better: 'lower', description: 'spin_trylock() calls that found the lock held (pcp->lock, zone->lock).' },
-  { name: 'simEvents', group: 'simulation', kind: 'exact', unit: 'events', better: 'none', description: 'Events the simulator processed: workload events plus deferred work (grace periods, workers, kswapd).' },
+  { name: 'simEvents', group: 'simulation', kind: 'exact', unit: 'events', better: 'none', description: 'Events the simulator processed: workload events plus deferred work (grace periods, workers, kswapd), over the whole run, warm-up included (as simWallMs).' },
   { name: 'simWallMs', group: 'simulation', kind: 'wall', unit: 'ms', better: 'lower', description: 'Wall-clock time the run took to simulate its event stream on this machine (JS, not modelled); in a compare a (scenario, seed) stream is generated apart from the runs, by the worker thread that its runs go to, and replayed to every strategy.' },
 ] as const satisfies readonly MetricDef[];
 

@@ -104,6 +104,7 @@ function header(m: ReportModel, opts: HtmlOptions): Html {
 <tr><th>seeds</th><td>${m.seedCount()} per cell (${r.config.seeds.join(', ')})${r.config.quick ? ', --quick' : ''}</td></tr>
 <tr><th>runs</th><td>${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed), ${formatNumber(t.simEvents)} simulated events, wall time ${formatDurationMs(t.wallMs)}</td></tr>
 <tr><th>reproduce</th><td><pre class="cmd">${r.command}</pre></td></tr>
+${r.costRange ? html`<tr><th>cost ranges</th><td>${r.costRange.verdict}</td></tr>` : ''}
 ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report written by</th><td><pre class="cmd">${opts.reportCommand}</pre></td></tr>` : ''}
 </table>
 </header>`;
@@ -216,7 +217,7 @@ function keyFindings(m: ReportModel): Html[] {
 function scenarioLine(m: ReportModel, sc: string): Html {
   const s = m.scenario(sc);
   if (!s) return html`<p class="muted">No scenario details in the results file.</p>`;
-  return html`<p class="scen">${s.description}<br><span class="muted">kernel: ${describeKernel(s.kernel).join(', ')}; machine: ${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}; ${formatNumber(s.durationMs)} ms of virtual time per seed.</span></p>`;
+  return html`<p class="scen">${s.description}<br><span class="muted">kernel: ${describeKernel(s.kernel).join(', ')}; machine: ${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}; ${formatNumber(s.durationMs)} ms of virtual time per seed, ${s.warmupMs > 0 ? `after a ${formatNumber(s.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}.</span></p>`;
 }
 
 function seriesName(m: ReportModel, row: { strategy: string; variant: string }): Html {
@@ -375,7 +376,7 @@ function scenariosSection(m: ReportModel): Html {
 <table class="data">
 <thead><tr><th>name</th><th>description</th><th>kernel config</th><th>machine</th><th>virtual time</th></tr></thead>
 <tbody>${m.results.scenarios.map(
-    (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms</td></tr>`,
+    (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms<br><span class="muted">${s.warmupMs > 0 ? `+ ${formatNumber(s.warmupMs)} ms warm-up` : 'cold start'}</span></td></tr>`,
   )}</tbody>
 </table>
 </section>`;

@@ -71,6 +71,7 @@ function header(out: string[], m: ReportModel, opts: TextOptions): void {
   kv('commit', env.gitCommit === null ? 'unknown (not a git checkout)' : `${env.gitCommit}${env.gitDirty ? ' (with uncommitted changes)' : ''}`);
   const seeds = r.config.seeds;
   kv('seeds', `${seeds.length} per cell (${seeds.join(', ')})${r.config.quick ? ', --quick' : ''}`);
+  if (r.costRange) kv('costs', r.costRange.verdict);
   kv('host', `${env.cpuModel}, ${env.cpuCount} CPUs, ${formatMiB(env.totalMemoryMiB)}, node ${env.node}, ${env.os} ${env.arch} (wall-clock numbers only; simulated results do not depend on it)`);
   out.push('');
   out.push('Reproduce with:');
@@ -135,7 +136,7 @@ function scenarioSection(out: string[], m: ReportModel, section: ReportSection):
     kv('kernel', describeKernel(sc.kernel).join(', '));
     const zones = sc.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ');
     kv('machine', `${sc.machine.cpus} CPUs, ${formatMiB(sc.machine.memoryMiB)} (managed pages: ${zones})`);
-    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed`);
+    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed, ${sc.warmupMs > 0 ? `after a ${formatNumber(sc.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}`);
   } else {
     out.push('  (no scenario details in the results file)');
   }

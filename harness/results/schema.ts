@@ -15,7 +15,9 @@ import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
 export const RESULTS_SCHEMA_VERSION = 1;
 
-const metricsShape = Object.fromEntries(METRIC_NAMES.map((n) => [n, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>;
+/** Metrics added after results were first stored: read as 0 from older files (which did not measure them). */
+const LATER_METRICS: ReadonlySet<string> = new Set(['belowLowShare', 'belowMinShare']);
+const metricsShape = Object.fromEntries(METRIC_NAMES.map((n) => [n, LATER_METRICS.has(n) ? z.number().default(0) : z.number()])) as unknown as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>;
 export const MetricsSchema = z.object(metricsShape);
 
 const StaticPropertiesSchema = z.object({
@@ -44,6 +46,8 @@ export const RunRowSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   workloadHash: z.string(),
   metrics: MetricsSchema,
+  /** The warm-up's own metrics (run.warmup.ms > 0), excluded from `metrics` (simEvents and simWallMs aside). */
+  warmup: MetricsSchema.optional(),
   violations: z.array(z.object({ kind: z.string(), message: z.string(), count: z.number() })),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
@@ -109,6 +113,8 @@ export const TimelineSchema = z.object({
   locklessFailures: z.array(z.number()),
   ordinaryFailures: z.array(z.number()),
   watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }),
+  /** Per populated zone: its free pages against its own watermarks (absent in older results). */
+  zones: z.array(z.object({ name: z.string(), freePages: z.array(z.number()), watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }) })).default([]),
 });
 export type TimelineRow = z.infer<typeof TimelineSchema>;
 
@@ -206,6 +212,8 @@ export const ResultsSchema = z.object({
       kernel: z.record(z.string(), z.unknown()),
       machine: z.object({ cpus: z.number(), memoryMiB: z.number(), zones: z.array(z.object({ kind: z.string(), managedPages: z.number() })) }),
       durationMs: z.number(),
+      /** run.warmup.ms: the steady load's run-in before measurement; 0 a cold start (absent in older results: they started cold). */
+      warmupMs: z.number().default(0),
     }),
   ),
   costTable: z.array(z.object({ key: z.string(), ns: z.number(), defaultNs: z.number(), kind: z.string(), source: z.string(), overridden: z.boolean() })),
@@ -230,6 +238,15 @@ export const ResultsSchema = z.object({
   }),
   /** Present when the run was compared against --baseline. */
   comparison: ComparisonSchema.optional(),
+  /** --cost-range: the corners run and which conclusions flipped (harness/analysis/cost-range.ts). */
+  costRange: z
+    .object({
+      rule: z.string(),
+      corners: z.array(z.string()),
+      flips: z.array(z.object({ scenario: z.string(), corner: z.string(), kind: z.enum(['cheapest', 'order']), text: z.string() })),
+      verdict: z.string(),
+    })
+    .optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 

@@ -123,6 +123,7 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
       params: result.params,
       workloadHash: result.workloadHash,
       metrics: result.metrics,
+      ...(result.warmup ? { warmup: result.warmup } : {}),
       violations: result.violations.map((v) => ({ kind: v.kind, message: v.message, count: v.count })),
     };
     return { index: job.index, row, staticProperties: result.staticProperties, workloadWallMs: generatedMs, ...(result.timeline ? { timeline: result.timeline } : {}) };

@@ -52,6 +52,18 @@ export class KvfreeRcu {
   nmiLocksInRequests = 0;
   readonly requestNs = new LogHistogram();
 
+  /** Zeroes the counters and the request-cost histogram (the end of a run's warm-up); blocks and caches are kept. */
+  resetCounters(): void {
+    this.requests = 0;
+    this.failures = 0;
+    this.fallbackRcuHead = 0;
+    this.fallbackSynchronizeRcu = 0;
+    this.zoneLockInRequests = 0;
+    this.violationsInRequests = 0;
+    this.nmiLocksInRequests = 0;
+    this.requestNs.reset();
+  }
+
   private readonly curBlock: Int32Array;
   private readonly curRecords: Int32Array;
   /** Filled blocks waiting for the monitor, per CPU. */

@@ -32,6 +32,13 @@ export const FLAG_LEGACY_GFP0 = 1 << 3;
  * threading would thread runs at LD_WAIT_CONFIG on !RT (see LockSet.currInner).
  */
 export const FLAG_HARDIRQ_NO_THREAD = 1 << 4;
+/**
+ * An allocation reclaim cannot take back (anonymous memory on a machine
+ * without swap, mlocked or pinned pages): never on the reclaim LRU, whatever
+ * its migratetype. Set on the fill allocations of a pressure phase with
+ * `reclaimable: false`.
+ */
+export const FLAG_UNRECLAIMABLE = 1 << 5;
 
 export class EventBatch {
   length = 0;

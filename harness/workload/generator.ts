@@ -30,6 +30,7 @@ import {
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
   FLAG_RAW_LOCK_HELD,
+  FLAG_UNRECLAIMABLE,
   OP_ALLOC,
   OP_FREE,
   OP_KVFREE_RCU,
@@ -101,6 +102,8 @@ export interface PressurePlan {
   fillSmall: number;
   churnMeanGapNs: number;
   churnLifetimeNs: number;
+  /** Whether reclaim may take the fill pages back (false: FLAG_UNRECLAIMABLE). */
+  reclaimable: boolean;
 }
 
 function meanPagesPerAlloc(orderMix: readonly number[]): number {
@@ -179,6 +182,7 @@ export function pressurePlans(
       fillSmall: H - fillBig * 2 ** FILL_BIG_ORDER,
       churnMeanGapNs: ph.churnPerCpuPerSec > 0 ? 1e9 / ph.churnPerCpuPerSec : Infinity,
       churnLifetimeNs: ph.churnLifetimeMs * 1e6,
+      reclaimable: ph.reclaimable,
     };
   });
 }
@@ -212,7 +216,8 @@ const caches = new WeakMap<Scenario, ScenarioCache>();
 /**
  * A seeded workload for `scenario` on `machine` (CPU indices in [0, machine.cpus)).
  * A caller may rely on: events in non-decreasing time, all before
- * run.durationMs; a slot's OP_FREE after its OP_ALLOC and before the slot is
+ * run.warmup.ms + run.durationMs (the first run.warmup.ms carry only the steady
+ * load: background allocations and Poisson kvfree_rcu() calls); a slot's OP_FREE after its OP_ALLOC and before the slot is
  * allocated again; every slot < maxSlots (exact: a probe pass computes it on
  * first read, cached per scenario object; a run does not need it, its tables
  * grow); the same events for the same (scenario, seed,
@@ -235,7 +240,12 @@ export function createWorkload(scenario: Scenario, seed: number, machine: Worklo
     cache.trace = tr ? loadTrace(tr.file, tr.format) : null;
   }
   const trace = cache.trace;
-  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus });
+  // The warm-up (run.warmup.ms) comes first: the scenario's timed load
+  // (pressure phases, bursts, the flood, the trace) starts after it.
+  const warmupNs = scenario.run.warmup.ms * 1e6;
+  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus }).map((p) =>
+    warmupNs > 0 ? { ...p, startNs: p.startNs + warmupNs, endNs: p.endNs + warmupNs, rampStartNs: p.rampStartNs + warmupNs } : p,
+  );
   const key = `${seed}/${machine.cpus}`;
   const slotCache = cache.slotBounds;
   // The exact slot bound, on demand: a probe pass costs about a third of the
@@ -370,7 +380,9 @@ export class Workload implements WorkloadSource {
   ) {
     const w = scenario.workload;
     this.cpus = cpus;
-    this.durationNs = scenario.run.durationMs * 1e6;
+    // The stream covers the warm-up [0, W) and the measured run [W, W + durationMs).
+    const warmupNs = scenario.run.warmup.ms * 1e6;
+    this.durationNs = warmupNs + scenario.run.durationMs * 1e6;
     this.pressure = plans;
     this.slotBound = slotBound;
 
@@ -387,7 +399,7 @@ export class Workload implements WorkloadSource {
     this.burstEveryNs = burst ? burst.everyMs * 1e6 : Infinity;
     this.burstCalls = burst ? burst.calls : 0;
     this.burstSpacingNs = burst ? burst.spacingNs : 0;
-    this.burstStartNs = burst ? burst.startMs * 1e6 : Infinity;
+    this.burstStartNs = burst ? warmupNs + burst.startMs * 1e6 : Infinity;
     this.burstCtx = burst ? CTX_INDEX[burst.context]! : CTX_TASK;
 
     const bg = w.background;
@@ -432,8 +444,8 @@ export class Workload implements WorkloadSource {
     const flood = w.userspaceFlood;
     this.floodGapNs = flood && flood.callsPerSec > 0 ? 1e9 / flood.callsPerSec : Infinity;
     this.floodHeadless = flood ? flood.headlessShare : 0;
-    this.floodStartNs = flood ? flood.startMs * 1e6 : Infinity;
-    this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : flood.endMs * 1e6, this.durationNs) : 0;
+    this.floodStartNs = flood ? warmupNs + flood.startMs * 1e6 : Infinity;
+    this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : warmupNs + flood.endMs * 1e6, this.durationNs) : 0;
 
     const fillAsked = GFP_HIGHUSER_MOVABLE;
     this.fillGfp = (earlyBoot ? fillAsked & ~GFP_BOOT_STRIP : fillAsked) >>> 0;
@@ -445,7 +457,7 @@ export class Workload implements WorkloadSource {
     // -- trace
     this.trace = trace;
     const tr = w.trace;
-    this.traceOffsetNs = tr ? tr.offsetMs * 1e6 : 0;
+    this.traceOffsetNs = tr ? warmupNs + tr.offsetMs * 1e6 : 0;
     this.traceLoop = tr ? tr.loop : false;
     this.tracePeriodNs = 0;
     this.traceSlotMap = new Int32Array(trace ? Math.max(1, trace.maxSlots) : 1);
@@ -825,7 +837,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = fcpu;
         bOp[k] = opAlloc;
         bCtx[k] = ctxTask;
-        bFlags[k] = this.fillFlags;
+        bFlags[k] = plan.reclaimable ? this.fillFlags : this.fillFlags | FLAG_UNRECLAIMABLE;
         bOrder[k] = order;
         bMt[k] = this.fillMt;
         bGfp[k] = this.fillGfp;

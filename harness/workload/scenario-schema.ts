@@ -377,6 +377,12 @@ const pressurePhaseSchema = z
       .positive()
       .default(20)
       .describe('Mean exponential lifetime of the churn allocations, in ms. Default: 20.'),
+    reclaimable: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether reclaim (kswapd, direct reclaim) may take the fill pages back, as it takes page cache; false: anonymous memory on a machine without swap (or mlocked), which stays until the phase ends, so free memory stays at the target and the watermarks are really crossed. Default: true.',
+      ),
   })
   .strict();
 
@@ -437,9 +443,33 @@ const workloadSchema = z
   .prefault({})
   .describe('The work. Default: every field at its default.');
 
+/**
+ * Default warm-up (ms of virtual time): six mean background lifetimes (10 ms)
+ * and two kvfree_rcu() block cycles (grace period 10 ms + drain delay 20 ms),
+ * so pcplists, kvfree_rcu() blocks and strategy caches are in a steady state
+ * when measurement starts.
+ */
+export const DEFAULT_WARMUP_MS = 60;
+
+const warmupSchema = z
+  .object({
+    ms: z
+      .number()
+      .min(0)
+      .max(60_000)
+      .default(DEFAULT_WARMUP_MS)
+      .describe(
+        `Virtual time (ms) the scenario's steady load (background allocations and Poisson kvfree_rcu() calls, not bursts, floods, pressure phases or traces) runs before measurement starts; the metrics count only what follows, and the warm-up's own figures are reported apart (warmup in results.json). 0: a cold start (empty pcplists, no kvfree_rcu() blocks), for boot-time questions; reports label it. Default: ${DEFAULT_WARMUP_MS}.`,
+      ),
+  })
+  .strict()
+  .prefault({})
+  .describe(`The warm-up before measurement. Default: { "ms": ${DEFAULT_WARMUP_MS} }.`);
+
 const runSchema = z
   .object({
-    durationMs: z.number().positive().default(1000).describe('Length of a run in ms of virtual time (> 0). Default: 1000.'),
+    durationMs: z.number().positive().default(1000).describe('Length of a run in ms of virtual time (> 0), after the warm-up; event times (bursts, phases, traces) count from its start. Default: 1000.'),
+    warmup: warmupSchema,
     seeds: z
       .array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
       .min(1)
@@ -491,6 +521,7 @@ export interface PressurePhase {
   rampMs: number;
   churnPerCpuPerSec: number;
   churnLifetimeMs: number;
+  reclaimable: boolean;
 }
 
 export interface Scenario {
@@ -549,7 +580,8 @@ export interface Scenario {
     /** `file` is absolute and `format` resolved once parsed. */
     trace: { file: string; format: 'jsonl' | 'csv' | 'kmem'; offsetMs: number; loop: boolean; foldCpus: boolean } | null;
   };
-  run: { durationMs: number; seeds: number[] };
+  /** warmup.ms: the steady load's run-in before measurement (0: cold start). */
+  run: { durationMs: number; seeds: number[]; warmup: { ms: number } };
   strategies: Record<string, unknown>;
 }
 
@@ -1100,7 +1132,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
       userspaceFlood: flood ? { ...flood } : null,
       trace,
     },
-    run: { durationMs, seeds: [...p.run.seeds] },
+    run: { durationMs, seeds: [...p.run.seeds], warmup: { ms: p.run.warmup.ms } },
     strategies: p.strategies,
   };
   machineSpecs.set(scenario, spec);

@@ -141,6 +141,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     kernel: i === 0 ? { profile: '5.9', preemptRt: true, lockdep: true, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false } : { profile: '7.2', preemptRt: false, lockdep: false, debugPagealloc: true, kasan: false, pageOwner: true, arch: 'x86_64', earlyBoot: false },
     machine: { cpus: 4, memoryMiB: 4096, zones: [{ kind: 'DMA', managedPages: 3973 }, { kind: 'DMA32', managedPages: 782336 }, { kind: 'Normal', managedPages: 262144 }] },
     durationMs: 1000,
+    warmupMs: 60,
   }));
 
   const addRun = (strategy: string, scenario: string, variant: string, seed: number, scale: number): void => {
@@ -244,6 +245,10 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
       locklessFailures: lf,
       ordinaryFailures: of,
       watermarks: { min: 16000, low: 20000, high: 24000 },
+      zones: [
+        { name: 'DMA32', freePages: free.map((f) => Math.round(f * 0.75)), watermarks: { min: 12000, low: 15000, high: 18000 } },
+        { name: 'Normal', freePages: free.map((f) => Math.round(f * 0.25)), watermarks: { min: 4000, low: 5000, high: 6000 } },
+      ],
     });
   }
 
