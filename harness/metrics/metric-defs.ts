@@ -17,14 +17,25 @@ export interface MetricDef {
   readonly unit: string;
   readonly better: 'lower' | 'higher' | 'none';
   readonly description: string;
+  /**
+   * The results schema version that added the metric (absent: version 1).
+   * A file of an older version has no value for it: absent, never 0.
+   */
+  readonly since?: number;
 }
 
 export const METRICS = [
+  { name: 'kvfreeCalls', group: 'lockless', kind: 'exact', unit: 'calls', better: 'none', since: 2, description: 'kvfree_rcu() calls in the run: the same for every strategy on a stream, so it is the denominator that compares designs.' },
   { name: 'locklessRequests', group: 'lockless', kind: 'exact', unit: 'requests', better: 'none', description: 'Pages kvfree_rcu() asked the strategy for (one per new block of KVFREE_BULK_MAX_ENTR pointers).' },
   { name: 'locklessFailures', group: 'lockless', kind: 'exact', unit: 'requests', better: 'lower', description: 'Of those, requests that got no page (the caller falls back).' },
   { name: 'locklessFailureRate', group: 'lockless', kind: 'exact', unit: 'ratio', better: 'lower', description: 'locklessFailures / locklessRequests.' },
   { name: 'locklessNs', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', description: 'Mean modelled cost of one page request under the krc raw lock (virtual ns, cost table).' },
-  { name: 'locklessNsP99', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', description: '99th percentile of the same (log-bucket histogram, within 3%).' },
+  { name: 'locklessNsP99', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', description: '99th percentile of the same (log-bucket histogram: a recorded value, at most 3% above the exact percentile). Below the mean when under 1% of requests take the expensive path: see locklessNsP999 and locklessNsMax.' },
+  { name: 'fallbackRate', group: 'lockless', kind: 'exact', unit: 'ratio', better: 'lower', since: 2, description: 'kvfree_rcu() calls that found no block slot and fell back (rcu_head or synchronize_rcu()), over kvfreeCalls: the failure rate with one denominator for every strategy (a failed request is retried on the next call, so locklessRequests grows with failures).' },
+  { name: 'locklessNsSuccess', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', since: 2, description: 'Mean modelled cost of a page request that got a page (virtual ns; 0 when none did).' },
+  { name: 'locklessNsFailure', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', since: 2, description: 'Mean modelled cost of a page request that got no page (virtual ns; 0 when none failed): cheap failures pull locklessNs down.' },
+  { name: 'locklessNsP999', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', since: 2, description: '99.9th percentile of the time one page request spends under the krc raw lock with IRQs off (log-bucket histogram: a recorded value, at most 3% above the exact percentile, exact when its bucket holds one value).' },
+  { name: 'locklessNsMax', group: 'lockless', kind: 'modelled', unit: 'ns', better: 'lower', since: 2, description: 'Longest time one page request spent under the krc raw lock with IRQs off (exact): what the thread argues about.' },
   { name: 'zoneLockInLockless', group: 'lockless', kind: 'exact', unit: 'acquisitions', better: 'lower', description: 'zone->lock acquisitions made inside a page request: must be 0 for a strategy that claims to be lockless.' },
   { name: 'fallbackRcuHead', group: 'fallback', kind: 'exact', unit: 'calls', better: 'lower', description: 'Two-argument kvfree_rcu() calls that got no block slot and were linked through their rcu_head instead.' },
   { name: 'fallbackSynchronizeRcu', group: 'fallback', kind: 'exact', unit: 'calls', better: 'lower', description: 'Headless kvfree_rcu(ptr) calls that got no block slot and ran synchronize_rcu() inline.' },

@@ -34,6 +34,8 @@ export interface RcuParams {
 
 export class KvfreeRcu {
   // Counters read by the metrics.
+  /** kvfree_rcu() calls (kvfreeCalls). */
+  calls = 0;
   requests = 0;
   failures = 0;
   fallbackRcuHead = 0;
@@ -42,6 +44,8 @@ export class KvfreeRcu {
   /** Lock-rule violations (any kind) raised inside the page request itself. */
   violationsInRequests = 0;
   readonly requestNs = new LogHistogram();
+  /** Modelled ns of the page requests that got a page [0] and of those that got none [1] (a typed array: these sums hold fractions). */
+  readonly requestNsByOutcome = new Float64Array(2);
 
   private readonly curBlock: Int32Array;
   private readonly curRecords: Int32Array;
@@ -94,6 +98,7 @@ export class KvfreeRcu {
     // Flag and NIL values as literals (FLAG_RAW_LOCK_HELD = 2, FLAG_HEADLESS = 1,
     // NIL = -1): a module binding is reloaded on every use.
     // test/core-page-alloc.test.ts pins them with the core's hot-path literals.
+    this.calls++;
     const callerLock = flags & 2 ? this.callerRawLock[cpu]! : -1;
     if (callerLock >= 0) m.ns += locks.acquire(callerLock, m.now()) + costs.rawSpinLockUncontended;
     // krc_this_cpu_lock(): local_irq_save() + raw_spin_lock(&krcp->lock).
@@ -107,7 +112,9 @@ export class KvfreeRcu {
       const v0 = locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock;
       const ns0 = m.ns;
       const pfn = this.strategy.getPage(cpu);
-      this.requestNs.record(m.ns - ns0);
+      const requestNs = m.ns - ns0;
+      this.requestNs.record(requestNs);
+      this.requestNsByOutcome[pfn === -1 ? 1 : 0]! += requestNs;
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
       this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
       if (pfn === -1) {
