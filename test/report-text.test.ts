@@ -78,11 +78,13 @@ describe('text summary', () => {
     for (const s of results.strategies) expect(text).toContain(s.name);
   });
 
-  it('prints value (+x.xx%) for the other columns and marks significant cells with *', () => {
+  it('prints value (+x.xx%) as a gain (+ better) for the other columns and marks significant cells with *', () => {
     const t = table('lockless page requests');
     const row = t.find((l) => l.startsWith('locklessFailureRate'))!;
-    // gfp-no-locks-bit fails far more often than status-quo: significant.
-    expect(row).toMatch(/\*\s*\d+\.\d\d% +\(\+[\d,]+(\.\d\d)?%\)\*/);
+    // gfp-no-locks-bit fails far more often than status-quo: significant, and worse, so a negative gain.
+    expect(row).toMatch(/\*\s*\d+\.\d\d% +\(-[\d,]+(\.\d\d)?%\)\*/);
+    // A metric with no better direction shows its plain change in braces.
+    expect(t.find((l) => l.startsWith('locklessRequests'))).toMatch(/\{[+-][\d,]+(\.\d\d)?%\}/);
     const any = lines.filter((l) => /\((\+|-)\d+\.\d\d%\)/.test(l));
     expect(any.length).toBeGreaterThan(10);
     // A not-significant cell is not starred.
