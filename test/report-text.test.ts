@@ -34,6 +34,18 @@ describe('text summary', () => {
     for (const l of renderTextSummary(r).split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
   });
 
+  it('opens with the verdict, after the header: overall paragraph, then each scenario ranked', () => {
+    const at = lines.indexOf('Verdict');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(lines.indexOf('How to read the tables'));
+    const flat = lines.slice(at).join(' ').replace(/\s+/g, ' ');
+    expect(flat).toContain(results.verdict!.overall.replace(/\s+/g, ' '));
+    for (const [name, v] of Object.entries(results.verdict!.scenarios)) {
+      expect(flat).toContain(`${name} (kernel ${v.kernel}):`);
+      expect(flat).toContain(` 1. ${v.ranking[0]!.strategy}:`);
+    }
+  });
+
   it('has a header with run id, date, commit and the exact reproducing command', () => {
     expect(text).toContain(results.runId);
     expect(text).toContain(results.createdAt);
