@@ -23,8 +23,11 @@ export function verdictText(verdict: Verdict | undefined, width: number, wrap: (
       const head = `${String(i + 1).padStart(2)}. `;
       wrap(`${e.strategy}: ${e.reasons.join('; ')}.`, width - head.length).forEach((l, j) => out.push(`${j === 0 ? head : ' '.repeat(head.length)}${l}`));
     });
-    for (const t of v.ties) out.push(...wrap(`    tie: ${t.join(', ')}`, width));
-    for (const n of v.notRanked ?? []) out.push(...wrap(`    not ranked: ${n.strategy} (${n.reason})`, width));
+    const note = (text: string): void => {
+      wrap(text, width - 6).forEach((l, j) => out.push(`${j === 0 ? '    ' : '      '}${l}`));
+    };
+    for (const t of v.ties) note(`tie: ${t.join(', ')}`);
+    for (const n of v.notRanked ?? []) note(`not ranked: ${n.strategy} (${n.reason})`);
     out.push('');
   }
   return out;
