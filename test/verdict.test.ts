@@ -91,6 +91,11 @@ describe('verdict', () => {
     expect(Object.fromEntries(Object.entries(w.scenarios).map(([k, s]) => [k, s.kernel]))).toEqual({ 'burst@5.9': '5.9', 'burst@6.x': '6.x' });
   });
 
+  it('lists cells not run on the scenario\'s kernel (not applicable) as not ranked', () => {
+    const v = computeVerdict({ summary: summarize(runsOf('status-quo', {})), strategies: strategiesOf(['status-quo']), notApplicable: [{ strategy: 'alloc-pages-nolock', scenario: 'burst', variant: '', kernel: '5.9', reason: 'n/a (needs >= 6.15)' }] });
+    expect(v.scenarios.burst!.notRanked).toEqual([{ strategy: 'alloc-pages-nolock', reason: 'n/a (needs >= 6.15) on kernel 5.9: not run' }]);
+  });
+
   it('writes an overall paragraph naming who ranks first', () => {
     const v = computeVerdict({ summary: summarize(runs()), strategies: strategiesOf(names) });
     expect(v.overall).toMatch(/dedicated-pool ranks first everywhere/);

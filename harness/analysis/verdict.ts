@@ -74,7 +74,7 @@ interface Entry {
   readonly values: ReadonlyMap<string, Value>;
 }
 
-export type VerdictInput = Pick<Results, 'summary' | 'strategies'>;
+export type VerdictInput = Pick<Results, 'summary' | 'strategies'> & Partial<Pick<Results, 'notApplicable'>>;
 
 /** Equal within the seeds' spread: equal means, or overlapping 95% intervals. */
 export function equalWithinSpread(a: Value, b: Value): boolean {
@@ -111,7 +111,11 @@ export function computeVerdict(input: VerdictInput): Verdict {
   const scenarios: Record<string, ScenarioVerdict> = {};
   for (const [key, rows] of groups) {
     const v = scenarioVerdict(rows, gfpBits);
-    if (v.ranking.length > 0) scenarios[key] = v;
+    if (v.ranking.length === 0) continue;
+    // Cells not run at all: the scenario's kernel lacks the strategy.
+    const na = (input.notApplicable ?? []).filter((x) => x.scenario === rows[0]!.scenario && (x.variant === '' || x.variant.startsWith(`${x.strategy}.`) || key.endsWith(`[${x.variant}]`)));
+    const notRanked = [...(v.notRanked ?? []), ...na.map((x) => ({ strategy: x.variant !== '' && x.variant.startsWith(`${x.strategy}.`) ? `${x.strategy} [${x.variant.slice(x.strategy.length + 1)}]` : x.strategy, reason: `${x.reason} on kernel ${x.kernel}: not run` }))];
+    scenarios[key] = { ...v, ...(notRanked.length > 0 ? { notRanked } : {}) };
   }
   return { scenarios, overall: overallParagraph(scenarios) };
 }

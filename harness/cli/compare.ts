@@ -7,13 +7,14 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
-import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
 import { computeVerdict } from '../analysis/verdict.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { PROFILE_INPUT_NAMES, resolveProfileName, type ProfileName } from '../core/profile.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
 import { loadBaseline, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
@@ -25,7 +26,6 @@ import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/stra
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
-import { PROFILE_NAMES } from '../core/profile.ts';
 import { Progress } from './progress.ts';
 import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
 
@@ -99,17 +99,19 @@ interface Variant {
 }
 
 /**
- * --kernels values ("5.9,6.x" or "5.9 6.x"): kernel profile names, each once,
- * in the order given; an unknown one is an InputError. undefined: none given.
+ * --kernels values ("5.9,6.x" or "5.9 6.x"): kernel profile names or aliases
+ * (PROFILE_INPUT_NAMES), resolved to profiles ("6.x" is "7.2", so the table
+ * is named "burst@7.2" as the results record it), each once, in the order
+ * given; an unknown name is an InputError. undefined: none given.
  */
-export function parseKernels(values: readonly string[] | undefined): string[] | undefined {
+export function parseKernels(values: readonly string[] | undefined): ProfileName[] | undefined {
   if (values === undefined) return undefined;
-  const out: string[] = [];
+  const out: ProfileName[] = [];
   for (const v of values.flatMap((x) => x.split(','))) {
-    const k = v.trim();
-    if (!(PROFILE_NAMES as readonly string[]).includes(k)) {
-      const near = closestName(k, PROFILE_NAMES);
-      throw new InputError({ file: '--kernels', where: 'kernel profile', expected: `one of ${PROFILE_NAMES.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(k) });
+    const k = resolveProfileName(v.trim());
+    if (k === undefined) {
+      const near = closestName(v.trim(), PROFILE_INPUT_NAMES);
+      throw new InputError({ file: '--kernels', where: 'kernel profile', expected: `one of ${PROFILE_INPUT_NAMES.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(v.trim()) });
     }
     if (!out.includes(k)) out.push(k);
   }
@@ -155,10 +157,10 @@ function checkSweepPoint<T>(build: () => T, sweep: string): T {
   }
 }
 
-/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the strategy's required profile. */
+/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the oldest kernel the strategy exists on. */
 export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<string, unknown>): StaticProperties {
   const core = createCore({
-    profile: strategy.requiresProfile ?? '5.9',
+    profile: oldestProfileFor(strategy),
     costs: resolveCostTable({}),
     lockdep: true,
     preemptRt: false,
@@ -255,17 +257,38 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     return opts.quick ? s.run.seeds.slice(0, 1) : s.run.seeds;
   };
 
-  // Plan the jobs in a canonical order (shards split it by index).
+  // Plan the jobs in a canonical order (shards split it by index). A design
+  // runs on the scenario's own kernel or not at all: a cell whose kernel lacks
+  // the strategy is recorded as not applicable, never moved to another kernel.
   const jobs: JobSpec[] = [];
+  const notApplicable: NotApplicable[] = [];
   const timelineFor = new Set<string>();
+  const kernelOf = new Map<string, ProfileName>();
+  const profileAt = (si: number, v: Variant | null): ProfileName => {
+    if (!v || v.target.kind !== 'scenario') return scenarios[si]!.kernel.profile;
+    const key = `${si}|${v.label}`;
+    let p = kernelOf.get(key);
+    if (p === undefined) {
+      p = buildScenario(planned[si]!.src, [...scenarioSets, [v.target.key, v.raw]], scale, planned[si]!.kernel).kernel.profile;
+      kernelOf.set(key, p);
+    }
+    return p;
+  };
   for (let si = 0; si < planned.length; si++) {
     const scen = scenarios[si]!;
-    const { src, kernel } = planned[si]!;
+    // The --kernels kernel of this table (undefined: the scenario's own).
+    const { src, kernel: axisKernel } = planned[si]!;
     for (const st of strategies) {
       const vs: (Variant | null)[] = variants.length === 0 ? [null] : variants.filter((v) => v.strategy === null || v.strategy === st.name);
       if (vs.length === 0) vs.push(null);
       const withTimeline = timelineVariants(vs.length);
       for (const [vi, v] of vs.entries()) {
+        const kernel = profileAt(si, v);
+        const avail = strategyAvailableOn(st, kernel);
+        if (!avail.ok) {
+          notApplicable.push({ strategy: st.name, scenario: scen.name, variant: v?.label ?? '', kernel, reason: avail.reason });
+          continue;
+        }
         for (const seed of seedsFor(scen)) {
           const sets: [string, string][] = v && v.target.kind === 'scenario' ? [...scenarioSets, [v.target.key, v.raw]] : scenarioSets;
           const params = { ...(paramSets[st.name] ?? {}), ...(v && v.target.kind === 'strategy' ? { [v.target.param]: v.target.value } : {}) };
@@ -274,10 +297,19 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
           const tlKey = `${st.name}|${scen.name}|${label}`;
           const wantTimeline = withTimeline.has(vi) && !timelineFor.has(tlKey);
           timelineFor.add(tlKey);
-          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: src, ...(kernel !== undefined ? { kernel } : {}), seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
+          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: src, ...(axisKernel !== undefined ? { kernel: axisKernel } : {}), seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
         }
       }
     }
+  }
+  if (jobs.length === 0 && notApplicable.length > 0) {
+    const first = notApplicable[0]!;
+    throw new InputError({
+      file: '--strategies',
+      where: `${first.strategy} x ${first.scenario}`,
+      expected: 'a strategy that exists on the scenario\'s kernel (every selected cell is not applicable)',
+      found: `kernel ${first.kernel}: ${first.reason}${notApplicable.length > 1 ? ` (and ${notApplicable.length - 1} more cells)` : ''}`,
+    });
   }
   const shard = parseShard(opts.shard);
   // From here on a signal stops the runs cleanly (handlers installed before the
@@ -373,6 +405,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,
     failedRuns,
+    ...(notApplicable.length > 0 ? { notApplicable } : {}),
     summary: summarize(runs),
     timelines,
     measured,
