@@ -112,6 +112,22 @@ describe('HTML report', () => {
   });
 });
 
+describe('verdict in the HTML key findings', () => {
+  it('shows the stored verdict: overall paragraph and each scenario\'s ranking in order, with the direction and interval legend', () => {
+    const summary = page.slice(page.indexOf('<section id="summary">'), page.indexOf('<section id="charts">'));
+    expect(summary).toContain('<strong>Verdict.</strong>');
+    const sample = makeSampleResults({ hostile: true, failedRun: true });
+    for (const v of Object.values(sample.verdict!.scenarios)) {
+      const positions = v.ranking.map((e) => summary.indexOf(`<li><strong>${e.strategy}</strong>`, summary.indexOf(`(kernel ${v.kernel})`)));
+      for (const p of positions) expect(p).toBeGreaterThan(0);
+    }
+    expect(summary).toContain('+ is better, - is worse');
+    expect(summary).toContain('bootstrap');
+    // The old ranking by every violation, the workload's own included, is gone.
+    expect(summary).not.toContain('lowest lockless failure rate');
+  });
+});
+
 describe('HTML and text report on thin results', () => {
   const base = makeSampleResults({ noSweep: true });
   const cases = {

@@ -120,6 +120,7 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
   if (onlyBase.length) differences.push(`${onlyBase.length} cells only in the baseline (not compared): ${onlyBase.slice(0, 5).map((k) => k.split('\u0000').filter(Boolean).join(' x ')).join('; ')}`);
 
   const cells: CellComparison[] = [];
+  const absent = new Set<string>();
   for (const [k, runs] of cur) {
     const bruns = base.get(k);
     if (!bruns) continue;
@@ -129,11 +130,18 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
     const bseeds = new Set(bruns.map((r) => r.seed));
     const sameSeeds = seeds.size === bseeds.size && [...seeds].every((s) => bseeds.has(s));
     for (const def of METRICS) {
+      // A metric an older results version does not have (absent, not 0) is not compared.
+      const has = (r: RunRow): boolean => (r.metrics as Record<string, number | undefined>)[def.name] !== undefined;
+      if (!runs.every(has) || !bruns.every(has)) {
+        absent.add(def.name);
+        continue;
+      }
       const a = runs.map((r) => (r.metrics as Record<string, number>)[def.name]!);
       const b = bruns.map((r) => (r.metrics as Record<string, number>)[def.name]!);
       cells.push(judge(first, def.name, def.kind, def.better, a, b, sameSeeds ? bySeed(runs, bruns, def.name) : null, opts));
     }
   }
+  if (absent.size > 0) differences.push(`metrics missing from one of the runs (an older results version): ${[...absent].join(', ')}; not compared`);
   // tinybench measurements: JS ns per op, with their own margin of error.
   const bm = new Map(baseline.measured.map((m) => [`${m.strategy}|${m.task}`, m]));
   for (const m of current.measured) {

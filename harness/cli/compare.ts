@@ -12,10 +12,11 @@ import { createCore, oldestProfileFor, strategyAvailableOn, type StaticPropertie
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
 import { costCorners, costRangeVerdict, locklessNsMeans, type CostRangeReport } from '../analysis/cost-range.ts';
+import { computeVerdict } from '../analysis/verdict.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
 import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
-import type { ProfileName } from '../core/profile.ts';
+import { PROFILE_INPUT_NAMES, resolveProfileName, type ProfileName } from '../core/profile.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
 import { loadBaseline, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
@@ -33,6 +34,8 @@ import { classify, splitAssignment, sweepValues, type SetTarget } from './set-va
 export interface CompareOptions {
   readonly strategies?: readonly string[];
   readonly scenarios?: readonly string[];
+  /** Kernel profiles to run every scenario on (--kernels; entries may be comma-separated); absent: each scenario's own. */
+  readonly kernels?: readonly string[];
   readonly seeds?: number;
   readonly quick: boolean;
   readonly scenarioFiles: readonly string[];
@@ -97,6 +100,26 @@ interface Variant {
   readonly strategy: string | null;
   readonly target: SetTarget;
   readonly raw: string;
+}
+
+/**
+ * --kernels values ("5.9,6.x" or "5.9 6.x"): kernel profile names or aliases
+ * (PROFILE_INPUT_NAMES), resolved to profiles ("6.x" is "7.2", so the table
+ * is named "burst@7.2" as the results record it), each once, in the order
+ * given; an unknown name is an InputError. undefined: none given.
+ */
+export function parseKernels(values: readonly string[] | undefined): ProfileName[] | undefined {
+  if (values === undefined) return undefined;
+  const out: ProfileName[] = [];
+  for (const v of values.flatMap((x) => x.split(','))) {
+    const k = resolveProfileName(v.trim());
+    if (k === undefined) {
+      const near = closestName(v.trim(), PROFILE_INPUT_NAMES);
+      throw new InputError({ file: '--kernels', where: 'kernel profile', expected: `one of ${PROFILE_INPUT_NAMES.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(v.trim()) });
+    }
+    if (!out.includes(k)) out.push(k);
+  }
+  return out;
 }
 
 export function parseShard(text: string | undefined): { index: number; count: number } | null {
@@ -174,6 +197,9 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     sources.push({ kind: 'builtin', name: n });
   }
   for (const f of opts.scenarioFiles) sources.push({ kind: 'file', path: resolve(f) });
+  // The kernel axis: each scenario on each kernel, a table of its own ("burst@6.x").
+  const kernels = parseKernels(opts.kernels);
+  const planned = sources.flatMap((src) => (kernels ?? [undefined]).map((kernel) => ({ src, kernel })));
 
   // --set values.
   const scenarioSets: [string, string][] = [];
@@ -210,16 +236,16 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   const scenarios: Scenario[] = [];
   const scale = opts.quick ? QUICK_DURATION_SCALE : 1;
   const sweepOrigin = `--sweep ${opts.sweep}`;
-  for (const src of sources) {
-    const s = buildScenario(src, scenarioSets, scale);
+  for (const { src, kernel } of planned) {
+    const s = buildScenario(src, scenarioSets, scale, kernel);
     scenarios.push(s);
     // The scenario's own strategy sections: a fault there is the file's, whatever --set says.
-    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale) : s, strategies);
+    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, strategies);
     const sweptScenarios: Scenario[] = [];
     for (const v of variants) {
       if (v.target.kind !== 'scenario') continue;
       const point: [string, string] = [v.target.key, v.raw];
-      sweptScenarios.push(checkSweepPoint(() => buildScenario(src, [...scenarioSets, point], scale), opts.sweep ?? ''));
+      sweptScenarios.push(checkSweepPoint(() => buildScenario(src, [...scenarioSets, point], scale, kernel), opts.sweep ?? ''));
     }
     for (const st of strategies) {
       const set = paramSets[st.name] ?? {};
@@ -251,13 +277,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     const key = `${si}|${v.label}`;
     let p = kernelOf.get(key);
     if (p === undefined) {
-      p = buildScenario(sources[si]!, [...scenarioSets, [v.target.key, v.raw]], scale).kernel.profile;
+      p = buildScenario(planned[si]!.src, [...scenarioSets, [v.target.key, v.raw]], scale, planned[si]!.kernel).kernel.profile;
       kernelOf.set(key, p);
     }
     return p;
   };
-  for (let si = 0; si < sources.length; si++) {
+  for (let si = 0; si < planned.length; si++) {
     const scen = scenarios[si]!;
+    // The --kernels kernel of this table (undefined: the scenario's own).
+    const { src, kernel: axisKernel } = planned[si]!;
     for (const st of strategies) {
       const vs: (Variant | null)[] = variants.length === 0 ? [null] : variants.filter((v) => v.strategy === null || v.strategy === st.name);
       if (vs.length === 0) vs.push(null);
@@ -277,7 +305,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
           const tlKey = `${st.name}|${scen.name}|${label}`;
           const wantTimeline = withTimeline.has(vi) && !timelineFor.has(tlKey);
           timelineFor.add(tlKey);
-          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
+          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: src, ...(axisKernel !== undefined ? { kernel: axisKernel } : {}), seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
         }
       }
     }
@@ -340,7 +368,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   for (const o of outcomes) {
     const job = jobs[o.index]!;
     if (o.row) runs.push(o.row);
-    else failedRuns.push({ strategy: job.strategy, scenario: job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path, variant: job.variant, seed: job.seed, error: o.error ?? 'unknown error' });
+    else failedRuns.push({ strategy: job.strategy, scenario: scenarios[planned.findIndex((p) => p.src === job.scenario && p.kernel === job.kernel)]?.name ?? (job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path), variant: job.variant, seed: job.seed, error: o.error ?? 'unknown error' });
     if (o.row && o.timeline) timelines.push({ strategy: o.row.strategy, scenario: o.row.scenario, variant: o.row.variant, seed: o.row.seed, ...o.timeline });
   }
 
@@ -382,6 +410,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     config: {
       strategies: strategies.map((s) => s.name),
       scenarios: scenarios.map((s) => s.name),
+      ...(kernels !== undefined ? { kernels } : {}),
       seeds: [...new Set(scenarios.flatMap(seedsFor))].sort((a, b) => a - b),
       quick: opts.quick,
       sets: [...opts.sets],
@@ -410,6 +439,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     ...(costRange ? { costRange } : {}),
     totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, workloadWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: eventsPerSecPerCore(simEvents, simWallMs + workloadWallMs) },
   };
+  results.verdict = computeVerdict(results);
   let regression: RegressionReport | undefined;
   if (baseline) {
     regression = compareRuns(results, baseline, opts.regression ?? DEFAULT_REGRESSION_OPTIONS);

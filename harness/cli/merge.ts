@@ -6,6 +6,7 @@
  * run equals the unsharded one (but for wall times and environment).
  */
 import { summarize } from '../analysis/summarize.ts';
+import { computeVerdict } from '../analysis/verdict.ts';
 import { InputError } from '../errors.ts';
 import { eventsPerSecPerCore, readResults, type Results } from '../results/schema.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
@@ -51,6 +52,9 @@ export async function mergeCommand(files: readonly string[], resultsDir: string,
     measured: first.r.measured,
     totals,
   };
+  // Recomputed like the summary; a version 1 shard has none of the metrics it ranks by, so no verdict.
+  delete results.verdict;
+  if (results.schemaVersion >= 2) results.verdict = computeVerdict(results);
   const stored = storeResults(results, resultsDir);
   return { results, json: stored.json };
 }

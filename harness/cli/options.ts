@@ -38,6 +38,7 @@ const COMPARE_OPTIONS = {
   strategies: { type: 'string', array: true, describe: 'Strategies to run (default: all; see `list`)' },
   scenarios: { type: 'string', array: true, describe: 'Built-in scenarios to run (default: all, or none when --scenario-file is given)' },
   seeds: { type: 'number', describe: `Seeds per scenario: 1..N, N from 1 to ${MAX_SEEDS} (default: the scenario's own seeds, 1..5)` },
+  kernels: { type: 'string', array: true, describe: "Run each scenario on each of these kernel profiles (comma- or space-separated, e.g. 5.9,6.12,7.2; 6.x is 7.2): every table compares strategies on one kernel, named <scenario>@<kernel> (default: each scenario's own kernel)" },
   quick: { type: 'boolean', default: false, describe: "A small matrix: one seed and half of each scenario's duration, still every strategy and scenario" },
   'scenario-file': { type: 'string', array: true, default: [] as string[], describe: 'A scenario JSON file to run (repeatable); see harness/workload/SCENARIOS.md' },
   'strategy-file': { type: 'string', array: true, default: [] as string[], describe: 'A strategy kept outside strategies/ (a .ts file; repeatable)' },

@@ -133,6 +133,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
           {
             strategies: argv.strategies,
             scenarios: argv.scenarios,
+            ...(argv.kernels !== undefined ? { kernels: argv.kernels } : {}),
             seeds: argv.seeds,
             quick: argv.quick,
             scenarioFiles: argv['scenario-file'],

@@ -358,7 +358,7 @@ function judge(
     return { step: changed === 0 ? undefined : { ...base, test: 'exact', pValue: null, seedsChanged: changed, seedsCompared: a.length } };
   }
   const p = welchTTest(a, b);
-  if (p === null) return { reason: "fewer than 2 seeds in a run: no Welch's t-test" };
+  if (p === null) return { reason: "fewer than 2 seeds in a run, or both runs constant across seeds: no Welch's t-test" };
   const beyondNoise = changePct === null || Math.abs(changePct) > opts.noiseFloorPct;
   return { step: p < opts.alpha && beyondNoise ? { ...base, test: 'welch', pValue: p, seedsChanged: null, seedsCompared: Math.min(a.length, b.length) } : undefined };
 }

@@ -13,7 +13,8 @@ import { METRICS } from '../metrics/metric-defs.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
 import { buildCharts, type ChartDef } from './charts/index.ts';
 import { VIOLATION_METRICS } from './charts/violations-heatmap.ts';
-import { formatChange, formatDurationMs, formatMetric, formatMiB, formatNumber, formatRate, withSeparators } from './format.ts';
+import { DIRECTION_TEXT, INTERVAL_TEXT, formatCellChange, formatDurationMs, formatMetric, formatMiB, formatNumber, formatRate, showsSignificant, withSeparators } from './format.ts';
+import { verdictHtml } from './verdict-html.ts';
 import { html, raw, type Html } from './html-template.ts';
 import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort } from './model.ts';
 import { renderSvg } from './render-svg.ts';
@@ -132,7 +133,7 @@ function toc(charts: readonly ChartDef[]): Html {
 function howToRead(m: ReportModel): Html {
   return html`<section id="how-to-read">
 <h2>How to read this report</h2>
-<p>Each strategy is one proposal from the 2020 LKML thread on getting a page without locks in <code>kvfree_rcu()</code> (or a later answer, marked <em>(later)</em>). Every strategy ran the same seeded event stream of every scenario on a model of the Linux page allocator: ${m.seedCount()} seeds per cell, and every number below is the mean over those seeds. <strong>${BASELINE}</strong> is the baseline: today's <code>__get_free_page(GFP_NOWAIT)</code> under the krc raw lock. Changes are relative to its mean on the same scenario; a change marked <span class="sig">*</span> is significant (${SIGNIFICANCE_TEXT}); error bars and [low, high] ranges are 95% confidence intervals of the mean (Student's t).</p>
+<p>Each strategy is one proposal from the 2020 LKML thread on getting a page without locks in <code>kvfree_rcu()</code> (or a later answer, marked <em>(later)</em>). Every strategy ran the same seeded event stream of every scenario on a model of the Linux page allocator: ${m.seedCount()} seeds per cell, and every number below is the mean over those seeds. <strong>${BASELINE}</strong> is the baseline: today's <code>__get_free_page(GFP_NOWAIT)</code> under the krc raw lock. Changes are relative to its mean on the same scenario; a change marked <span class="sig">*</span> is significant (${SIGNIFICANCE_TEXT}); error bars and [low, high] ranges are 95% intervals of the mean across seeds. ${DIRECTION_TEXT} ${INTERVAL_TEXT}</p>
 <p>Counts and rates (failures, fallbacks, violations, pcp hits) are <em>exact</em>: the simulator counts them, and the same seed gives the same number. Times in <em>virtual ns</em> are <em>modelled</em> from the cost table below (published measurements and documented estimates), not measured. The only wall-clock numbers are labelled <em>measured (JS, this machine)</em>: they time the JavaScript model and say nothing about a kernel. Lock-rule violations come from a lockdep-style validator: <code>invalidWaitContext</code> is what lockdep with PROVE_RAW_LOCK_NESTING prints as "BUG: Invalid wait context", <code>sleepInAtomic</code> what a PREEMPT_RT kernel hits as "scheduling while atomic".</p>
 </section>`;
 }
@@ -152,7 +153,7 @@ const violationsOf = (row: SummaryRow | undefined): number | undefined => {
 };
 
 function summarySection(m: ReportModel): Html {
-  const findings = keyFindings(m);
+  const failed = m.results.failedRuns.length;
   const tables = m.scenarioNames.map((sc) => {
     const rows = m.rowsOf(sc);
     // Cells not run because the scenario's kernel lacks the strategy.
@@ -161,17 +162,20 @@ function summarySection(m: ReportModel): Html {
     return html`<h3>Scenario <span class="name">${sc}</span></h3>
 ${scenarioLine(m, sc)}
 <div class="scroll"><table class="data">
-<thead><tr><th>strategy</th><th>lockless failure rate [95% CI]</th><th>vs ${BASELINE}</th><th>synchronize_rcu() fallbacks</th><th>lock-rule violations per run</th><th>reserved pages (mean)</th><th>ordinary alloc (virtual ns)</th><th>pcp hit rate</th></tr></thead>
+<thead><tr><th>strategy</th><th>kvfree_rcu() calls that fell back [95% CI]</th><th>gain vs ${BASELINE}</th><th>synchronize_rcu() fallbacks</th><th>lock-rule violations inside the request per run</th><th>worst request under the raw lock (virtual ns)</th><th>reserved pages (mean)</th><th>ordinary alloc (virtual ns)</th><th>pcp hit rate</th></tr></thead>
 <tbody>${rows.map((row) => {
-      const fr = row.metrics.locklessFailureRate;
-      const ch = row.vsStatusQuo?.locklessFailureRate;
-      const v = violationsOf(row);
+      // The share of calls that fell back (one denominator for every strategy); version 1 files: the failure rate of requests.
+      const frName = row.metrics.fallbackRate ? 'fallbackRate' : 'locklessFailureRate';
+      const fr = row.metrics[frName];
+      const ch = row.vsStatusQuo?.[frName];
+      const v = row.metrics.violationsInRequest?.mean;
       return html`<tr${row.strategy === BASELINE ? raw(' class="baseline"') : ''}>
 <th>${seriesName(m, row)}</th>
 <td>${fr ? html`${formatRate(fr.mean)} <span class="ci">[${formatRate(Math.max(0, fr.ciLow))}, ${formatRate(fr.ciHigh)}]</span>` : '-'}</td>
-<td>${changeCell(ch)}</td>
+<td>${changeCell(frName, ch)}</td>
 <td>${cellValue(row, 'fallbackSynchronizeRcu')}</td>
 <td class="${v !== undefined && v > 0 ? 'bad' : ''}">${v === undefined ? '-' : formatNumber(v)}</td>
+<td>${cellValue(row, 'locklessNsMax')}</td>
 <td>${cellValue(row, 'reservedPagesMean')}</td>
 <td>${cellValue(row, 'ordinaryFastPathNs')}</td>
 <td>${cellValue(row, 'ordinaryPcpHitRate')}</td>
@@ -180,38 +184,12 @@ ${scenarioLine(m, sc)}
   });
   return html`<section id="summary">
 <h2>Summary: key findings</h2>
-${findings.length > 0 ? html`<ul class="findings">${findings.map((f) => html`<li>${f}</li>`)}</ul>` : ''}
+${verdictHtml(m.results.verdict)}
+${failed > 0 ? html`<p><strong>${failed}</strong> run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of every mean (see <a href="#failed-runs">Failed runs</a>).</p>` : ''}
+<h3>Per scenario</h3>
+<p>${DIRECTION_TEXT} ${INTERVAL_TEXT}</p>
 ${tables}
 </section>`;
-}
-
-/** Factual one-liners computed from the summary (no judgement beyond the numbers). */
-function keyFindings(m: ReportModel): Html[] {
-  const out: Html[] = [];
-  const clean: string[] = [];
-  const dirty: string[] = [];
-  for (const s of m.strategyOrder) {
-    const rows = m.scenarioNames.flatMap((sc) => m.rowsOf(sc)).filter((r) => r.strategy === s);
-    if (rows.length === 0) continue;
-    const total = rows.reduce((a, r) => a + (violationsOf(r) ?? 0), 0);
-    (total > 0 ? dirty : clean).push(`${s}${m.strategy(s)?.later ? ' (later)' : ''}`);
-  }
-  if (clean.length > 0) out.push(html`No lock-rule violation in any scenario: ${clean.map((n, i) => html`${i > 0 ? ', ' : ''}<strong>${n}</strong>`)}.`);
-  if (dirty.length > 0) out.push(html`Lock-rule violations in at least one scenario: ${dirty.map((n, i) => html`${i > 0 ? ', ' : ''}<strong>${n}</strong>`)} (see the heatmap and the violation messages).`);
-  for (const sc of m.scenarioNames) {
-    const rows = m.rowsOf(sc).filter((r) => r.metrics.locklessFailureRate !== undefined);
-    if (rows.length === 0) continue;
-    const ok = rows.filter((r) => (violationsOf(r) ?? 0) === 0);
-    const best = [...(ok.length > 0 ? ok : rows)].sort((a, b) => a.metrics.locklessFailureRate!.mean - b.metrics.locklessFailureRate!.mean)[0]!;
-    const base = m.cell(BASELINE, sc, '');
-    const baseText = base?.metrics.locklessFailureRate ? html`; ${BASELINE}: ${formatRate(base.metrics.locklessFailureRate.mean)}, ${formatNumber(violationsOf(base) ?? 0)} violations per run` : '';
-    out.push(
-      html`<span class="name">${sc}</span>: lowest lockless failure rate ${ok.length > 0 ? 'without violations' : '(every strategy has violations)'}: <strong>${seriesName(m, best)}</strong> at ${formatRate(best.metrics.locklessFailureRate!.mean)}${best.metrics.reservedPagesMean && best.metrics.reservedPagesMean.mean > 0 ? ` holding ${formatNumber(best.metrics.reservedPagesMean.mean)} pages in reserve` : ''}${baseText}.`,
-    );
-  }
-  const failed = m.results.failedRuns.length;
-  if (failed > 0) out.push(html`<strong>${failed}</strong> run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of every mean (see <a href="#failed-runs">Failed runs</a>).`);
-  return out;
 }
 
 function scenarioLine(m: ReportModel, sc: string): Html {
@@ -231,11 +209,12 @@ function cellValue(row: SummaryRow, metric: string): string {
   return c ? formatMetric(metric, c.mean) : '-';
 }
 
-function changeCell(ch: { changePct: number | null; pValue: number | null; significant: boolean } | undefined): Html {
+/** A change as a gain ("(+x.xx%)": + better) or, for a metric with no better direction, plain ("{+x.xx%}"); format.ts, formatCellChange. */
+function changeCell(metric: string, ch: { changePct: number | null; pValue: number | null; significant: boolean } | undefined): Html {
   if (!ch) return html`<span class="muted">baseline</span>`;
-  const text = formatChange(ch.changePct);
-  const p = ch.pValue === null ? 'p not computable' : `p = ${ch.pValue < 0.001 ? ch.pValue.toExponential(1) : ch.pValue.toFixed(3)}`;
-  return ch.significant ? html`<span class="sig" title="${p} (significant)">${text}*</span>` : html`<span title="${p}">${text}</span>`;
+  const text = formatCellChange(metric, ch.changePct);
+  const p = ch.pValue === null ? 'p not computable (both sides constant across seeds, or no change)' : `p = ${ch.pValue < 0.001 ? ch.pValue.toExponential(1) : ch.pValue.toFixed(3)}`;
+  return showsSignificant(ch) ? html`<span class="sig" title="${p} (significant)">${text}*</span>` : html`<span title="${p}">${text}</span>`;
 }
 
 export function figure(c: ChartDef, svg: string, n: number): Html {
@@ -284,13 +263,13 @@ ${metrics.map((d) => html`<tr><th title="${d.description}">${d.name} <span class
         if (!c) return html`<td>-</td>`;
         const ch = r.vsStatusQuo?.[d.name];
         const ci = c.n > 1 && c.ciLow !== c.ciHigh ? html`<br><span class="ci">[${formatMetric(d.name, d.unit === 'ratio' ? Math.max(0, c.ciLow) : c.ciLow)}, ${formatMetric(d.name, c.ciHigh)}]</span>` : '';
-        return html`<td>${formatMetric(d.name, c.mean)}${ch ? html` ${raw('<span class="chg">(')}${changeCell(ch)}${raw(')</span>')}` : ''}${ci}</td>`;
+        return html`<td>${formatMetric(d.name, c.mean)}${ch ? html` <span class="chg">${changeCell(d.name, ch)}</span>` : ''}${ci}</td>`;
       })}</tr>`)}`,
     )}</tbody></table></div>`;
   });
   return html`<section id="details">
 <h2>Detailed tables</h2>
-<p>Every metric, per scenario: the mean over the seeds, its change against ${BASELINE} (<span class="sig">*</span>: ${SIGNIFICANCE_TEXT}; hover for the p-value) and its 95% confidence interval. Hover a metric name for its definition; the glossary is at the end of the text summary.</p>
+<p>Every metric, per scenario: the mean over the seeds, its change against ${BASELINE} (<span class="sig">*</span>: ${SIGNIFICANCE_TEXT}; hover for the p-value) and its 95% interval. ${DIRECTION_TEXT} ${INTERVAL_TEXT} Hover a metric name for its definition; the glossary is at the end of the text summary.</p>
 ${sections}
 </section>`;
 }
@@ -489,7 +468,7 @@ table.data tr.overridden td { background: #fff6e5; }
 .name { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; font-size: 0.92em; }
 .msg { white-space: pre-wrap; word-break: break-word; }
 ul.plain { margin: 0; padding-left: 16px; }
-ul.findings li { margin: 3px 0; }
+ol.ranking li { margin: 3px 0; }
 p.scen { margin: 0 0 6px; max-width: 1100px; }
 figure.chart-figure { margin: 18px 0 30px; padding: 0; }
 .chart { overflow-x: auto; }

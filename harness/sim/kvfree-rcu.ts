@@ -41,6 +41,8 @@ export interface RcuParams {
 
 export class KvfreeRcu {
   // Counters read by the metrics.
+  /** kvfree_rcu() calls (kvfreeCalls). */
+  calls = 0;
   requests = 0;
   failures = 0;
   fallbackRcuHead = 0;
@@ -51,9 +53,13 @@ export class KvfreeRcu {
   /** Of those, locks taken in NMI (nmiLock): the design's deadlock risk, apart from the caller's own NMI code. */
   nmiLocksInRequests = 0;
   readonly requestNs = new LogHistogram();
+  /** Modelled ns of the page requests that got a page [0] and of those that got none [1] (a typed array: these sums hold fractions). */
+  readonly requestNsByOutcome = new Float64Array(2);
 
   /** Zeroes the counters and the request-cost histogram (the end of a run's warm-up); blocks and caches are kept. */
   resetCounters(): void {
+    this.calls = 0;
+    this.requestNsByOutcome.fill(0);
     this.requests = 0;
     this.failures = 0;
     this.fallbackRcuHead = 0;
@@ -122,6 +128,7 @@ export class KvfreeRcu {
     // Flag and NIL values as literals (FLAG_RAW_LOCK_HELD = 2, FLAG_HEADLESS = 1,
     // NIL = -1): a module binding is reloaded on every use.
     // test/core-page-alloc.test.ts pins them with the core's hot-path literals.
+    this.calls++;
     const callerLock = flags & 2 ? this.callerRawLock[cpu]! : -1;
     if (callerLock >= 0) m.ns += locks.acquire(callerLock, m.now()) + costs.rawSpinLockUncontended;
     // krc_this_cpu_lock(): local_irq_save() + raw_spin_lock(&krcp->lock).
@@ -158,7 +165,9 @@ export class KvfreeRcu {
         ns0 += m.ns - nsD;
       }
       if (pfn === -1) pfn = this.strategy.getPage(cpu);
-      this.requestNs.record(m.ns - ns0);
+      const requestNs = m.ns - ns0;
+      this.requestNs.record(requestNs);
+      this.requestNsByOutcome[pfn === -1 ? 1 : 0]! += requestNs;
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
       this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
       this.nmiLocksInRequests += locks.nmiLock - nmi0;

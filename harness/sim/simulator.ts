@@ -208,12 +208,20 @@ export function runOne(spec: RunSpec): RunResult {
     const locks = alloc.locks;
     let reservedPeak = 0;
     for (const r of reserves) reservedPeak += r.peakPages;
+    const fallbacks = krc.fallbackRcuHead + krc.fallbackSynchronizeRcu;
+    const successes = krc.requests - krc.failures;
     return {
+      kvfreeCalls: krc.calls,
       locklessRequests: krc.requests,
       locklessFailures: krc.failures,
       locklessFailureRate: krc.requests > 0 ? krc.failures / krc.requests : 0,
       locklessNs: krc.requestNs.mean(),
       locklessNsP99: krc.requestNs.quantile(0.99),
+      fallbackRate: krc.calls > 0 ? fallbacks / krc.calls : 0,
+      locklessNsSuccess: successes > 0 ? krc.requestNsByOutcome[0]! / successes : 0,
+      locklessNsFailure: krc.failures > 0 ? krc.requestNsByOutcome[1]! / krc.failures : 0,
+      locklessNsP999: krc.requestNs.quantile(0.999),
+      locklessNsMax: krc.requestNs.max,
       zoneLockInLockless: krc.zoneLockInRequests,
       fallbackRcuHead: krc.fallbackRcuHead,
       fallbackSynchronizeRcu: krc.fallbackSynchronizeRcu,

@@ -7,6 +7,7 @@
  * what they mean in a real run.
  */
 import { summarize } from '../../harness/analysis/summarize.ts';
+import { computeVerdict } from '../../harness/analysis/verdict.ts';
 import { METRIC_NAMES } from '../../harness/metrics/metric-defs.ts';
 import { ResultsSchema, type Results, type RunRow } from '../../harness/results/schema.ts';
 
@@ -156,6 +157,12 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     metrics.locklessFailureRate = requests === 0 ? 0 : failures / requests;
     metrics.locklessNs = p.nsLockless * jitter();
     metrics.locklessNsP99 = p.nsLockless * 4.2 * jitter();
+    metrics.kvfreeCalls = 200_000;
+    metrics.fallbackRate = failures / metrics.kvfreeCalls;
+    metrics.locklessNsSuccess = p.nsLockless * 1.1 * jitter();
+    metrics.locklessNsFailure = failures > 0 ? p.nsLockless * 0.3 * jitter() : 0;
+    metrics.locklessNsP999 = p.nsLockless * (p.zoneLock > 0 ? 30 : 6) * jitter();
+    metrics.locklessNsMax = p.nsLockless * (p.zoneLock > 0 ? 40 : 8) * jitter();
     metrics.zoneLockInLockless = Math.round(requests * p.zoneLock * jitter());
     metrics.fallbackRcuHead = Math.round(failures * 380);
     metrics.fallbackSynchronizeRcu = Math.round(failures * 0.3);
@@ -168,6 +175,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     metrics.invalidWaitContext = rt ? Math.round(requests * p.invalidWait * jitter()) : 0;
     metrics.sleepInAtomic = rt ? Math.round(requests * p.invalidWait * 0.5 * jitter()) : 0;
     metrics.nmiLockViolations = 0;
+    metrics.violationsInRequest = metrics.invalidWaitContext + metrics.sleepInAtomic;
     metrics.invalidGfpCombination = strategy === 'gfp-no-locks-bit' ? Math.round(4 * jitter()) : 0;
     metrics.watermarkBreaches = strategy === 'lockless-entry' ? Math.round(120 * jitter()) : 0;
     metrics.migratetypeMixing = Math.round(requests * p.mixing * jitter());
@@ -259,7 +267,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
 
   const results = {
     schema: 'nolock-bench/results',
-    schemaVersion: 1,
+    schemaVersion: 2,
     runId: '20251125-064900-sample',
     createdAt: '2025-11-25T06:49:00.000Z',
     command: `npm run compare -- --seeds 1,2,3 --sweep dedicated-pool.poolPages=4,16,64 --scenarios rt-lockdep-burst,steady-4cpu --results-dir /tmp/a/very/long/path/that/goes/on/and/on/results --run-id 20251125-064900-sample`,
@@ -296,5 +304,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
       eventsPerSecPerCore: 1_750_000,
     },
   };
-  return ResultsSchema.parse(results);
+  const parsed = ResultsSchema.parse(results);
+  parsed.verdict = computeVerdict(parsed);
+  return parsed;
 }
