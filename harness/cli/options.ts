@@ -28,6 +28,9 @@ export const GLOBAL_OPTIONS = {
   verbose: { type: 'boolean', default: false, describe: 'Print stack traces with errors' },
 } as const satisfies Record<string, Options>;
 
+/** `nolock-bench help [COMMAND]`: the usage, as --help prints it (not a command of the table: it has no options). */
+export const HELP_COMMAND = 'help';
+
 /** yargs' own flags (every command has them). */
 const BUILTIN_FLAGS: readonly string[] = ['help', 'version'];
 
@@ -224,6 +227,16 @@ export function checkCommandLine(args: readonly string[]): void {
   const words = end < 0 ? args : args.slice(0, end);
   const commandAt = words.findIndex((a) => !a.startsWith('-'));
   const first = words[commandAt];
+  // `help` and `help COMMAND` print the usage (runCli); COMMAND must be one.
+  if (first === HELP_COMMAND) {
+    const of = words.slice(commandAt + 1).filter((w) => !w.startsWith('-'));
+    if (of.length > 1 || (of[0] !== undefined && !isCommand(of[0]))) {
+      const near = of[0] !== undefined ? closestName(of[0], COMMANDS) : undefined;
+      throw new InputError({ file: 'command line', where: 'help', expected: `nothing or one command (${COMMANDS.join(', ')})${near ? ` (did you mean "${near}"?)` : ''}`, found: describeFound(of.length > 1 ? of.join(' ') : of[0]) });
+    }
+    for (const w of words.slice(commandAt + 1)) if (w.startsWith('-') && !['--verbose', '--help'].includes(w)) throw unknownOption(w, kebab(w.replace(/^--?/, '').split('=')[0]!), undefined);
+    return;
+  }
   if (first !== undefined && !isCommand(first)) {
     const near = closestName(first, COMMANDS);
     throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: describeFound(first) });
@@ -282,10 +295,12 @@ export function checkCommandLine(args: readonly string[]): void {
     for (const v of values) checkValue(name, spec!, v);
   }
   if (command === undefined) {
-    // --help and --version need no command.
-    if (given.has('help') || given.has('version')) return;
-    throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}`, found: positionals.length > 0 ? describeFound(positionals[0]) : 'nothing' });
+    // No command (nothing, or only --verbose, --help, --version): runCli prints the usage.
+    if (positionals.length > 0) throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}`, found: describeFound(positionals[0]) });
+    return;
   }
+  // `report --help` asks for the help, not for a report: the arguments it would need do not matter.
+  if (given.has('help') || given.has('version')) return;
   const takes = COMMAND_ARGUMENTS[command];
   if (positionals.length < takes.min || positionals.length > takes.max) {
     const extra = positionals[takes.max];

@@ -17,7 +17,7 @@ import { InputError, describeFound } from '../errors.ts';
 import { compare, parseShard } from './compare.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
-import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
+import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, HELP_COMMAND, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
 import { writeReportsFor } from './reports.ts';
 import { VALIDATE_TARGETS, validateCommand } from './validate.ts';
 import { splitAssignment } from './set-values.ts';
@@ -93,6 +93,23 @@ function checkNoPositionals(argv: { _: (string | number)[] }): true {
 }
 
 /**
+ * The words yargs reads for a command line checkCommandLine accepted: no
+ * command at all (a bare `nolock-bench`) and `help` ask for the usage,
+ * `help COMMAND` for the command's help (as `COMMAND --help`); other
+ * command lines as they are.
+ */
+function helpArgs(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  const words = end < 0 ? args : args.slice(0, end);
+  const first = words.find((a) => !a.startsWith('-'));
+  const flags = words.filter((a) => a.startsWith('-') && a !== '--help');
+  if (first === undefined) return words.includes('--version') ? [...args] : [...flags, '--help'];
+  if (first !== HELP_COMMAND) return [...args];
+  const of = words.slice(words.indexOf(first) + 1).find((a) => !a.startsWith('-'));
+  return of !== undefined ? [of, ...flags, '--help'] : [...flags, '--help'];
+}
+
+/**
  * Runs one nolock-bench command line (the arguments after the program name)
  * and returns its exit code. Output goes to `io` (default: the process's
  * stdout and stderr); the compare's progress line still goes to process.stderr.
@@ -104,7 +121,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const signalHandlers: [NodeJS.Signals, () => void][] = [];
   const cli = yargs(args)
     .scriptName('nolock-bench')
-    .usage('$0 <command> [options]')
+    .usage('$0 <command> [options]\n\n`$0 help COMMAND` or `$0 COMMAND --help`: the options of one command.')
     .options(GLOBAL_OPTIONS)
     .command(
       'compare',
@@ -320,7 +337,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     checkCommandLine(args);
     // The parse callback keeps yargs from exiting the process (--help,
     // --version) and hands over what it would have printed.
-    await cli.parseAsync(args, {}, (_err, _argv, output) => {
+    await cli.parseAsync(helpArgs(args), {}, (_err, _argv, output) => {
       if (output) io.stdout.write(`${output}\n`);
     });
     return exitCode;
