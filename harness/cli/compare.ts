@@ -25,6 +25,7 @@ import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { Progress } from './progress.ts';
+import { parseShard } from './shard.ts';
 import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
 
 export interface CompareOptions {
@@ -38,6 +39,7 @@ export interface CompareOptions {
   readonly sets: readonly string[];
   readonly sweep?: string;
   readonly jobs?: number;
+  /** `i/n`, or `auto`/`auto/N` read from the environment (shard.ts). */
   readonly shard?: string;
   readonly runId?: string;
   readonly resultsDir: string;
@@ -94,14 +96,6 @@ interface Variant {
   readonly raw: string;
 }
 
-export function parseShard(text: string | undefined): { index: number; count: number } | null {
-  if (text === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError({ file: '--shard', where: 'value', expected: 'i/n with 1 <= i <= n (e.g. 1/4)', found: JSON.stringify(text) });
-  return { index, count };
-}
 
 /**
  * A strategy's parameters on a scenario (the scenario's section, then

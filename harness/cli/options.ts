@@ -47,7 +47,7 @@ const COMPARE_OPTIONS = {
   set: { type: 'string', array: true, default: [] as string[], describe: 'Override a value: <scenario.path>=v, <strategy>.<param>=v or cost.<key>=ns (repeatable), e.g. --set dedicated-pool.poolPages=8' },
   sweep: { type: 'string', describe: 'Sweep one key over values: key=v1,v2,... or key=lo..hi (lo, powers of two, hi), e.g. dedicated-pool.poolPages=0..64' },
   jobs: { type: 'number', describe: 'Worker threads (default: the number of cores)' },
-  shard: { type: 'string', describe: 'Run only shard i of n of the matrix (i/n); recombine with `merge`' },
+  shard: { type: 'string', describe: 'Run only shard i of n of the matrix (i/n), or the shard the CI or Kubernetes job is (auto, auto/N: SHARD_INDEX and SHARD_COUNT, CI_NODE_INDEX and CI_NODE_TOTAL, or JOB_COMPLETION_INDEX); recombine with `merge`' },
   baseline: { type: 'string', describe: 'Compare against a stored run: a run id, a baseline name or a path to results.json' },
   'run-id': { type: 'string', describe: 'Name of this run (default: the time, e.g. 2026-11-25T07-12-03Z)' },
   'results-dir': RESULTS_DIR,

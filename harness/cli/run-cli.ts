@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { InputError, describeFound } from '../errors.ts';
-import { compare, parseShard } from './compare.ts';
+import { compare } from './compare.ts';
+import { parseShard, withResolvedShard } from './shard.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
 import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, HELP_COMMAND, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
@@ -146,6 +147,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
           }),
       async (argv) => {
         let stopRequested = 0;
+        const shard = parseShard(argv.shard);
         const outcome = await compare(
           {
             strategies: argv.strategies,
@@ -157,13 +159,14 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             sets: argv.set,
             sweep: argv.sweep,
             jobs: argv.jobs,
-            shard: argv.shard,
+            // `auto` read once: the stored command names the shard it ran.
+            ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
             runId: argv['run-id'],
             resultsDir: resolve(argv['results-dir']),
             reportsDir: resolve(argv['reports-dir']),
             json: argv.json,
             measure: argv.measure,
-            command: commandLine(args),
+            command: commandLine(withResolvedShard(args, shard)),
             runWallLimitMs: argv['run-wall-limit'],
             runVirtualLimitMs: argv['run-virtual-limit'],
             checkInvariantsEvery: argv['check-invariants'],
