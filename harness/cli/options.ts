@@ -128,7 +128,7 @@ export const COMMAND_ARGUMENTS: Readonly<Record<CommandName, { min: number; max:
   report: { min: 1, max: 1, what: 'one results.json path (or a run id under --results-dir)' },
   history: { min: 0, max: 0, what: 'options only' },
   list: { min: 0, max: 0, what: 'options only' },
-  merge: { min: 1, max: Number.POSITIVE_INFINITY, what: 'results.json files of the shards' },
+  merge: { min: 1, max: Number.POSITIVE_INFINITY, what: 'the shards to merge: results.json files, folders or globs' },
   validate: { min: 2, max: 2, what: 'what to check and its file: `zoneinfo FILE` or `trace TRACE`' },
   lab: { min: 0, max: 0, what: 'options only' },
 };

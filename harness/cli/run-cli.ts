@@ -253,10 +253,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     })
     .command(
       'merge <files..>',
-      'Merge results of shards (--shard i/n) into one run',
+      'Merge the shards of a matrix (compare --shard i/n) into one run: results.json files, folders or globs; every complete matrix is merged, the rest named',
       (y) =>
         y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json files of the shards' })
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json files, run or results folders, or globs (e.g. "results/*/results.json")' })
           .options(COMMAND_OPTIONS.merge)
           .check((argv) => {
             checkParsed(argv as unknown as Record<string, unknown>, 'merge');
@@ -264,9 +264,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             return true;
           }),
       async (argv) => {
-        const merged = await mergeCommand(argv.files.map((f) => resolve(f)), resolve(argv['results-dir']), argv['run-id']);
-        const out = await writeReportsFor(merged.results, resolve(argv['reports-dir']));
-        io.stdout.write(`merged ${argv.files.length} files into ${merged.json}\nreport:  ${out.html}\n`);
+        const out = await mergeCommand(argv.files, resolve(argv['results-dir']), argv['run-id']);
+        for (const line of out.skipped) io.stderr.write(`skipped: ${line}\n`);
+        for (const m of out.merged) {
+          const reports = await writeReportsFor(m.results, resolve(argv['reports-dir']));
+          io.stdout.write(`merged ${m.files.length} shards of \`${m.results.command}\` into ${m.json}\nreport:  ${reports.html}\n`);
+        }
       },
     )
     .command(

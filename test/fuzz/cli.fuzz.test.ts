@@ -29,6 +29,15 @@ const inputs = mkdtempSync(join(resolve('test-output'), 'fuzz-cli-in-'));
 /** A small valid results file for report and merge. */
 const GOOD = join(inputs, 'good.json');
 writeFileSync(GOOD, resultsText(slimResults()));
+/** GOOD cut into shards 1/2 and 2/2, for merge. */
+const SHARDS = [1, 2].map((index) => {
+  const r = slimResults();
+  (r['config'] as Record<string, unknown>)['shard'] = { index, count: 2 };
+  r['runs'] = (r['runs'] as unknown[]).filter((_, i) => i % 2 === index - 1) as typeof r['runs'];
+  const path = join(inputs, `shard-${index}.json`);
+  writeFileSync(path, resultsText(r));
+  return path;
+});
 
 /** Every option of `cmd` (with the global ones), by name. */
 const optionsOf = (cmd: CommandName): Record<string, { type?: string; array?: boolean; choices?: readonly unknown[] }> => ({ ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS[cmd] });
@@ -79,7 +88,7 @@ function baseLine(cmd: CommandName, dirs: readonly string[] = out.flags): string
     case 'list':
       return ['list'];
     case 'merge':
-      return ['merge', GOOD, ...dirs];
+      return ['merge', ...SHARDS, ...dirs];
     case 'validate':
       return ['validate', 'zoneinfo', 'test/fixtures/zoneinfo-6.18-2cpu.txt', '--sysctl', 'test/fixtures/zoneinfo-6.18-2cpu.sysctl.txt', '--kernel', '6.x'];
     case 'lab':
