@@ -5,7 +5,8 @@
  * spec is embedded next to its chart so a reader can reuse it), and every
  * text that comes from an input is HTML-escaped (html-template.ts).
  *
- * Sections: how to read, summary (key findings), charts, detailed tables,
+ * Sections: how to read, summary (key findings), the comparison against a
+ * baseline (comparison-html.ts, when there is one), charts, detailed tables,
  * violation messages, static properties, strategies, scenarios, cost table,
  * config, environment, reproducing command, failed runs, the text summary.
  */
@@ -17,6 +18,7 @@ import { formatChange, formatDurationMs, formatMetric, formatMiB, formatNumber, 
 import { html, raw, type Html } from './html-template.ts';
 import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort } from './model.ts';
 import { renderSvg } from './render-svg.ts';
+import { renderComparisonHtml } from './comparison-html.ts';
 import { SIGNIFICANCE_TEXT, renderTextSummary } from './text-summary.ts';
 
 export interface HtmlOptions {
@@ -57,9 +59,10 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
 <body>
 <main>
 ${header(m, opts)}
-${toc(charts)}
+${toc(charts, results.comparison !== undefined)}
 ${howToRead(m)}
 ${summarySection(m)}
+${renderComparisonHtml(results.comparison)}
 <section id="charts">
 <h2>Charts</h2>
 ${figures.length > 0 ? figures : html`<p>No chart: no run completed.</p>`}
@@ -109,10 +112,11 @@ ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report w
 </header>`;
 }
 
-function toc(charts: readonly ChartDef[]): Html {
+function toc(charts: readonly ChartDef[], comparison: boolean): Html {
   return html`<nav><h2>Contents</h2><ol>
 <li><a href="#how-to-read">How to read this report</a></li>
 <li><a href="#summary">Summary: key findings</a></li>
+${comparison ? html`<li><a href="#comparison">Comparison against baseline</a></li>` : ''}
 <li><a href="#charts">Charts</a><ol>${charts.map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
 <li><a href="#details">Detailed tables</a></li>
 <li><a href="#violation-messages">Violation messages</a></li>
@@ -481,6 +485,8 @@ table.data tr.overridden td { background: #fff6e5; }
 .ci, .unit, .muted { color: var(--muted); font-size: 12px; }
 .sig { font-weight: 700; color: var(--accent); }
 .bad { color: var(--bad); }
+p.headline { font-size: 16px; }
+table.data.comparison tr.failing td, table.data.comparison tr.failing th { background: #fdf0ef; }
 .later { color: #8a4b00; font-style: italic; font-weight: normal; }
 .variant { color: var(--muted); font-weight: normal; }
 .name { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; font-size: 0.92em; }
