@@ -47,6 +47,8 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
     warnings.push(...r.warnings.map((w) => `${c.id}: ${w}`));
     figures.push(figure(c, r.svg, i + 1));
   }
+  const modelFigures = figures.filter((_, i) => charts[i]!.section !== 'simulator');
+  const simulatorFigures = figures.filter((_, i) => charts[i]!.section === 'simulator');
   const text = renderTextSummary(results, opts.reportCommand !== undefined ? { reportCommand: opts.reportCommand } : {});
   const page = html`<!DOCTYPE html>
 <html lang="en">
@@ -65,8 +67,13 @@ ${summarySection(m)}
 ${renderComparisonHtml(results.comparison)}
 <section id="charts">
 <h2>Charts</h2>
-${figures.length > 0 ? figures : html`<p>No chart: no run completed.</p>`}
+${modelFigures.length > 0 ? modelFigures : html`<p>No chart: no run completed.</p>`}
 </section>
+${simulatorFigures.length > 0 ? html`<section id="simulator-speed">
+<h2>Simulator speed</h2>
+<p>How fast the harness's JavaScript model ran on this machine. These are not kernel numbers and never share an axis with the modelled costs above.</p>
+${simulatorFigures}
+</section>` : ''}
 ${detailedTables(m)}
 ${violationMessages(m)}
 ${staticProperties(m)}
@@ -117,7 +124,8 @@ function toc(charts: readonly ChartDef[], comparison: boolean): Html {
 <li><a href="#how-to-read">How to read this report</a></li>
 <li><a href="#summary">Summary: key findings</a></li>
 ${comparison ? html`<li><a href="#comparison">Comparison against baseline</a></li>` : ''}
-<li><a href="#charts">Charts</a><ol>${charts.map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+<li><a href="#charts">Charts</a><ol>${charts.filter((c) => c.section !== 'simulator').map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+${charts.some((c) => c.section === 'simulator') ? html`<li><a href="#simulator-speed">Simulator speed</a></li>` : ''}
 <li><a href="#details">Detailed tables</a></li>
 <li><a href="#violation-messages">Violation messages</a></li>
 <li><a href="#static-properties">Static properties</a></li>
@@ -358,10 +366,10 @@ function strategiesSection(m: ReportModel): Html {
   const strategies = m.strategyOrder.map((n) => m.strategy(n)).filter((s) => s !== undefined);
   return html`<section id="strategies">
 <h2>Strategies</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>title</th><th>origin</th><th>description</th><th>parameters</th></tr></thead>
 <tbody>${strategies.map((s) => html`<tr><th>${s.name}${s.later ? html` <span class="later">(later)</span>` : ''}</th><td>${s.title}</td><td>${s.origin}</td><td>${s.description}</td><td>${paramsList(s.params)}</td></tr>`)}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -374,12 +382,12 @@ function paramsList(params: Record<string, unknown>): Html {
 function scenariosSection(m: ReportModel): Html {
   return html`<section id="scenarios">
 <h2>Scenarios</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>description</th><th>kernel config</th><th>machine</th><th>virtual time</th></tr></thead>
 <tbody>${m.results.scenarios.map(
     (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms</td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -447,8 +455,8 @@ function failedRunsSection(m: ReportModel): Html {
 ${f.length === 0
   ? html`<p>None: every run completed.</p>`
   : html`<p>${f.length} run${f.length === 1 ? '' : 's'} failed; they are left out of every mean above.</p>
-<table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
-<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table>`}
+<div class="scroll"><table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
+<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table></div>`}
 </section>`;
 }
 
