@@ -84,6 +84,20 @@ describe('merge: files, folders and globs, grouped by matrix', () => {
     });
   }
 
+  it('a results file in the folder that does not read is named and left out; one named on the command line is an error', async () => {
+    const { dir, out, paths } = storedRuns();
+    mkdirSync(join(dir, 'old'));
+    const old = join(dir, 'old', 'results.json');
+    writeFileSync(old, '{"schema": "nolock-bench/results", "schemaVersion": 0}');
+    const r = await runCaptured(['merge', dir, ...out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`skipped: ${old}: schemaVersion: expected 1 (this nolock-bench reads version 1 only), found 0 (not read)\n`);
+    expect(r.stdout).toMatch(/^merged 3 shards/);
+    const named = await runCaptured(['merge', old, paths.a1, paths.a2, paths.a3, ...out]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toBe(`nolock-bench: ${old}: schemaVersion: expected 1 (this nolock-bench reads version 1 only), found 0\n`);
+  });
+
   it('a shard given twice: the newer one is merged, the other named', async () => {
     const { dir, out, paths } = storedRuns();
     const again = store(dir, { ...shard(whole(), 2, 3, 'a2-again'), createdAt: '2000-01-01T00:00:00.000Z' });

@@ -93,11 +93,11 @@ const isDir = (p: string): boolean => {
 /**
  * The results files `args` name: a file as given (readResults says when it
  * is missing), a folder's results.json or else its run folders' (one level
- * down), a glob's matches. A folder or glob that holds no results file is an
- * InputError naming it.
+ * down), a glob's matches (`found`: a file merge looked for, not one named).
+ * A folder or glob that holds no results file is an InputError naming it.
  */
-export function mergeInputs(args: readonly string[]): string[] {
-  const out: string[] = [];
+export function mergeInputs(args: readonly string[]): { path: string; found: boolean }[] {
+  const out: { path: string; found: boolean }[] = [];
   const fromDir = (dir: string, arg: string): string[] => {
     const own = join(dir, 'results.json');
     if (existsSync(own)) return [own];
@@ -110,14 +110,15 @@ export function mergeInputs(args: readonly string[]): string[] {
   };
   for (const arg of args) {
     const abs = resolve(arg);
-    if (isDir(abs)) out.push(...fromDir(abs, arg));
+    if (isDir(abs)) out.push(...fromDir(abs, arg).map((path) => ({ path, found: true })));
     else if (!existsSync(abs) && GLOB_CHARS.test(arg)) {
       const matches = expandGlob(arg);
       if (matches.length === 0) throw new InputError({ file: arg, where: 'glob', expected: 'at least one matching results.json or folder', found: 'no match' });
-      for (const m of matches) out.push(...(isDir(m) ? fromDir(m, m) : [m]));
-    } else out.push(abs);
+      for (const m of matches) out.push(...(isDir(m) ? fromDir(m, m) : [m]).map((path) => ({ path, found: true })));
+    } else out.push({ path: abs, found: false });
   }
-  return [...new Set(out)];
+  const seen = new Set<string>();
+  return out.filter((f) => !seen.has(f.path) && seen.add(f.path));
 }
 
 /** `command` without --shard and --run-id: the command line of the whole matrix. */
@@ -190,8 +191,19 @@ const list = (xs: readonly (string | number)[]): string => xs.join(', ');
 export async function mergeCommand(args: readonly string[], resultsDir: string, runId?: string): Promise<MergeOutcome> {
   const files = mergeInputs(args);
   if (files.length === 0) throw new InputError({ file: 'merge', where: 'files', expected: 'at least one results.json', found: 'none' });
-  const parts: Part[] = files.map((f) => ({ file: f, r: readResults(f) }));
   const skipped: string[] = [];
+  // A file named that does not read is bad input; one a folder or glob turned
+  // up (another run stored by an older version, say) is named and left out.
+  const parts: Part[] = files.flatMap((f) => {
+    if (!f.found) return [{ file: f.path, r: readResults(f.path) }];
+    try {
+      return [{ file: f.path, r: readResults(f.path) }];
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      skipped.push(`${e.message} (not read)`);
+      return [];
+    }
+  });
   const groups = new Map<string, Group>();
   const wholeRuns: string[] = [];
   for (const p of parts) {
@@ -227,7 +239,7 @@ export async function mergeCommand(args: readonly string[], resultsDir: string, 
   }
   if (complete.length === 0) {
     const found = [wholeRuns.length > 0 ? `${wholeRuns.length} whole run(s) (no --shard)` : '', incomplete.length > 0 ? `${incomplete.length} matrix(es) with shards missing (${incomplete[0]}${incomplete.length > 1 ? ', ...' : ''})` : ''].filter(Boolean).join(' and ');
-    throw new InputError({ file: 'merge', where: 'files', expected: 'every shard (1/n .. n/n) of at least one matrix (compare --shard i/n)', found });
+    throw new InputError({ file: 'merge', where: 'files', expected: 'every shard (1/n .. n/n) of at least one matrix (compare --shard i/n)', found: found || 'no results file that reads' });
   }
   if (runId !== undefined && complete.length > 1) {
     throw new InputError({ file: '--run-id', where: 'value', expected: 'the files of one matrix (or no --run-id: each merged run gets its own id)', found: `${complete.length} complete matrices, ${describeFound(runId)} would name them all` });
