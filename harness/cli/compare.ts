@@ -6,7 +6,7 @@
  */
 import { BnodeCache } from '../core/bnode-cache.ts';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
 import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
@@ -15,12 +15,12 @@ import { costCorners, costRangeVerdict, locklessNsMeans, type CostRangeReport } 
 import { computeVerdict } from '../analysis/verdict.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, readResults, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
 import { PROFILE_INPUT_NAMES, resolveProfileName, type ProfileName } from '../core/profile.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
-import { loadBaseline, saveBaseline } from '../results/baseline.ts';
+import { resolveBaselinePath, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
-import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
+import { compareRuns, DEFAULT_REGRESSION_OPTIONS, noCommonCells, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool, type PoolHandle } from '../sim/pool.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS } from '../sim/simulator.ts';
@@ -29,6 +29,7 @@ import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { Progress } from './progress.ts';
+import { parseShard } from './shard.ts';
 import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
 
 export interface CompareOptions {
@@ -46,6 +47,7 @@ export interface CompareOptions {
   /** --cost-range N: also run the all-low, all-high and N seeded mixed corners of the cost ranges. */
   readonly costRange?: number;
   readonly jobs?: number;
+  /** `i/n`, or `auto`/`auto/N` read from the environment (shard.ts). */
   readonly shard?: string;
   readonly runId?: string;
   readonly resultsDir: string;
@@ -122,14 +124,6 @@ export function parseKernels(values: readonly string[] | undefined): ProfileName
   return out;
 }
 
-export function parseShard(text: string | undefined): { index: number; count: number } | null {
-  if (text === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError({ file: '--shard', where: 'value', expected: 'i/n with 1 <= i <= n (e.g. 1/4)', found: JSON.stringify(text) });
-  return { index, count };
-}
 
 /**
  * A strategy's parameters on a scenario (the scenario's section, then
@@ -176,10 +170,23 @@ export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<
   return ext.describe();
 }
 
+/** A scenario as results.json describes it (and the regression check compares it). */
+function describeScenario(s: Scenario): Results['scenarios'][number] {
+  const m = scenarioMachine(s);
+  return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs, warmupMs: s.run.warmup.ms };
+}
+
+/** The name of a job's scenario (as its runs will carry it). */
+function scenarioNameOf(job: JobSpec, sources: readonly ScenarioSource[], scenarios: readonly Scenario[]): string {
+  const i = sources.indexOf(job.scenario);
+  return scenarios[i]?.name ?? (job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path);
+}
+
 export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () => void) => void): Promise<CompareOutcome> {
   const wall0 = performance.now();
   // A bad baseline is bad input: find out before running anything.
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, opts.resultsDir) : null;
+  const baselinePath = opts.baseline !== undefined ? resolveBaselinePath(opts.baseline, opts.resultsDir) : null;
+  const baseline = baselinePath !== null ? readResults(baselinePath) : null;
   const builtinStrategies = await loadStrategies();
   const strategyFiles = (opts.strategyFiles ?? []).map((f) => resolve(f));
   const all = [...builtinStrategies, ...(await loadStrategyFiles(strategyFiles, builtinStrategies.map((s) => s.name)))];
@@ -320,6 +327,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     });
   }
   const shard = parseShard(opts.shard);
+  const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
+  // The gate cannot pass empty: a baseline that shares no cell with this run compares nothing.
+  if (baseline && baselinePath !== null) {
+    const why = noCommonCells({ quick: opts.quick, cells: myJobs.map((j) => ({ strategy: j.strategy, scenario: scenarioNameOf(j, sources, scenarios), variant: j.variant, seed: j.seed })), scenarios: scenarios.map(describeScenario) }, baseline);
+    if (why !== null) {
+      const rel = relative(process.cwd(), baselinePath);
+      throw new InputError({ file: rel.startsWith('..') || isAbsolute(rel) ? baselinePath : rel, where: 'cells', expected: `at least one strategy x scenario x seed in common with this run (${why})`, found: 'none' });
+    }
+  }
   // From here on a signal stops the runs cleanly (handlers installed before the
   // run directory is claimed and before any worker starts, so no signal finds a
   // half-started run without them).
@@ -331,7 +347,6 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   });
   // Last check before running: the run's own directory.
   const runId = claimRunId(opts.resultsDir, opts.runId);
-  const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
 
   // Run.
   const threads = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), myJobs.length));
@@ -425,10 +440,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       const params = s.params.parse(paramSets[s.name] ?? {}) as Record<string, unknown>;
       return { name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, params, staticProperties: staticPropertiesOf(s, params) };
     }),
-    scenarios: scenarios.map((s) => {
-      const m = scenarioMachine(s);
-      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs, warmupMs: s.run.warmup.ms };
-    }),
+    scenarios: scenarios.map(describeScenario),
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,
     failedRuns,

@@ -23,7 +23,7 @@ import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results } from '../results/schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { historyTrendChart } from './charts/history-trend.ts';
-import { PALETTE } from './charts/theme.ts';
+import { PALETTE, strategyColor } from './charts/theme.ts';
 import { formatChange, formatMetric, formatMetricWithUnit } from './format.ts';
 import { CSS, figure } from './html.ts';
 import { html, raw, type Html } from './html-template.ts';
@@ -394,7 +394,7 @@ export function buildHistory(input: readonly HistoryRun[], opts: BuildHistoryOpt
     }
   }
   const allStrategies = [...(later.has(BASELINE) ? [BASELINE] : []), ...seenOrder.filter((s) => s !== BASELINE && !later.get(s)), ...seenOrder.filter((s) => s !== BASELINE && later.get(s))];
-  const colors = new Map(allStrategies.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
+  const colors = new Map(allStrategies.map((s) => [s, strategyColor(s)]));
   const allScenarios: string[] = [];
   for (const r of [...runs].reverse()) {
     for (const sc of r.scenarioDefs.keys()) if (!allScenarios.includes(sc)) allScenarios.push(sc);

@@ -5,7 +5,8 @@
  * spec is embedded next to its chart so a reader can reuse it), and every
  * text that comes from an input is HTML-escaped (html-template.ts).
  *
- * Sections: how to read, summary (key findings), charts, detailed tables,
+ * Sections: how to read, summary (key findings), the comparison against a
+ * baseline (comparison-html.ts, when there is one), charts, detailed tables,
  * violation messages, static properties, strategies, scenarios, cost table,
  * config, environment, reproducing command, failed runs, the text summary.
  */
@@ -18,6 +19,7 @@ import { verdictHtml } from './verdict-html.ts';
 import { html, raw, type Html } from './html-template.ts';
 import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort } from './model.ts';
 import { renderSvg } from './render-svg.ts';
+import { renderComparisonHtml } from './comparison-html.ts';
 import { SIGNIFICANCE_TEXT, renderTextSummary } from './text-summary.ts';
 
 export interface HtmlOptions {
@@ -46,6 +48,8 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
     warnings.push(...r.warnings.map((w) => `${c.id}: ${w}`));
     figures.push(figure(c, r.svg, i + 1));
   }
+  const modelFigures = figures.filter((_, i) => charts[i]!.section !== 'simulator');
+  const simulatorFigures = figures.filter((_, i) => charts[i]!.section === 'simulator');
   const text = renderTextSummary(results, opts.reportCommand !== undefined ? { reportCommand: opts.reportCommand } : {});
   const page = html`<!DOCTYPE html>
 <html lang="en">
@@ -58,13 +62,19 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
 <body>
 <main>
 ${header(m, opts)}
-${toc(charts)}
+${toc(charts, results.comparison !== undefined)}
 ${howToRead(m)}
 ${summarySection(m)}
+${renderComparisonHtml(results.comparison)}
 <section id="charts">
 <h2>Charts</h2>
-${figures.length > 0 ? figures : html`<p>No chart: no run completed.</p>`}
+${modelFigures.length > 0 ? modelFigures : html`<p>No chart: no run completed.</p>`}
 </section>
+${simulatorFigures.length > 0 ? html`<section id="simulator-speed">
+<h2>Simulator speed</h2>
+<p>How fast the harness's JavaScript model ran on this machine. These are not kernel numbers and never share an axis with the modelled costs above.</p>
+${simulatorFigures}
+</section>` : ''}
 ${detailedTables(m)}
 ${violationMessages(m)}
 ${staticProperties(m)}
@@ -111,11 +121,13 @@ ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report w
 </header>`;
 }
 
-function toc(charts: readonly ChartDef[]): Html {
+function toc(charts: readonly ChartDef[], comparison: boolean): Html {
   return html`<nav><h2>Contents</h2><ol>
 <li><a href="#how-to-read">How to read this report</a></li>
 <li><a href="#summary">Summary: key findings</a></li>
-<li><a href="#charts">Charts</a><ol>${charts.map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+${comparison ? html`<li><a href="#comparison">Comparison against baseline</a></li>` : ''}
+<li><a href="#charts">Charts</a><ol>${charts.filter((c) => c.section !== 'simulator').map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+${charts.some((c) => c.section === 'simulator') ? html`<li><a href="#simulator-speed">Simulator speed</a></li>` : ''}
 <li><a href="#details">Detailed tables</a></li>
 <li><a href="#violation-messages">Violation messages</a></li>
 <li><a href="#static-properties">Static properties</a></li>
@@ -336,10 +348,10 @@ function strategiesSection(m: ReportModel): Html {
   const strategies = m.strategyOrder.map((n) => m.strategy(n)).filter((s) => s !== undefined);
   return html`<section id="strategies">
 <h2>Strategies</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>title</th><th>origin</th><th>description</th><th>parameters</th></tr></thead>
 <tbody>${strategies.map((s) => html`<tr><th>${s.name}${s.later ? html` <span class="later">(later)</span>` : ''}</th><td>${s.title}</td><td>${s.origin}</td><td>${s.description}</td><td>${paramsList(s.params)}</td></tr>`)}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -352,12 +364,12 @@ function paramsList(params: Record<string, unknown>): Html {
 function scenariosSection(m: ReportModel): Html {
   return html`<section id="scenarios">
 <h2>Scenarios</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>description</th><th>kernel config</th><th>machine</th><th>virtual time</th></tr></thead>
 <tbody>${m.results.scenarios.map(
     (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms<br><span class="muted">${s.warmupMs > 0 ? `+ ${formatNumber(s.warmupMs)} ms warm-up` : 'cold start'}</span></td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -425,8 +437,8 @@ function failedRunsSection(m: ReportModel): Html {
 ${f.length === 0
   ? html`<p>None: every run completed.</p>`
   : html`<p>${f.length} run${f.length === 1 ? '' : 's'} failed; they are left out of every mean above.</p>
-<table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
-<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table>`}
+<div class="scroll"><table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
+<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table></div>`}
 </section>`;
 }
 
@@ -463,6 +475,8 @@ table.data tr.overridden td { background: #fff6e5; }
 .ci, .unit, .muted { color: var(--muted); font-size: 12px; }
 .sig { font-weight: 700; color: var(--accent); }
 .bad { color: var(--bad); }
+p.headline { font-size: 16px; }
+table.data.comparison tr.failing td, table.data.comparison tr.failing th { background: #fdf0ef; }
 .later { color: #8a4b00; font-style: italic; font-weight: normal; }
 .variant { color: var(--muted); font-weight: normal; }
 .name { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; font-size: 0.92em; }
