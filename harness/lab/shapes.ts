@@ -26,9 +26,8 @@ export const DEFAULT_SHAPES: readonly Shape[] = [
   { cpus: 16, memMiB: 16384 },
 ];
 
-/** --quick: three shapes (one zone pair below 4 GiB, an odd one, a Normal zone). */
+/** --quick: two shapes, an odd one below 4 GiB (DMA, DMA32) and one with a Normal zone. */
 export const QUICK_SHAPES: readonly Shape[] = [
-  { cpus: 1, memMiB: 512 },
   { cpus: 3, memMiB: 3072 },
   { cpus: 4, memMiB: 6144 },
 ];
