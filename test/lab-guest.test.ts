@@ -67,6 +67,7 @@ describe('initramfs pieces', () => {
   it('boots under TCG without network or reboot, never KVM', () => {
     const a = qemuArgs({ label: 'x', vmlinuz: '/k', initrd: '/i', cpus: 3, memMiB: 3072, mode: 'trace', timeoutMs: 1 });
     expect(a.join(' ')).toContain('-accel tcg -cpu max -m 3072 -smp 3');
+    expect(qemuArgs({ label: 'x', vmlinuz: '/k', initrd: '/i', cpus: 16, memMiB: 16384, mode: 'capture', timeoutMs: 1 }).join(' ')).toContain('-accel tcg,thread=single -cpu max -m 16384 -smp 16');
     expect(a).toContain('-no-reboot');
     expect(a.join(' ')).toContain('-nic none');
     expect(a.join(' ')).not.toMatch(/kvm/);

@@ -11,12 +11,10 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, describeIoError } from '../errors.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
+import { CountsSchema, LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, LabTotalsSchema, type LabSummary } from '../results/lab-summary.ts';
 
-export const LAB_SCHEMA = 'nolock-bench/lab';
-export const LAB_SCHEMA_VERSION = 1;
+export { LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, labQuote, type LabSummary } from '../results/lab-summary.ts';
 
-const CountSchema = z.object({ kernel: z.number(), model: z.number() });
-const CountsSchema = z.object({ pcpRefill: CountSchema, pcpDrain: CountSchema, extfrag: CountSchema });
 
 export const MismatchRowSchema = z.object({ zone: z.string(), field: z.string(), kernel: z.number(), model: z.number() });
 
@@ -80,39 +78,12 @@ export const LabResultSchema = z.object({
   command: z.string(),
   host: z.object({ cpus: z.number().int(), memGiB: z.number(), os: z.string(), qemu: z.string(), node: z.string() }),
   kernels: z.array(LabKernelSchema),
-  totals: z.object({ kernels: z.number().int(), shapes: z.number().int(), compared: z.number().int(), matched: z.number().int(), traces: z.number().int(), tracesWithinTolerance: z.number().int() }),
+  totals: LabTotalsSchema,
   /** ok: every claimed kernel matched; mismatch: one did not (exit 1). */
   status: z.enum(['ok', 'mismatch']),
   totalSeconds: z.number(),
 });
 export type LabResult = z.infer<typeof LabResultSchema>;
-
-/** What a compare and the README quote: per kernel, the numbers without the rows. */
-export const LabSummarySchema = z.object({
-  schema: z.literal(`${LAB_SCHEMA}-summary`),
-  schemaVersion: z.literal(LAB_SCHEMA_VERSION),
-  runId: z.string(),
-  date: z.string(),
-  status: z.enum(['ok', 'mismatch']),
-  totalSeconds: z.number(),
-  kernels: z.array(
-    z.object({
-      uname: z.string(),
-      package: z.string(),
-      version: z.string(),
-      profile: z.string(),
-      preemptRt: z.boolean(),
-      claimed: z.boolean(),
-      drift: z.boolean(),
-      shapes: z.number().int(),
-      compared: z.number().int(),
-      matched: z.number().int(),
-      trace: z.object({ withinTolerance: z.boolean(), tolerance: z.number(), counts: CountsSchema }).nullable(),
-    }),
-  ),
-  totals: LabResultSchema.shape.totals,
-});
-export type LabSummary = z.infer<typeof LabSummarySchema>;
 
 /** The summary of a lab result. */
 export function summarizeLab(r: LabResult): LabSummary {
@@ -138,14 +109,6 @@ export function summarizeLab(r: LabResult): LabSummary {
     })),
     totals: r.totals,
   };
-}
-
-/** One line of the lab's outcome for the compare report and summary.txt. */
-export function labQuote(s: LabSummary): string {
-  const day = s.date.slice(0, 10);
-  const kernels = s.kernels.map((k) => k.uname).join(', ');
-  const traces = s.totals.traces ? `; traces within tolerance ${s.totals.tracesWithinTolerance}/${s.totals.traces}` : '';
-  return `Model checked against real kernels on ${day}: ${s.totals.kernels} kernels (${kernels}), ${s.totals.shapes} machine shapes, ${s.totals.matched}/${s.totals.compared} zoneinfo numbers matched${traces}.`;
 }
 
 function readJson(file: string): unknown {

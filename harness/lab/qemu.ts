@@ -34,8 +34,12 @@ export const QEMU = 'qemu-system-x86_64';
 /** The qemu command line of a request. */
 export function qemuArgs(req: BootRequest): string[] {
   const append = ['console=ttyS0', 'quiet', 'loglevel=1', 'panic=-1', ...(req.mode === 'trace' ? ['nb.mode=trace'] : [])].join(' ');
+  // A capture only boots and prints: one host thread for all vCPUs (thread=single)
+  // boots a 16-CPU guest in 38 s where multi-threaded TCG took 64 s on 2 busy
+  // cores. A trace run keeps one thread per vCPU, so its writers run in parallel.
+  const accel = req.mode === 'trace' ? 'tcg' : 'tcg,thread=single';
   return [
-    '-accel', 'tcg', '-cpu', 'max',
+    '-accel', accel, '-cpu', 'max',
     '-m', String(req.memMiB), '-smp', String(req.cpus),
     '-nodefaults', '-no-user-config', '-display', 'none',
     '-serial', 'stdio', '-monitor', 'none', '-no-reboot', '-nic', 'none',

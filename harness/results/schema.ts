@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LabSummarySchema } from './lab-summary.ts';
 import { InputError, describeFound, describeIoError } from '../errors.ts';
 import { METRIC_NAMES } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
@@ -216,6 +217,8 @@ export const ResultsSchema = z.object({
   }),
   /** Present when the run was compared against --baseline. */
   comparison: ComparisonSchema.optional(),
+  /** The newest lab outcome when the run was made (absent when no lab had run, and in older files). */
+  lab: LabSummarySchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 
