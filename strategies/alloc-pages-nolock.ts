@@ -66,7 +66,7 @@ export default defineStrategy({
     'outright. No lock report is possible from it; the price is failures under lock contention and on an empty pcplist ' +
     'whose refill finds zone->lock busy.',
   later: true,
-  requiresProfile: '6.x',
+  sinceKernel: [6, 15],
   params: z.object({}).strict(),
   setup({ core, ext }) {
     ext.addEntryPoint('alloc_pages_nolock()');

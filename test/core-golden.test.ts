@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { goldenRun, type GoldenResult } from './support/golden-workload.ts';
 
-const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
+const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
   "5.9": {
     ns: 69069859.75198597,
     maxOpNs: 8328581.776000001,
@@ -73,7 +73,7 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
     ],
     pfnDigest: 133862109
   },
-  "6.x": {
+  "7.2": {
     ns: 64304276.47800325,
     maxOpNs: 8361481.823,
     stats: {
@@ -140,7 +140,7 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
 };
 
 describe('golden workload: the model is unchanged', () => {
-  for (const profile of ['5.9', '6.x'] as const) {
+  for (const profile of ['5.9', '7.2'] as const) {
     it(`${profile}: same pages, counts and virtual ns as pinned`, () => {
       const got = goldenRun(profile);
       expect(got).toEqual(GOLDEN[profile]);

@@ -64,7 +64,7 @@ interface Machine {
 }
 
 const machineArb: fc.Arbitrary<Machine> = fc.record({
-  profile: fc.constantFrom<ProfileName>('5.9', '6.x'),
+  profile: fc.constantFrom<ProfileName>('5.9', '7.2'),
   cpus: fc.integer({ min: 1, max: 4 }),
   dma: fc.constantFrom(0, 1024),
   normal: fc.constantFrom(3000, 6000, 9000, 17000),

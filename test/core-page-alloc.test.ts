@@ -38,7 +38,7 @@ describe('watermarks (zone_watermark_fast / __zone_watermark_ok) on the allocati
     expect([...x.zone.wmark]).toEqual([1001, 1251, 1501]);
   });
 
-  for (const profile of ['5.9', '6.x'] as const) {
+  for (const profile of ['5.9', '7.2'] as const) {
     it(`${profile}: GFP_NOWAIT succeeds above min and fails at min`, () => {
       expect(succeedsAt(profile, MIN + 1, 'GFP_NOWAIT')).toBe(true);
       expect(succeedsAt(profile, MIN, 'GFP_NOWAIT')).toBe(false);
@@ -53,7 +53,7 @@ describe('watermarks (zone_watermark_fast / __zone_watermark_ok) on the allocati
     it(`${profile}: __GFP_HIGH alone goes down to 50% of min`, () => {
       expect(succeedsAt(profile, 502, 'GFP_NOWAIT', __GFP_HIGH)).toBe(true);
       // 6.x: GFP_NOWAIT has no __GFP_DIRECT_RECLAIM, so ALLOC_NON_BLOCK deepens it to 376.
-      expect(succeedsAt(profile, 501, 'GFP_NOWAIT', __GFP_HIGH)).toBe(profile === '6.x');
+      expect(succeedsAt(profile, 501, 'GFP_NOWAIT', __GFP_HIGH)).toBe(profile === '7.2');
       expect(succeedsAt(profile, 502, 'GFP_KERNEL', __GFP_HIGH)).toBe(true);
       expect(succeedsAt(profile, 501, 'GFP_KERNEL', __GFP_HIGH)).toBe(false);
     });
@@ -68,7 +68,7 @@ describe('watermarks (zone_watermark_fast / __zone_watermark_ok) on the allocati
     const old = smallCore({ profile: '5.9' });
     expect(old.alloc.gfpToAllocFlags(gfpOf(old, 'GFP_ATOMIC')) & (ALLOC_HIGH | ALLOC_HARDER | 3)).toBe(ALLOC_HIGH | ALLOC_HARDER | ALLOC_WMARK_MIN);
     expect(old.alloc.gfpToAllocFlags(gfpOf(old, 'GFP_NOWAIT')) & (ALLOC_HIGH | ALLOC_HARDER)).toBe(0);
-    const now = smallCore({ profile: '6.x' });
+    const now = smallCore({ profile: '7.2' });
     expect(now.alloc.gfpToAllocFlags(gfpOf(now, 'GFP_ATOMIC')) & (ALLOC_HIGH | ALLOC_HARDER)).toBe(ALLOC_HIGH | ALLOC_HARDER);
     expect(now.alloc.gfpToAllocFlags(gfpOf(now, 'GFP_NOWAIT')) & (ALLOC_HIGH | ALLOC_HARDER)).toBe(ALLOC_HARDER);
     expect(now.alloc.gfpToAllocFlags(gfpOf(now, 'GFP_KERNEL')) & (ALLOC_HIGH | ALLOC_HARDER)).toBe(0);
@@ -270,7 +270,7 @@ describe('locks taken on the allocation path under a raw_spinlock_t (the kvfree_
   });
 
   it('6.x: pcp->lock is a trylock (never reported), zone->lock on a miss is', () => {
-    const x = underKrcLock('6.x', true);
+    const x = underKrcLock('7.2', true);
     x.run(gfpOf(x.core, 'GFP_ATOMIC'), 0);
     expect(x.a.locks.invalidWaitContext).toBe(1);
     x.run(gfpOf(x.core, 'GFP_ATOMIC'), 0);

@@ -12,7 +12,7 @@ import { consumeBuddyTo, smallCore } from './support/core-fixture.ts';
 const MANAGED = 65536;
 
 /** One CPU, one Normal zone of 256 MiB: zone_batchsize = 15 (64 / 4 = 16, rounddown_pow_of_two(24) - 1). */
-function setup(profile: '5.9' | '6.x', cpus = 1) {
+function setup(profile: '5.9' | '7.2', cpus = 1) {
   const core = smallCore({ profile, cpus, zones: [['Normal', MANAGED]] });
   const a = core.alloc;
   a.beginOp(0, CTX_TASK, false, 0);
@@ -35,7 +35,7 @@ describe('pcp sizing as created', () => {
   });
 
   it('6.x: high starts at high_min = low watermark / CPUs; high_max = managed / 8 / CPUs', () => {
-    const x = setup('6.x', 2);
+    const x = setup('7.2', 2);
     const low = setupPerZoneWmarks([{ kind: 'Normal', managedPages: MANAGED }], 4004, 10)[0]!.low;
     expect(low).toBe(1251); // min 1001 + max(1001 / 4, 65536 * 10 / 10000)
     expect(x.zone.wmark[1]).toBe(low);
@@ -45,7 +45,7 @@ describe('pcp sizing as created', () => {
       expect(x.pcp.highMax[idx]).toBe(4096);
       expect(x.pcp.high[idx]).toBe(625);
     }
-    expect(pcpHighAndBatch('6.x', { managedPages: MANAGED, lowWmark: low }, 2)).toEqual({ batch: 15, high: 625, highMin: 625, highMax: 4096 });
+    expect(pcpHighAndBatch('7.2', { managedPages: MANAGED, lowWmark: low }, 2)).toEqual({ batch: 15, high: 625, highMin: 625, highMax: 4096 });
   });
 });
 
@@ -169,7 +169,7 @@ describe('pcp drain (free_pcppages_bulk), 5.9', () => {
 
 describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () => {
   it('doubles the refill batch while allocation goes on without frees (alloc_factor, up to batch << 5)', () => {
-    const x = setup('6.x');
+    const x = setup('7.2');
     expect(x.pcp.high[0]).toBe(1251);
     const refills: number[] = [];
     let last = 0;
@@ -191,7 +191,7 @@ describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () =
   });
 
   it('keeps orders 1..3 on pcplists: an order-3 miss fetches max(batch >> 3, 2) blocks', () => {
-    const x = setup('6.x');
+    const x = setup('7.2');
     const pfn = x.a.allocPages(GFP_KERNEL, 3);
     expect(pfn % 8).toBe(0);
     expect(x.f.order[pfn]).toBe(3);
@@ -210,7 +210,7 @@ describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () =
   });
 
   it('drains nr_pcp_free() pages when count reaches high, with free_count capped at batch << 5', () => {
-    const x = setup('6.x');
+    const x = setup('7.2');
     const pages = consumeBuddyTo(x.core, x.zone, MANAGED - 5000);
     for (const p of pages) x.a.freePages(p, 0);
     // free_count stops at 15 << CONFIG_PCP_BATCH_SCALE_MAX = 480, so need_high
@@ -226,7 +226,7 @@ describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () =
   });
 
   it('drains the list of the page just freed first, each list whole before the next', () => {
-    const x = setup('6.x');
+    const x = setup('7.2');
     const pages = consumeBuddyTo(x.core, x.zone, MANAGED - 20);
     for (let i = 0; i < 10; i++) x.pcp.put(0, MIGRATE_UNMOVABLE, pages[i]!, 0);
     for (let i = 10; i < 20; i++) x.pcp.put(0, MIGRATE_MOVABLE, pages[i]!, 0);
@@ -240,7 +240,7 @@ describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () =
   });
 
   it('falls back to the buddy when pcp_spin_trylock fails, for allocation and for free', () => {
-    const x = setup('6.x', 2);
+    const x = setup('7.2', 2);
     const lock = x.pcp.lock[0]!; // CPU 0's pcp->lock for the Normal zone
     expect(lock).toBeGreaterThanOrEqual(0);
     // CPU 1 holds it (a remote drain) from t=0 to t=1000.
@@ -269,7 +269,7 @@ describe('pcp, 6.x: per-order lists, nr_pcp_alloc, nr_pcp_high, pcp->lock', () =
   });
 
   it('charges pcp_spin_trylock instead of local_irq_save on the fast path', () => {
-    const x = setup('6.x');
+    const x = setup('7.2');
     x.a.freePages(x.a.allocPages(GFP_KERNEL, 0), 0);
     x.a.beginOp(0, CTX_TASK, false, 1000);
     const pfn = x.a.allocPages(GFP_KERNEL, 0);

@@ -119,7 +119,7 @@ describe('post_alloc_hook debug hooks: declared locks and costs', () => {
     old.alloc(0, true);
     expect(old.a.locks.invalidWaitContext).toBe(old.base.invalid + 1);
     expect(old.a.locks.records.at(-1)!.message).toContain('trying to lock depot_lock');
-    const now = hooked({ pageOwner: true, pageOwnerNewStackPeriod: 1 }, { profile: '6.x' });
+    const now = hooked({ pageOwner: true, pageOwnerNewStackPeriod: 1 }, { profile: '7.2' });
     expect(now.a.postAllocHook.hooks[0]).toMatchObject({ lock: 'pool_lock', lockType: 'raw_spinlock_t' });
     now.alloc(0, true);
     expect(now.a.locks.invalidWaitContext).toBe(now.base.invalid);

@@ -44,10 +44,10 @@ const exported = gfp as unknown as Record<string, unknown>;
 const CONFIGS: readonly (readonly [ProfileName, GfpConfig])[] = [
   ['5.9', { lockdep: false }],
   ['5.9', { lockdep: true }],
-  ['6.x', { lockdep: false }],
-  ['6.x', { lockdep: true }],
-  ['6.x', { lockdep: true, kasanHwTags: true }],
-  ['6.x', { lockdep: true, kasanHwTags: true, slabObjExt: true }],
+  ['7.2', { lockdep: false }],
+  ['7.2', { lockdep: true }],
+  ['7.2', { lockdep: true, kasanHwTags: true }],
+  ['7.2', { lockdep: true, kasanHwTags: true, slabObjExt: true }],
 ];
 
 describe('5.9 constants (include/linux/gfp.h)', () => {
@@ -119,7 +119,7 @@ describe('layouts', () => {
   });
 
   it('6.x: the gfp_types.h enum, bit 9 unused, conditional bits shift the later ones', () => {
-    const base = gfpLayout('6.x', { lockdep: false });
+    const base = gfpLayout('7.2', { lockdep: false });
     expect(base.bitsShift).toBe(24); // ___GFP_LAST_BIT with no option
     expect(base.unusedBits).toEqual([{ name: '___GFP_UNUSED_BIT', bit: 9, note: expect.any(String) }]);
     expect(base.bits.some((b) => b.value === 0x200)).toBe(false);
@@ -132,25 +132,25 @@ describe('layouts', () => {
     expect(v(base, '___GFP_ZEROTAGS')).toBe(0x800000);
     expect(base.zeroFlags.map((z) => z.name)).toEqual(['___GFP_SKIP_ZERO', '___GFP_SKIP_KASAN', '___GFP_NOLOCKDEP', '___GFP_NO_OBJ_EXT']);
 
-    const lockdep = gfpLayout('6.x', { lockdep: true });
+    const lockdep = gfpLayout('7.2', { lockdep: true });
     expect(lockdep.bitsShift).toBe(25);
     expect(v(lockdep, '___GFP_NOLOCKDEP')).toBe(0x1000000);
 
-    const kasan = gfpLayout('6.x', { lockdep: true, kasanHwTags: true });
+    const kasan = gfpLayout('7.2', { lockdep: true, kasanHwTags: true });
     expect(v(kasan, '___GFP_SKIP_ZERO')).toBe(0x1000000);
     expect(v(kasan, '___GFP_SKIP_KASAN')).toBe(0x2000000);
     // The pre-enum header (v6.3..v6.9) hard-coded NOLOCKDEP 0x4000000u: the same bit.
     expect(v(kasan, '___GFP_NOLOCKDEP')).toBe(0x4000000);
     expect(kasan.bitsShift).toBe(27);
 
-    const all = gfpLayout('6.x', { lockdep: true, kasanHwTags: true, slabObjExt: true });
+    const all = gfpLayout('7.2', { lockdep: true, kasanHwTags: true, slabObjExt: true });
     expect(v(all, '___GFP_NO_OBJ_EXT')).toBe(0x8000000);
     expect(all.bitsShift).toBe(28);
     expect(all.bits).toHaveLength(27); // 28 enum bits, one unused
   });
 
   it('6.x named masks', () => {
-    const m = (cfg: GfpConfig, name: string) => gfpLayout('6.x', cfg).masks.find((x) => x.name === name)?.value;
+    const m = (cfg: GfpConfig, name: string) => gfpLayout('7.2', cfg).masks.find((x) => x.name === name)?.value;
     expect(m({ lockdep: false }, 'GFP_ATOMIC')).toBe(0x20 | 0x800); // no __GFP_ATOMIC
     expect(m({ lockdep: false }, 'GFP_NOWAIT')).toBe(0x800 | 0x2000); // + __GFP_NOWARN
     expect(m({ lockdep: false }, 'GFP_KERNEL')).toBe(0xcc0);
@@ -174,7 +174,7 @@ describe('GfpRegistry bit accounting', () => {
     const on = GfpRegistry.for('5.9', { lockdep: true });
     expect([off.bitsTotal, off.bitsUsed, off.bitsLeft, off.bitsShift]).toEqual([32, 23, 9, 23]);
     expect([on.bitsTotal, on.bitsUsed, on.bitsLeft, on.bitsShift]).toEqual([32, 24, 8, 24]);
-    const all6 = GfpRegistry.for('6.x', { lockdep: true, kasanHwTags: true, slabObjExt: true });
+    const all6 = GfpRegistry.for('7.2', { lockdep: true, kasanHwTags: true, slabObjExt: true });
     expect([all6.bitsUsed, all6.bitsLeft, all6.bitsShift]).toEqual([27, 5, 28]);
   });
 
@@ -218,7 +218,7 @@ describe('GfpRegistry bit accounting', () => {
   });
 
   it('bit 9 is free on 6.x and __GFP_ATOMIC on 5.9', () => {
-    const r6 = GfpRegistry.for('6.x', { lockdep: false });
+    const r6 = GfpRegistry.for('7.2', { lockdep: false });
     r6.register('___GFP_X', 0x200, 's');
     expect(r6.collisions()).toEqual([]);
     expect(r6.problems()).toEqual([]);
@@ -229,7 +229,7 @@ describe('GfpRegistry bit accounting', () => {
   });
 
   it('records a collision between two strategies', () => {
-    const r = GfpRegistry.for('6.x', { lockdep: false });
+    const r = GfpRegistry.for('7.2', { lockdep: false });
     r.register('___GFP_A', 0x10000000, 'first');
     r.register('___GFP_B', 0x10000000, 'second');
     expect(r.collisions()).toEqual([{ name: '___GFP_B', value: 0x10000000, collidesWith: '___GFP_A', owner: 'second' }]);
@@ -276,7 +276,7 @@ describe('invalid combinations', () => {
   });
 
   it('6.x has no __GFP_ATOMIC rule', () => {
-    const r = GfpRegistry.for('6.x', { lockdep: false });
+    const r = GfpRegistry.for('7.2', { lockdep: false });
     expect(r.rules().map((x) => x.name)).not.toContain('atomic+direct-reclaim');
     expect(r.invalidCombination(r.value('GFP_NOWAIT') | gfp.__GFP_NOFAIL)).toBe('nofail-without-direct-reclaim');
   });
@@ -318,7 +318,7 @@ describe('describeGfp / parseGfp', () => {
   });
 
   it('6.x rendering', () => {
-    const r = GfpRegistry.for('6.x', { lockdep: true });
+    const r = GfpRegistry.for('7.2', { lockdep: true });
     expect(describeGfp(r.value('GFP_NOWAIT'), r)).toBe('GFP_NOWAIT');
     expect(describeGfp(gfp.__GFP_KSWAPD_RECLAIM, r)).toBe('__GFP_KSWAPD_RECLAIM');
     expect(describeGfp(r.value('GFP_ATOMIC') | gfp.__GFP_NOWARN, r)).toBe('GFP_ATOMIC|__GFP_NOWARN');
@@ -350,13 +350,13 @@ describe('describeGfp / parseGfp', () => {
     expect(parseGfp('0xffffffff')).toBe(0xffffffff);
     expect(parseGfp('__GFP_NOLOCKDEP')).toBe(0x800000); // default: 5.9 with lockdep
     expect(parseGfp('__GFP_NOLOCKDEP', GfpRegistry.for('5.9', { lockdep: false }))).toBe(0); // defined as 0
-    expect(parseGfp('__GFP_ZEROTAGS|GFP_NOWAIT', GfpRegistry.for('6.x', { lockdep: false }))).toBe(0x802800);
+    expect(parseGfp('__GFP_ZEROTAGS|GFP_NOWAIT', GfpRegistry.for('7.2', { lockdep: false }))).toBe(0x802800);
   });
 
   it('throws a plain Error naming the unknown flag', () => {
     expect(() => parseGfp('GFP_KERNEL|__GFP_BOGUS')).toThrow(/__GFP_BOGUS/);
     expect(() => parseGfp('__GFP_ZEROTAGS')).toThrow(/__GFP_ZEROTAGS/); // not a 5.9 flag
-    expect(() => parseGfp('__GFP_ATOMIC', GfpRegistry.for('6.x', { lockdep: false }))).toThrow(/__GFP_ATOMIC/);
+    expect(() => parseGfp('__GFP_ATOMIC', GfpRegistry.for('7.2', { lockdep: false }))).toThrow(/__GFP_ATOMIC/);
     expect(() => parseGfp('')).toThrow(Error);
     expect(() => parseGfp('GFP_KERNEL||__GFP_ZERO')).toThrow(/empty/);
     expect(() => parseGfp('0x100000000')).toThrow(/32-bit/);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../harness/errors.ts';
+import { bootMinFreeKbytes } from '../harness/machine/min-free-kbytes.ts';
 import { BUILTIN_SCENARIOS, builtinScenarioPath, loadBuiltinScenario } from '../harness/workload/builtin.ts';
 import {
   applySet,
@@ -72,13 +73,15 @@ describe('defaults', () => {
   it('an empty object is a complete scenario', () => {
     const s = parseScenario({}, join(tmp, 'empty.json'));
     expect(s.name).toBe('empty');
-    expect(s.kernel).toEqual({ profile: '5.9', preemptRt: false, lockdep: false, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false });
+    expect(s.kernel).toEqual({ profile: '5.9', preemptRt: false, lockdep: false, debugPagealloc: false, kasan: false, pageOwner: false, thp: true, arch: 'x86_64', earlyBoot: false });
     expect(s.machine.cpus).toBe(4);
     expect(s.machine.memoryMiB).toBe(4096);
     expect(s.machine.zones.map((z) => z.kind)).toEqual(['DMA', 'DMA32', 'Normal', 'Movable', 'Device']);
     expect(s.machine.zones.reduce((a, z) => a + z.managedPages, 0)).toBe(4096 * 256);
-    // int_sqrt(4 GiB in kB * 16) = 8192
-    expect(s.machine.minFreeKbytes).toBe(8192);
+    // int_sqrt(4 GiB in kB * 16) = 8192, raised by khugepaged (THP on by default, as in
+    // Debian's non-RT kernels) to 11 pageblocks for each of DMA, DMA32 and Normal
+    expect(kernelMinFreeKbytes(s.machine.zones, '5.9')).toBe(8192);
+    expect(s.machine.minFreeKbytes).toBe(67584);
     expect(s.machine.watermarkScaleFactor).toBe(10);
     expect(s.machine.lowmemReserveRatio).toEqual([256, 256, 32, 0, 0]);
     expect(s.workload.rcu).toEqual({ gracePeriodMs: 10, drainDelayMs: 20, blockEntries: 510 });
@@ -108,14 +111,15 @@ describe('defaults', () => {
     expect(s.workload.pressure[0]).toMatchObject({ targetFreeOf: 'min', factor: 1.05 });
   });
 
-  it('min_free_kbytes as init_per_zone_wmark_min computes it, clamped per profile', () => {
+  it('min_free_kbytes as init_per_zone_wmark_min computes it, clamped', () => {
     const zones = (pages: number) => [{ kind: 'Normal' as const, managedPages: pages }];
     expect(kernelMinFreeKbytes(zones(100), '5.9')).toBe(128);
     expect(kernelMinFreeKbytes(zones(16384), '5.9')).toBe(1024); // 64 MiB
-    expect(kernelMinFreeKbytes(zones(2 ** 30), '5.9')).toBe(65536);
-    expect(kernelMinFreeKbytes(zones(2 ** 30), '6.x')).toBe(262144);
+    // 262144 in the 5.10 source (linux-yocto-5.10 init_per_zone_wmark_min) and after
+    expect(kernelMinFreeKbytes(zones(2 ** 30), '5.10')).toBe(262144);
+    expect(kernelMinFreeKbytes(zones(2 ** 30), '7.2')).toBe(262144);
     // HighMem and Movable are not lowmem
-    expect(kernelMinFreeKbytes([{ kind: 'Movable', managedPages: 2 ** 30 }, ...zones(16384)], '6.x')).toBe(1024);
+    expect(kernelMinFreeKbytes([{ kind: 'Movable', managedPages: 2 ** 30 }, ...zones(16384)], '7.2')).toBe(1024);
   });
 
   it('default zones: x86-64 splits at 3 GiB, powerpc has one Normal zone', () => {
@@ -165,7 +169,7 @@ describe('malformed scenarios: one InputError naming file, field path, expected 
   const cases: [string, unknown, string, string, string][] = [
     ['negative rate', { workload: { kvfreeRcu: { ratePerCpuPerSec: -5 } } }, 'workload.kvfreeRcu.ratePerCpuPerSec', 'a number >= 0', '-5'],
     ['wrong type', { kernel: { preemptRt: 'yes' } }, 'kernel.preemptRt', 'true or false', '"yes"'],
-    ['bad enum', { kernel: { profile: '5.10' } }, 'kernel.profile', 'one of "5.9", "6.x"', '"5.10"'],
+    ['bad enum', { kernel: { profile: '5.11' } }, 'kernel.profile', 'one of "5.9", "5.10", "6.1", "6.12", "7.2", "6.x"', '"5.11"'],
     ['share above 1', { workload: { kvfreeRcu: { headlessShare: 1.5 } } }, 'workload.kvfreeRcu.headlessShare', 'a number <= 1', '1.5'],
     ['too many CPUs', { machine: { cpus: 2000 } }, 'machine.cpus', 'a number <= 1024', '2000'],
     ['fractional CPU count', { machine: { cpus: 2.5 } }, 'machine.cpus', 'an integer', '2.5'],
@@ -254,12 +258,18 @@ describe('applySet (--set key=value)', () => {
   it('recomputes defaults that depend on the changed field', () => {
     const s = applySet(base, 'machine.memoryMiB', '8192', '--set');
     expect(s.machine.zones.reduce((a, z) => a + z.managedPages, 0)).toBe(8192 * 256);
-    expect(s.machine.minFreeKbytes).toBe(kernelMinFreeKbytes(s.machine.zones, '5.9'));
+    // THP is on (Debian's non-RT default): khugepaged's 11 pageblocks for each of DMA, DMA32, Normal.
+    expect(s.machine.minFreeKbytes).toBe(bootMinFreeKbytes(s.machine.zones, '5.9', { thp: true }).minFreeKbytes);
+    expect(s.machine.minFreeKbytes).toBe(67584);
   });
 
   it('booleans, strings, arrays, objects and array indices', () => {
     expect(applySet(base, 'kernel.preemptRt', 'true', 'o').kernel.preemptRt).toBe(true);
-    expect(applySet(base, 'kernel.profile', '6.x', 'o').kernel.profile).toBe('6.x');
+    expect(applySet(base, 'kernel.profile', '7.2', 'o').kernel.profile).toBe('7.2');
+    // 6.x is an alias: the scenario records the profile it stands for
+    expect(applySet(base, 'kernel.profile', '6.x', 'o').kernel.profile).toBe('7.2');
+    expect(applySet(base, 'kernel.profile', '6.1', 'o').kernel.profile).toBe('6.1');
+    expect(applySet(base, 'kernel.profile', '5.10', 'o').kernel.profile).toBe('5.10');
     expect(applySet(base, 'workload.kvfreeRcu.cpus', '[0,2]', 'o').workload.kvfreeRcu.cpus).toEqual([0, 2]);
     const p = applySet(base, 'workload.pressure', '[{"startMs":10,"endMs":20}]', 'o');
     expect(applySet(p, 'workload.pressure[0].factor', '2', 'o').workload.pressure[0]!.factor).toBe(2);

@@ -15,6 +15,7 @@ import {
   NIL,
   WMARK_LOW,
   WMARK_MIN,
+  strategyAvailableOn,
   type StrategyDefinition,
 } from '../harness/core/index.ts';
 import { runOne, type RunResult } from '../harness/sim/simulator.ts';
@@ -188,7 +189,7 @@ describe('rcu-page-cache (56292e8609e3)', () => {
   });
 
   it('a miss in NMI context starts the hrtimer, whose base lock is a raw spinlock: an NMI lock report', () => {
-    const s = setupStrategy(rcuPageCache, {}, { profile: '6.x' });
+    const s = setupStrategy(rcuPageCache, {}, { profile: '7.2' });
     const r = measuredRequest(s, 0, 10, CTX_NMI);
     expect(r.pfn).toBe(NIL);
     expect(r.reports).toBe(1);
@@ -213,14 +214,14 @@ describe('rcu-page-cache (56292e8609e3)', () => {
 
 describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
   it('refills an empty pcplist under lockdep on RT without any report: pcp and zone->lock are trylocks', () => {
-    const s = setupStrategy(allocPagesNolock, {}, { profile: '6.x', lockdep: true, preemptRt: true });
+    const s = setupStrategy(allocPagesNolock, {}, { profile: '7.2', lockdep: true, preemptRt: true });
     drainCpu(s.core);
     const a = s.core.alloc;
     expect(s.request(0, 10)).not.toBe(NIL);
     expect(a.stats.zoneLockTaken).toBeGreaterThan(0);
     expect(violations(s)).toBe(0);
     // The same request under status-quo: "BUG: Invalid wait context" and, on RT, a sleeping lock in atomic context.
-    const q = setupStrategy(statusQuo, {}, { profile: '6.x', lockdep: true, preemptRt: true });
+    const q = setupStrategy(statusQuo, {}, { profile: '7.2', lockdep: true, preemptRt: true });
     drainCpu(q.core);
     expect(q.request(0, 10)).not.toBe(NIL);
     expect(q.core.alloc.locks.invalidWaitContext).toBeGreaterThan(0);
@@ -228,7 +229,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
   });
 
   it('returns NULL while another CPU holds zone->lock, where status-quo waits for it', () => {
-    const s = setupStrategy(allocPagesNolock, {}, { profile: '6.x' });
+    const s = setupStrategy(allocPagesNolock, {}, { profile: '7.2' });
     drainCpu(s.core);
     const a = s.core.alloc;
     const zone = a.zones[0]!;
@@ -241,7 +242,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
     // Once the holder let go, the same request succeeds.
     expect(s.request(0, 6000)).not.toBe(NIL);
 
-    const q = setupStrategy(statusQuo, {}, { profile: '6.x' });
+    const q = setupStrategy(statusQuo, {}, { profile: '7.2' });
     drainCpu(q.core);
     holdLock(q, q.core.alloc.zones[0]!.lock, 1, 0, 5000);
     expect(q.request(0, 2000)).not.toBe(NIL);
@@ -249,7 +250,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
   });
 
   it('an NMI that interrupts its own CPU inside pcp->lock fails the pcp trylock and takes the page from the buddy by trylock', () => {
-    const s = setupStrategy(allocPagesNolock, {}, { profile: '6.x', lockdep: true });
+    const s = setupStrategy(allocPagesNolock, {}, { profile: '7.2', lockdep: true });
     const a = s.core.alloc;
     const pcpLock = a.pcp.lock[0 * a.zones.length + 0]!;
     expect(pcpLock).toBeGreaterThanOrEqual(0);
@@ -263,7 +264,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
     holdLock(s, a.zones[0]!.lock, 1, 0, 5000);
     expect(measuredRequest(s, 0, 1500, CTX_NMI)).toEqual({ pfn: NIL, reports: 0 });
     // status-quo in the same spot spins on zone->lock from NMI.
-    const q = setupStrategy(statusQuo, {}, { profile: '6.x', lockdep: true });
+    const q = setupStrategy(statusQuo, {}, { profile: '7.2', lockdep: true });
     const qa = q.core.alloc;
     holdLock(q, qa.pcp.lock[0]!, 0, 0, 5000);
     const rq = measuredRequest(q, 0, 1000, CTX_NMI);
@@ -273,7 +274,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
   });
 
   it('on PREEMPT_RT refuses NMI and hardirq context before touching the allocator; on !RT it serves them', () => {
-    const rt = setupStrategy(allocPagesNolock, {}, { profile: '6.x', preemptRt: true, lockdep: true });
+    const rt = setupStrategy(allocPagesNolock, {}, { profile: '7.2', preemptRt: true, lockdep: true });
     const a = rt.core.alloc;
     const allocs = a.stats.allocs;
     expect(measuredRequest(rt, 0, 10, CTX_NMI)).toEqual({ pfn: NIL, reports: 0 });
@@ -283,7 +284,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
     expect(measuredRequest(rt, 0, 10_000, CTX_TASK).pfn).not.toBe(NIL);
     expect(a.stats.allocs).toBe(allocs + 1);
 
-    const plain = setupStrategy(allocPagesNolock, {}, { profile: '6.x', lockdep: true });
+    const plain = setupStrategy(allocPagesNolock, {}, { profile: '7.2', lockdep: true });
     drainCpu(plain.core);
     // (Far apart in virtual time: each request holds the pcp lock for its own few hundred ns.)
     const n1 = measuredRequest(plain, 0, 10, CTX_NMI);
@@ -294,7 +295,7 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
   });
 
   it('has no slow path: below the low watermark it still serves (min watermark) and never wakes kswapd', () => {
-    const s = setupStrategy(allocPagesNolock, {}, { profile: '6.x' });
+    const s = setupStrategy(allocPagesNolock, {}, { profile: '7.2' });
     const a = s.core.alloc;
     const z = a.zones[0]!;
     a.beginOp(1, CTX_TASK, false, 0);
@@ -306,11 +307,19 @@ describe('alloc-pages-nolock (try_alloc_pages, v6.15)', () => {
     expect(a.stats.slowpathEntries).toBe(0);
   });
 
-  for (const name of ['many-cpus', 'burst']) {
+  it('is refused on a kernel before 6.15, never moved to another kernel', () => {
+    expect(strategyAvailableOn(allocPagesNolock, '5.9')).toEqual({ ok: false, reason: 'n/a (needs >= 6.15)' });
+    expect(strategyAvailableOn(allocPagesNolock, '6.12')).toEqual({ ok: false, reason: 'n/a (needs >= 6.15)' });
+    expect(strategyAvailableOn(allocPagesNolock, '7.2')).toEqual({ ok: true });
+    expect(() => run(scenario('burst'), allocPagesNolock)).toThrow(/cannot run on kernel 5\.9: n\/a \(needs >= 6\.15\)/);
+    expect(run(scenario('burst', { 'kernel.profile': '7.2' }), allocPagesNolock).profile).toBe('7.2');
+  });
+
+  for (const name of ['many-cpus']) {
     it(`in ${name}, every failure is a trylock that found its lock held in virtual time, and nothing is reported`, () => {
       const tally = newTally();
       const r = run(scenario(name), tallied(allocPagesNolock, tally));
-      expect(r.profile).toBe('6.x');
+      expect(r.profile).toBe('7.2');
       expect(tally.nil).toBeGreaterThan(0);
       expect(tally.nilWithTrylockFailure).toBe(tally.nil);
       expect(r.metrics.locklessFailures).toBe(tally.nil);

@@ -44,7 +44,7 @@ describe('setupPerZoneWmarks (__setup_per_zone_wmarks)', () => {
     const zones: WatermarkZone[] = [...X86_ZONES.slice(0, 3), { kind: 'Movable', managedPages: 262144 }, { kind: 'Device', managedPages: 0 }];
     // 6.x: lowmem_pages stays 940595; Movable tmp = 16896 * 262144 / 940595 = 4708,
     // min = clamp(262144 / 1024 = 256, 32, 128) = 128, step = max(4708 >> 2 = 1177, 262) = 1177
-    const six = setupPerZoneWmarks(zones, 67584, 10, '6.x');
+    const six = setupPerZoneWmarks(zones, 67584, 10, '7.2');
     expect(six[3]).toEqual({ min: 128, low: 1305, high: 2482, promo: 3659 });
     expect(six[1]).toEqual({ min: 13883, low: 17353, high: 20823, promo: 24293 });
     // 5.9: lowmem_pages = 1202739, so every share shrinks and Movable gets its own:
@@ -123,7 +123,7 @@ describe('setupPerZoneLowmemReserve (setup_per_zone_lowmem_reserve)', () => {
 
   it('clears the row of an empty lower zone', () => {
     const zones = X86_ZONES.map((z) => (z.kind === 'DMA' ? { ...z, managedPages: 0 } : z));
-    for (const profile of ['6.x', '5.9'] as const) {
+    for (const profile of ['7.2', '5.9'] as const) {
       expect(setupPerZoneLowmemReserve(zones, RATIOS, profile)[0]).toEqual([0, 0, 0, 0, 0]);
     }
   });
@@ -131,7 +131,7 @@ describe('setupPerZoneLowmemReserve (setup_per_zone_lowmem_reserve)', () => {
   it('5.9 leaves a populated ratio-0 zone out of the sums below it; 6.x does not', () => {
     const zones: WatermarkZone[] = [...X86_ZONES.slice(0, 3), { kind: 'Movable', managedPages: 262144 }, { kind: 'Device', managedPages: 0 }];
     // 6.x DMA[4] = (772915 + 163840 + 262144 + 0) / 256 = 4683
-    expect(setupPerZoneLowmemReserve(zones, RATIOS, '6.x')).toEqual([
+    expect(setupPerZoneLowmemReserve(zones, RATIOS, '7.2')).toEqual([
       [0, 3019, 3659, 4683, 4683],
       [0, 0, 640, 1664, 1664],
       [0, 0, 0, 8192, 8192],
@@ -204,26 +204,26 @@ describe('pcpHighAndBatch, 5.9 (pageset_set_batch / pageset_set_high)', () => {
 describe('pcpHighAndBatch, 6.x (zone_set_pageset_high_and_batch / zone_highsize)', () => {
   it('reproduces the 6.18 capture, 2 CPUs', () => {
     // DMA32: high_min = 17353 / 2 = 8676; high_max = 772915 / 8 / 2 = 48307
-    expect(pcpHighAndBatch('6.x', { managedPages: 772915, lowWmark: 17353 }, 2)).toEqual({ batch: 63, high: 8676, highMin: 8676, highMax: 48307 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 772915, lowWmark: 17353 }, 2)).toEqual({ batch: 63, high: 8676, highMin: 8676, highMax: 48307 });
     // Normal: 3678 / 2 = 1839; 163840 / 8 / 2 = 10240
-    expect(pcpHighAndBatch('6.x', { managedPages: 163840, lowWmark: 3678 }, 2)).toEqual({ batch: 31, high: 1839, highMin: 1839, highMax: 10240 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 163840, lowWmark: 3678 }, 2)).toEqual({ batch: 31, high: 1839, highMin: 1839, highMax: 10240 });
     // DMA: batch max(1, 0) = 1; 85 / 2 = 42; 3840 / 8 / 2 = 240
-    expect(pcpHighAndBatch('6.x', { managedPages: 3840, lowWmark: 85 }, 2)).toEqual({ batch: 1, high: 42, highMin: 42, highMax: 240 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 3840, lowWmark: 85 }, 2)).toEqual({ batch: 1, high: 42, highMin: 42, highMax: 240 });
   });
 
   it('keeps high_min and high_max at least batch * 4', () => {
-    expect(pcpHighAndBatch('6.x', { managedPages: 262144, lowWmark: 100 }, 64)).toEqual({ batch: 63, high: 252, highMin: 252, highMax: 512 });
-    expect(pcpHighAndBatch('6.x', { managedPages: 262144, lowWmark: 100 }, 1024)).toMatchObject({ highMin: 252, highMax: 252 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 262144, lowWmark: 100 }, 64)).toEqual({ batch: 63, high: 252, highMin: 252, highMax: 512 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 262144, lowWmark: 100 }, 1024)).toMatchObject({ highMin: 252, highMax: 252 });
   });
 
   it('turns auto-tuning off when percpu_pagelist_high_fraction is set', () => {
     // high_min = high_max = 772915 / 8 / 2 = 48307
-    expect(pcpHighAndBatch('6.x', { managedPages: 772915, lowWmark: 17353 }, 2, 8)).toEqual({ batch: 63, high: 48307, highMin: 48307, highMax: 48307 });
+    expect(pcpHighAndBatch('7.2', { managedPages: 772915, lowWmark: 17353 }, 2, 8)).toEqual({ batch: 63, high: 48307, highMin: 48307, highMax: 48307 });
   });
 
   it('rejects a fraction below 8 and CPU counts below 1', () => {
-    expect(() => pcpHighAndBatch('6.x', { managedPages: 772915, lowWmark: 17353 }, 2, 5)).toThrow(RangeError);
+    expect(() => pcpHighAndBatch('7.2', { managedPages: 772915, lowWmark: 17353 }, 2, 5)).toThrow(RangeError);
     expect(() => pcpHighAndBatch('5.9', { managedPages: 772915, lowWmark: 17353 }, 2, 7)).toThrow(RangeError);
-    expect(() => pcpHighAndBatch('6.x', { managedPages: 772915, lowWmark: 17353 }, 0)).toThrow(RangeError);
+    expect(() => pcpHighAndBatch('7.2', { managedPages: 772915, lowWmark: 17353 }, 0)).toThrow(RangeError);
   });
 });

@@ -8,14 +8,14 @@
 import { Bench } from 'tinybench';
 import { CTX_TASK } from '../core/context.ts';
 import { DEFAULT_COST_TABLE } from '../core/cost-table.ts';
-import { createCore, GFP_KERNEL, NIL, type StrategyDefinition } from '../core/index.ts';
+import { createCore, GFP_KERNEL, NIL, oldestProfileFor, type StrategyDefinition } from '../core/index.ts';
 import type { Measured } from '../results/schema.ts';
 
 const OPS_PER_ITERATION = 1000;
 
 function setup(strategy: StrategyDefinition) {
   const core = createCore({
-    profile: strategy.requiresProfile ?? '5.9',
+    profile: oldestProfileFor(strategy),
     costs: DEFAULT_COST_TABLE,
     lockdep: false,
     preemptRt: false,

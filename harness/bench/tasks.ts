@@ -184,7 +184,7 @@ export function setGc(fn: (() => void) | undefined): void {
 }
 
 /** The tasks `npm run bench` runs, in order. */
-export const BENCH_TASKS: BenchTask[] = [fastPath('5.9'), withMisses('5.9'), fastPath('6.x'), withMisses('6.x'), setup64G()];
+export const BENCH_TASKS: BenchTask[] = [fastPath('5.9'), withMisses('5.9'), fastPath('7.2'), withMisses('7.2'), setup64G()];
 
 /** Adds tasks to BENCH_TASKS (e.g. the simulator's events per second); names must be unique. */
 export function registerBenchTasks(...tasks: BenchTask[]): void {

@@ -7,12 +7,13 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
-import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import type { ProfileName } from '../core/profile.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
 import { loadBaseline, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
@@ -134,10 +135,10 @@ function checkSweepPoint<T>(build: () => T, sweep: string): T {
   }
 }
 
-/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the strategy's required profile. */
+/** Static properties as registered under the thread's config (5.9 + CONFIG_LOCKDEP), or the oldest kernel the strategy exists on. */
 export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<string, unknown>): StaticProperties {
   const core = createCore({
-    profile: strategy.requiresProfile ?? '5.9',
+    profile: oldestProfileFor(strategy),
     costs: resolveCostTable({}),
     lockdep: true,
     preemptRt: false,
@@ -231,9 +232,23 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     return opts.quick ? s.run.seeds.slice(0, 1) : s.run.seeds;
   };
 
-  // Plan the jobs in a canonical order (shards split it by index).
+  // Plan the jobs in a canonical order (shards split it by index). A design
+  // runs on the scenario's own kernel or not at all: a cell whose kernel lacks
+  // the strategy is recorded as not applicable, never moved to another kernel.
   const jobs: JobSpec[] = [];
+  const notApplicable: NotApplicable[] = [];
   const timelineFor = new Set<string>();
+  const kernelOf = new Map<string, ProfileName>();
+  const profileAt = (si: number, v: Variant | null): ProfileName => {
+    if (!v || v.target.kind !== 'scenario') return scenarios[si]!.kernel.profile;
+    const key = `${si}|${v.label}`;
+    let p = kernelOf.get(key);
+    if (p === undefined) {
+      p = buildScenario(sources[si]!, [...scenarioSets, [v.target.key, v.raw]], scale).kernel.profile;
+      kernelOf.set(key, p);
+    }
+    return p;
+  };
   for (let si = 0; si < sources.length; si++) {
     const scen = scenarios[si]!;
     for (const st of strategies) {
@@ -241,6 +256,12 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       if (vs.length === 0) vs.push(null);
       const withTimeline = timelineVariants(vs.length);
       for (const [vi, v] of vs.entries()) {
+        const kernel = profileAt(si, v);
+        const avail = strategyAvailableOn(st, kernel);
+        if (!avail.ok) {
+          notApplicable.push({ strategy: st.name, scenario: scen.name, variant: v?.label ?? '', kernel, reason: avail.reason });
+          continue;
+        }
         for (const seed of seedsFor(scen)) {
           const sets: [string, string][] = v && v.target.kind === 'scenario' ? [...scenarioSets, [v.target.key, v.raw]] : scenarioSets;
           const params = { ...(paramSets[st.name] ?? {}), ...(v && v.target.kind === 'strategy' ? { [v.target.param]: v.target.value } : {}) };
@@ -253,6 +274,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
         }
       }
     }
+  }
+  if (jobs.length === 0 && notApplicable.length > 0) {
+    const first = notApplicable[0]!;
+    throw new InputError({
+      file: '--strategies',
+      where: `${first.strategy} x ${first.scenario}`,
+      expected: 'a strategy that exists on the scenario\'s kernel (every selected cell is not applicable)',
+      found: `kernel ${first.kernel}: ${first.reason}${notApplicable.length > 1 ? ` (and ${notApplicable.length - 1} more cells)` : ''}`,
+    });
   }
   const shard = parseShard(opts.shard);
   // From here on a signal stops the runs cleanly (handlers installed before the
@@ -347,6 +377,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,
     failedRuns,
+    ...(notApplicable.length > 0 ? { notApplicable } : {}),
     summary: summarize(runs),
     timelines,
     measured,

@@ -29,7 +29,7 @@ export async function listCommand(json: boolean): Promise<string> {
   if (json) {
     return `${JSON.stringify(
       {
-        strategies: strategies.map((s) => ({ name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, requiresProfile: s.requiresProfile ?? null, params: paramsOf(s.params) })),
+        strategies: strategies.map((s) => ({ name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, sinceKernel: s.sinceKernel ? s.sinceKernel.join('.') : null, params: paramsOf(s.params) })),
         scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, profile: s.kernel.profile, cpus: s.machine.cpus, memoryMiB: s.machine.memoryMiB, durationMs: s.run.durationMs, seeds: s.run.seeds })),
       },
       null,

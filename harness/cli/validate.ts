@@ -8,7 +8,7 @@
  */
 import { InputError, describeFound } from '../errors.ts';
 import { readInputText } from '../util/read-input.ts';
-import { checkTrace, type TraceCheck } from '../validate/trace.ts';
+import { checkTrace, countWithin, percentDiff, type TraceCheck, type TraceCount, type TraceCounts } from '../validate/trace.ts';
 import { checkZoneinfo, type ZoneinfoCheck } from '../validate/zoneinfo.ts';
 
 export interface ValidateOptions {
@@ -85,22 +85,41 @@ export function renderZoneinfoCheck(c: ZoneinfoCheck): string {
   const f = Math.max(5, ...c.rows.map((r) => r.field.length));
   lines.push(`${'zone'.padEnd(w)}  ${'field'.padEnd(f)}  ${'kernel'.padStart(10)}  ${'model'.padStart(10)}`);
   for (const r of c.rows) lines.push(`${r.zone.padEnd(w)}  ${r.field.padEnd(f)}  ${String(r.kernel).padStart(10)}  ${String(r.model).padStart(10)}${r.match ? '' : '  DIFFERS'}`);
+  for (const note of c.notes ?? []) lines.push(`note: ${note}`);
   lines.push('', `${c.matched} of ${c.compared} numbers match${c.matched === c.compared ? '' : `; ${c.compared - c.matched} differ`}`);
   return `${lines.join('\n')}\n`;
 }
 
-const pct = (k: number, m: number): string => (k === 0 ? (m === 0 ? '0%' : 'n/a') : `${(((m - k) / k) * 100).toFixed(1)}%`);
+function pct(c: TraceCount): string {
+  const p = percentDiff(c);
+  if (p === null) return 'n/a';
+  return `${p >= 0 ? '+' : ''}${p.toFixed(1)}%`;
+}
 
-/** The trace check as a table: each count in total and per CPU, kernel beside model, and the difference. */
+const TRACE_COLUMNS: ReadonlyArray<[keyof TraceCounts, string]> = [
+  ['pcpRefill', 'pcp refills (pages)'],
+  ['pcpDrain', 'pcp drains (pages)'],
+  ['extfrag', 'fallbacks (extfrag)'],
+];
+
+/**
+ * The trace check as a table: the totals (judged: a `*` marks one outside the
+ * tolerance), then one row per CPU (reported only), each count kernel beside
+ * model with the difference; then the verdict and the notes.
+ */
 export function renderTraceCheck(c: TraceCheck): string {
   const lines = [kernelLine(c.kernel), `${c.events} trace events replayed; tolerance ${c.tolerance}%`, ''];
-  const names = ['pcpRefill', 'pcpDrain', 'extfrag'] as const;
-  lines.push(`${'cpu'.padEnd(6)}  ${'count'.padEnd(10)}  ${'kernel'.padStart(9)}  ${'model'.padStart(9)}  ${'diff'.padStart(8)}`);
-  const rows = [{ cpu: 'all', ...c.counts }, ...c.perCpu.map((p) => ({ ...p, cpu: String(p.cpu) }))];
-  for (const r of rows) {
-    for (const n of names) lines.push(`${r.cpu.padEnd(6)}  ${n.padEnd(10)}  ${String(r[n].kernel).padStart(9)}  ${String(r[n].model).padStart(9)}  ${pct(r[n].kernel, r[n].model).padStart(8)}`);
-  }
-  for (const note of c.notes) lines.push(`note: ${note}`);
-  lines.push('', c.withinTolerance ? 'every count agrees within the tolerance' : 'some counts differ by more than the tolerance');
+  lines.push(`${'cpu'.padEnd(6)}${TRACE_COLUMNS.map(([, t]) => t.padStart(26)).join('')}`);
+  lines.push(`${''.padEnd(6)}${TRACE_COLUMNS.map(() => `${'kernel'.padStart(8)}${'model'.padStart(8)}${'diff'.padStart(10)}`).join('')}`);
+  const row = (label: string, counts: TraceCounts, judged: boolean): string =>
+    `${label.padEnd(6)}${TRACE_COLUMNS.map(([key]) => {
+      const x = counts[key];
+      const mark = judged && !countWithin(x, c.tolerance) ? '*' : ' ';
+      return `${String(x.kernel).padStart(8)}${String(x.model).padStart(8)}${pct(x).padStart(9)}${mark}`;
+    }).join('')}`;
+  lines.push(row('all', c.counts, true));
+  for (const p of c.perCpu) lines.push(row(String(p.cpu), p, false));
+  lines.push('', c.withinTolerance ? `every total agrees within ${c.tolerance}%` : `some totals (marked *) differ by more than ${c.tolerance}% (per-CPU rows are not judged)`);
+  if (c.notes.length > 0) lines.push('', ...c.notes.map((n) => `note: ${n}`));
   return `${lines.join('\n')}\n`;
 }

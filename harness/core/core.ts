@@ -17,9 +17,9 @@ import { Meter } from './meter.ts';
 import { PageAllocator } from './page-alloc.ts';
 import { PerCpuPages } from './pcp.ts';
 import { PostAllocHook, type DebugConfig } from './post-alloc-hook.ts';
-import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PROFILES, type ProfileName } from './profile.ts';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PROFILES, type ProfileName } from './profile.ts';
 import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermarks.ts';
-import { MIGRATE_MOVABLE, MIGRATE_TYPES, Zone } from './zone.ts';
+import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_TYPES, Zone } from './zone.ts';
 import type { MachineSpec } from '../machine/machine-spec.ts';
 
 export interface CoreConfig {
@@ -112,6 +112,10 @@ export function createCore(config: CoreConfig): Core {
   for (let i = 0; i < nrZones; i++) {
     const spec = m.zones[i]!;
     initialAllocated += spec.initialFreeBlocks ? fillFromBuddyinfo(buddy, zones[i]!, spec.initialFreeBlocks) : fillAllFree(buddy, zones[i]!);
+    if (spec.initialPcpLists) initialAllocated -= fillPcplists(pcp, buddy, zones[i]!, spec.initialPcpLists);
+    if (spec.initialPcpHigh) {
+      for (let cpu = 0; cpu < Math.min(m.cpus, spec.initialPcpHigh.length); cpu++) pcp.high[cpu * nrZones + i] = spec.initialPcpHigh[cpu]!;
+    }
   }
   meter.begin(0);
   const queue = new EventQueue();
@@ -154,6 +158,54 @@ function fillAllFree(buddy: Buddy, zone: Zone): number {
   zone.nrFree = zone.managedPages;
   zone.minFreeSeen = zone.nrFree;
   return 0;
+}
+
+/**
+ * Fills each CPU's pcplists of `zone` as MachineZoneSpec.initialPcpLists says
+ * ([cpu][pindex] pages), and gives each block's pageblock the list's
+ * migratetype. Blocks come from the zone's allocated frames, an
+ * aligned run of order-0 pages in use turned into one block, highest pfn first
+ * (pcp pages are neither in NR_FREE_PAGES nor in /proc/buddyinfo), else from
+ * the buddy when the zone has no such run. Returns how many allocated frames
+ * it used.
+ */
+function fillPcplists(pcp: PerCpuPages, buddy: Buddy, zone: Zone, lists: readonly (readonly number[])[]): number {
+  const f = buddy.frames;
+  let cursor = zone.endPfn;
+  let fromAllocated = 0;
+  const takeAllocated = (order: number): number => {
+    const size = 1 << order;
+    for (;;) {
+      const p = Math.floor((cursor - size - zone.startPfn) / size) * size + zone.startPfn;
+      if (p < zone.startPfn) return -1;
+      cursor = p;
+      let ok = true;
+      for (let q = p; q < p + size && ok; q++) ok = f.list[q] === LOC_ALLOCATED && f.order[q] === 0;
+      if (ok) {
+        for (let q = p + 1; q < p + size; q++) f.list[q] = LOC_TAIL;
+        fromAllocated += size;
+        return p;
+      }
+    }
+  };
+  for (let cpu = 0; cpu < Math.min(lists.length, pcp.cpus); cpu++) {
+    const idx = cpu * pcp.zones.length + zone.idx;
+    const perList = lists[cpu]!;
+    for (let pindex = 0; pindex < Math.min(perList.length, pcp.nrPcpLists); pindex++) {
+      const order = Math.floor(pindex / MIGRATE_PCPTYPES);
+      const mt = pindex - order * MIGRATE_PCPTYPES;
+      for (let k = 0; k < perList[pindex]! >> order; k++) {
+        let pfn = takeAllocated(order);
+        if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
+        if (pfn < 0) return fromAllocated;
+        // A page on a migratetype's pcplist sits in a pageblock of that type (the free
+        // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
+        buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
+        pcp.put(idx, pindex, pfn, order);
+      }
+    }
+  }
+  return fromAllocated;
 }
 
 /**

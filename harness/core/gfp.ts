@@ -19,7 +19,7 @@
  * gfp_t is `unsigned int` (32 bits). JS bitwise operators work on signed 32-bit
  * integers, so every function here normalises its result with `>>> 0`.
  */
-import type { ProfileName } from './profile.ts';
+import { PROFILES, kernelAtLeast, type ProfileName } from './profile.ts';
 
 /** gfp_t is `typedef unsigned int __bitwise gfp_t` (include/linux/types.h): 32 bits. */
 export const GFP_BITS_TOTAL = 32;
@@ -268,6 +268,21 @@ const FLAGS_5_9: readonly (readonly [suffix: string, value: number, condition: G
 ];
 
 /**
+ * Flag suffixes of v6.1 include/linux/gfp_types.h (still #defines), header order:
+ * __GFP_ATOMIC at 0x200, ___GFP_ZEROTAGS 0x800000, the KASAN_HW_TAGS bits
+ * 0x1000000-0x4000000 (0 without it), ___GFP_NOLOCKDEP 0x8000000 (0 without
+ * lockdep); __GFP_BITS_SHIFT (27 + IS_ENABLED(CONFIG_LOCKDEP)).
+ */
+const FLAGS_6_1: readonly (readonly [suffix: string, value: number, condition: GfpCondition | null])[] = [
+  ...FLAGS_5_9.filter(([suffix]) => suffix !== 'NOLOCKDEP'),
+  ['ZEROTAGS', 0x800000, null],
+  ['SKIP_ZERO', 0x1000000, 'CONFIG_KASAN_HW_TAGS'],
+  ['SKIP_KASAN_UNPOISON', 0x2000000, 'CONFIG_KASAN_HW_TAGS'],
+  ['SKIP_KASAN_POISON', 0x4000000, 'CONFIG_KASAN_HW_TAGS'],
+  ['NOLOCKDEP', 0x8000000, 'CONFIG_LOCKDEP'],
+];
+
+/**
  * The anonymous enum of include/linux/gfp_types.h (v6.10 form), in order.
  * `UNUSED` is ___GFP_UNUSED_BIT ("0x200u unused", where __GFP_ATOMIC was).
  */
@@ -345,7 +360,19 @@ const TRACE_NAMES_5_9: readonly string[] = [
 ];
 
 /**
- * 6.x mmflags.h: the named masks of __def_gfpflag_names, then TRACE_GFP_FLAGS
+ * __def_gfpflag_names of v6.1 include/trace/events/mmflags.h: the 5.10 table
+ * plus __GFP_ZEROTAGS, then (CONFIG_KASAN_HW_TAGS) __def_gfpflag_names_kasan.
+ */
+const TRACE_NAMES_6_1: readonly string[] = [
+  ...TRACE_NAMES_5_9,
+  '__GFP_ZEROTAGS',
+  '__GFP_SKIP_ZERO',
+  '__GFP_SKIP_KASAN_POISON',
+  '__GFP_SKIP_KASAN_UNPOISON',
+];
+
+/**
+ * 6.10+ mmflags.h: the named masks of __def_gfpflag_names, then TRACE_GFP_FLAGS
  * (every enum flag in bit order: GENERAL, then KASAN, LOCKDEP, SLAB under their
  * #ifdefs - the #ifdefs match "defined under this config", so the bits list is used).
  */
@@ -396,30 +423,38 @@ function buildMasks(profile: ProfileName, v: (suffix: string) => number): GfpMas
   const reclaim = v('DIRECT_RECLAIM') | v('KSWAPD_RECLAIM');
   const user = reclaim | v('IO') | v('FS') | v('HARDWALL');
   const highuser = user | v('HIGHMEM');
-  const is59 = profile === '5.9';
-  const highuserMovable = highuser | v('MOVABLE') | (is59 ? 0 : v('SKIP_KASAN'));
+  const p = PROFILES[profile];
+  const kind = p.gfpLayout;
+  const atomic = p.hasGfpAtomic;
+  const nowaitNowarn = p.gfpNowaitHasNowarn;
+  const highuserMovable =
+    highuser |
+    v('MOVABLE') |
+    (kind === 'gfp_types.h-enum' ? v('SKIP_KASAN') : kind === 'gfp_types.h-6.1' ? v('SKIP_KASAN_POISON') | v('SKIP_KASAN_UNPOISON') : 0);
   const thpLight = ((highuserMovable | v('COMP') | v('NOMEMALLOC') | v('NOWARN')) & ~reclaim) >>> 0;
   const m = (name: string, value: number, definition: string): GfpMask => ({ name, value: value >>> 0, definition });
   return [
     m('__GFP_RECLAIM', reclaim, '___GFP_DIRECT_RECLAIM|___GFP_KSWAPD_RECLAIM'),
     m('GFP_ZONEMASK', v('DMA') | v('HIGHMEM') | v('DMA32') | v('MOVABLE'), '__GFP_DMA|__GFP_HIGHMEM|__GFP_DMA32|__GFP_MOVABLE'),
-    is59
+    atomic
       ? m('GFP_ATOMIC', v('HIGH') | v('ATOMIC') | v('KSWAPD_RECLAIM'), '__GFP_HIGH|__GFP_ATOMIC|__GFP_KSWAPD_RECLAIM')
       : m('GFP_ATOMIC', v('HIGH') | v('KSWAPD_RECLAIM'), '__GFP_HIGH|__GFP_KSWAPD_RECLAIM'),
     m('GFP_KERNEL', reclaim | v('IO') | v('FS'), '__GFP_RECLAIM | __GFP_IO | __GFP_FS'),
     m('GFP_KERNEL_ACCOUNT', reclaim | v('IO') | v('FS') | v('ACCOUNT'), 'GFP_KERNEL | __GFP_ACCOUNT'),
-    is59
-      ? m('GFP_NOWAIT', v('KSWAPD_RECLAIM'), '__GFP_KSWAPD_RECLAIM')
-      : m('GFP_NOWAIT', v('KSWAPD_RECLAIM') | v('NOWARN'), '__GFP_KSWAPD_RECLAIM | __GFP_NOWARN'),
+    nowaitNowarn
+      ? m('GFP_NOWAIT', v('KSWAPD_RECLAIM') | v('NOWARN'), '__GFP_KSWAPD_RECLAIM | __GFP_NOWARN')
+      : m('GFP_NOWAIT', v('KSWAPD_RECLAIM'), '__GFP_KSWAPD_RECLAIM'),
     m('GFP_NOIO', reclaim, '__GFP_RECLAIM'),
     m('GFP_NOFS', reclaim | v('IO'), '__GFP_RECLAIM | __GFP_IO'),
     m('GFP_USER', user, '__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL'),
     m('GFP_DMA', v('DMA'), '__GFP_DMA'),
     m('GFP_DMA32', v('DMA32'), '__GFP_DMA32'),
     m('GFP_HIGHUSER', highuser, 'GFP_USER | __GFP_HIGHMEM'),
-    is59
+    kind === 'gfp.h-5.9'
       ? m('GFP_HIGHUSER_MOVABLE', highuserMovable, 'GFP_HIGHUSER | __GFP_MOVABLE')
-      : m('GFP_HIGHUSER_MOVABLE', highuserMovable, 'GFP_HIGHUSER | __GFP_MOVABLE | __GFP_SKIP_KASAN'),
+      : kind === 'gfp_types.h-6.1'
+        ? m('GFP_HIGHUSER_MOVABLE', highuserMovable, 'GFP_HIGHUSER | __GFP_MOVABLE | __GFP_SKIP_KASAN_POISON | __GFP_SKIP_KASAN_UNPOISON')
+        : m('GFP_HIGHUSER_MOVABLE', highuserMovable, 'GFP_HIGHUSER | __GFP_MOVABLE | __GFP_SKIP_KASAN'),
     m('GFP_TRANSHUGE_LIGHT', thpLight, '(GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN) & ~__GFP_RECLAIM'),
     m('GFP_TRANSHUGE', thpLight | v('DIRECT_RECLAIM'), 'GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM'),
     m('GFP_MOVABLE_MASK', v('RECLAIMABLE') | v('MOVABLE'), '__GFP_RECLAIMABLE|__GFP_MOVABLE (#undef after gfp_migratetype)'),
@@ -427,11 +462,15 @@ function buildMasks(profile: ProfileName, v: (suffix: string) => number): GfpMas
 }
 
 /**
- * The GFP layout of a profile under a config.
- * - 5.9: include/linux/gfp.h `#define ___GFP_*` values; __GFP_BITS_SHIFT
+ * The GFP layout of a profile under a config (profile.gfpLayout).
+ * - 5.9/5.10: include/linux/gfp.h `#define ___GFP_*` values; __GFP_BITS_SHIFT
  *   (23 + IS_ENABLED(CONFIG_LOCKDEP)). kasanHwTags/slabObjExt have no effect.
- * - 6.x: include/linux/gfp_types.h enum (v6.10 form); each conditional entry shifts
- *   the later ones; __GFP_BITS_SHIFT is ___GFP_LAST_BIT. Bit 9 stays unused.
+ * - 6.1: include/linux/gfp_types.h `#define`s (FLAGS_6_1), __GFP_ATOMIC still at
+ *   0x200, NOLOCKDEP 0x8000000; __GFP_BITS_SHIFT (27 + IS_ENABLED(CONFIG_LOCKDEP)).
+ *   slabObjExt has no effect.
+ * - 6.12/7.2: include/linux/gfp_types.h enum (v6.10 form); each conditional entry
+ *   shifts the later ones; __GFP_BITS_SHIFT is ___GFP_LAST_BIT. Bit 9 stays unused.
+ *   GFP_NOWAIT gains __GFP_NOWARN from 6.17 (profile.gfpNowaitHasNowarn).
  */
 export function gfpLayout(profile: ProfileName, config: GfpConfig): GfpLayout {
   const cfg = normalizeConfig(config);
@@ -442,9 +481,11 @@ export function gfpLayout(profile: ProfileName, config: GfpConfig): GfpLayout {
   let bitsShift: number;
   let header: string;
 
-  if (profile === '5.9') {
-    header = 'include/linux/gfp.h (v5.9)';
-    for (const [suffix, value, condition] of FLAGS_5_9) {
+  const kind = PROFILES[profile].gfpLayout;
+  if (kind === 'gfp.h-5.9' || kind === 'gfp_types.h-6.1') {
+    const is61 = kind === 'gfp_types.h-6.1';
+    header = is61 ? 'include/linux/gfp_types.h (v6.1, #defines)' : `include/linux/gfp.h (v${profile})`;
+    for (const [suffix, value, condition] of is61 ? FLAGS_6_1 : FLAGS_5_9) {
       const name = `___GFP_${suffix}`;
       const alias = `__GFP_${suffix}`;
       if (conditionHolds(condition, cfg)) {
@@ -453,7 +494,7 @@ export function gfpLayout(profile: ProfileName, config: GfpConfig): GfpLayout {
         zeroFlags.push({ name, alias, condition });
       }
     }
-    bitsShift = 23 + (cfg.lockdep ? 1 : 0);
+    bitsShift = (is61 ? 27 : 23) + (cfg.lockdep ? 1 : 0);
   } else {
     header = 'include/linux/gfp_types.h (enum, v6.10+)';
     enumOrder = [];
@@ -491,7 +532,7 @@ export function gfpLayout(profile: ProfileName, config: GfpConfig): GfpLayout {
   const lookup = (name: string): number => maskValue.get(name) ?? aliasValue.get(name) ?? 0;
   const traceFlagNames: { name: string; mask: number }[] = [];
   const traceNames =
-    profile === '5.9' ? TRACE_NAMES_5_9 : [...TRACE_MASK_NAMES_6_X, ...bits.map((b) => b.alias)];
+    kind === 'gfp.h-5.9' ? TRACE_NAMES_5_9 : kind === 'gfp_types.h-6.1' ? TRACE_NAMES_6_1 : [...TRACE_MASK_NAMES_6_X, ...bits.map((b) => b.alias)];
   for (const name of traceNames) {
     const mask = lookup(name);
     // trace_print_flags_seq() would match a 0 mask on every value; the kernel
@@ -889,8 +930,8 @@ export class GfpRegistry {
     const add = (rule: Omit<GfpRule, 'owner'>): void => {
       if (rule.a !== 0 && rule.b !== 0) this.#rules.push({ ...rule, owner: KERNEL_OWNER });
     };
-    if (this.layout.profile === '5.9') {
-      // mm/page_alloc.c v5.9 __alloc_pages_slowpath(): "sanity check to catch abuse
+    if (PROFILES[this.layout.profile].hasGfpAtomic) {
+      // mm/page_alloc.c v5.9-6.2 __alloc_pages_slowpath(): "sanity check to catch abuse
       // of atomic reserves being used by callers that are not in atomic context":
       // WARN_ON_ONCE((gfp_mask & (__GFP_ATOMIC|__GFP_DIRECT_RECLAIM)) ==
       // (__GFP_ATOMIC|__GFP_DIRECT_RECLAIM)), then gfp_mask &= ~__GFP_ATOMIC.
@@ -913,7 +954,7 @@ export class GfpRegistry {
       a: v('__GFP_NOFAIL'),
       b: v('__GFP_DIRECT_RECLAIM'),
       source:
-        this.layout.profile === '5.9'
+        !kernelAtLeast(this.layout.profile, 6, 12)
           ? 'mm/page_alloc.c __alloc_pages_slowpath() nopage: WARN_ON_ONCE(!can_direct_reclaim), goto fail'
           : 'mm/page_alloc.c __alloc_pages_slowpath() entry: WARN_ON_ONCE(!can_direct_reclaim)',
     });

@@ -3,7 +3,8 @@
  * Strategies import from this file only.
  */
 export { createCore, type Core, type CoreConfig } from './core.ts';
-export { defineStrategy, type StrategyContext, type StrategyDefinition, type StrategyInstance } from './strategy-api.ts';
+export { defineStrategy, oldestProfileFor, profilesFor, strategyAvailableOn, type StrategyAvailability, type StrategyContext, type StrategyDefinition, type StrategyInstance } from './strategy-api.ts';
+export { PROFILES, PROFILE_NAMES, PROFILE_VERSIONS, kernelAtLeast, type KernelProfile, type ProfileName } from './profile.ts';
 export { Extensions, type StaticProperties } from './extension.ts';
 export { Reserve } from './reserve.ts';
 export { NIL } from './frames.ts';

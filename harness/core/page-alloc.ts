@@ -28,6 +28,7 @@
  * pins the literal values to the named constants.
  */
 import type { Buddy } from './buddy.ts';
+import { CTX_NMI } from './context.ts';
 import type { HotCosts } from './hot-costs.ts';
 import { FrameTable, NIL } from './frames.ts';
 import {
@@ -147,7 +148,14 @@ export class PageAllocator {
   private readonly nrZones: number;
   private readonly pcpMaxOrder: number;
   private readonly irqProtected: boolean;
+  /**
+   * v6.0-6.1 pcp_spin_trylock_irqsave() on !PREEMPT_RT: IRQs are off while
+   * pcp->lock is held (on RT, spin_trylock_irqsave of a spinlock_t leaves them on).
+   */
+  private readonly pcpIrqsave: boolean;
   private readonly autoTune: boolean;
+  /** v5.14-6.6 pcp->free_factor (nr_pcp_free / nr_pcp_high with free_high). */
+  private readonly freeFactor: boolean;
   private readonly hooksActive: boolean;
   /** Zone index per 1024-frame block, to find a freed page's zone. */
   private readonly zoneOfBlock: Int8Array;
@@ -187,7 +195,9 @@ export class PageAllocator {
     this.nrZones = parts.zones.length;
     this.pcpMaxOrder = parts.profile.pcpMaxOrder;
     this.irqProtected = parts.profile.pcpLocking === 'irq-save';
+    this.pcpIrqsave = parts.profile.pcpLocking === 'pcp-spin-trylock-irqsave' && !parts.locks.config.preemptRt;
     this.autoTune = parts.profile.pcpHighAutoTune;
+    this.freeFactor = parts.profile.pcpFreeFactor;
     this.hooksActive = parts.postAllocHook.active;
     this.zoneOfBlock = new Int8Array(Math.ceil(parts.frames.nrFrames / 1024)).fill(-1);
     for (const z of parts.zones) {
@@ -382,8 +392,9 @@ export class PageAllocator {
 
   /**
    * rmqueue_pcplist(): take the first block of this CPU's pcplist for (mt,
-   * order), under local_irq_save() (5.9) or pcp_spin_trylock() (6.x); an empty
-   * list goes to rmqueuePcplistRefill().
+   * order), under local_irq_save() (5.9/5.10), pcp_spin_trylock_irqsave()
+   * (6.1) or pcp_spin_trylock() (6.2+); an empty list goes to
+   * rmqueuePcplistRefill().
    */
   private rmqueuePcplist(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
     const m = this.meter;
@@ -399,6 +410,8 @@ export class PageAllocator {
         this.stats.pcpTrylockFailures++;
         return NIL;
       }
+      // 6.1: "On allocation, reduce the number of pages that are batch freed"
+      // (pcp->free_factor >>= 1); 6.7+: pcp->free_count >>= 1. One array serves both.
       pcp.freeCount[idx]! >>= 1;
     }
     let pfn = pcp.take(idx, pindex, order);
@@ -408,7 +421,7 @@ export class PageAllocator {
     } else {
       pfn = this.rmqueuePcplistRefill(zone, gfp, order, mt, allocFlags, idx, pindex);
     }
-    if (lock >= 0) this.locks.release(lock, m.now());
+    if (lock >= 0) this.pcpSpinUnlock(lock);
     return pfn;
   }
 
@@ -432,11 +445,38 @@ export class PageAllocator {
     return pcp.take(idx, pindex, order);
   }
 
-  /** pcp_spin_trylock() (6.x): charges the attempt; returns pcp->lock's id, or -1 when it is held. */
+  /**
+   * pcp_spin_trylock() (6.2+) or pcp_spin_trylock_irqsave() (6.0-6.1): charges the
+   * attempt; returns pcp->lock's id, or -1 when it is held.
+   * 6.1 on !PREEMPT_RT: spin_trylock_irqsave() disables IRQs while the lock is
+   * held (charged as irqSaveRestore, and the hold runs with IRQs off), so a
+   * hardirq on the same CPU cannot arrive inside the hold: the simulator runs
+   * an interrupt at its own time, so a hardirq that lands in this CPU's own
+   * hold is taken as having come just after it (its trylock succeeds, as under
+   * 5.9's local_irq_save()); only another CPU (a drain) or an NMI finds the lock held.
+   */
   private pcpSpinTrylock(idx: number): number {
+    const locks = this.locks;
     const lock = this.pcp.lock[idx]!;
-    this.meter.ns += this.costs.pcpSpinTrylock;
-    return this.locks.trylock(lock, this.meter.now()) ? lock : -1;
+    const m = this.meter;
+    m.ns += this.costs.pcpSpinTrylock;
+    if (this.pcpIrqsave) {
+      m.ns += this.costs.irqSaveRestore;
+      const now = m.now();
+      if (locks.holder[lock] === this.cpu && locks.ctx !== CTX_NMI && locks.heldUntil[lock]! > now && locks.heldSince[lock]! <= now) {
+        locks.heldUntil[lock] = now; // the interrupted hold ended before this interrupt was taken
+      }
+      if (!locks.trylock(lock, now)) return -1;
+      locks.irqSave();
+      return lock;
+    }
+    return locks.trylock(lock, m.now()) ? lock : -1;
+  }
+
+  /** pcp_spin_unlock() / pcp_spin_unlock_irqrestore(). */
+  private pcpSpinUnlock(lock: number): void {
+    this.locks.release(lock, this.meter.now());
+    if (this.pcpIrqsave) this.locks.irqRestore();
   }
 
   /** __alloc_pages_slowpath(), reduced to the steps that matter here (see file comment). */
@@ -528,34 +568,46 @@ export class PageAllocator {
 
   /**
    * free_unref_page() and free_unref_page_commit(): onto this CPU's pcplist
-   * (under local_irq_save() in 5.9, pcp_spin_trylock() in 6.x, which when it
-   * fails frees to the buddy instead), then free_pcppages_bulk() when count
-   * reaches high.
+   * (under local_irq_save() in 5.9/5.10, pcp_spin_trylock_irqsave() in 6.1,
+   * pcp_spin_trylock() in 6.2+; a failed trylock frees to the buddy instead),
+   * then free_pcppages_bulk() when count reaches high.
    */
   private freeUnrefPage(zone: Zone, pfn: number, order: number, mt: number): void {
-    const m = this.meter;
     const pcp = this.pcp;
     const idx = this.cpu * this.nrZones + zone.idx;
     let lock = -1;
     if (this.irqProtected) {
-      m.ns += this.costs.irqSaveRestore;
+      this.meter.ns += this.costs.irqSaveRestore;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
         this.freeOneBlock(zone, pfn, order, mt);
         return;
       }
-      pcp.allocFactor[idx]! >>= 1;
-      if (pcp.freeCount[idx]! < pcp.batch[idx]! << PCP_BATCH_SCALE_MAX) pcp.freeCount[idx]! += 1 << order;
+      if (this.autoTune) {
+        pcp.allocFactor[idx]! >>= 1;
+        if (pcp.freeCount[idx]! < pcp.batch[idx]! << PCP_BATCH_SCALE_MAX) pcp.freeCount[idx]! += 1 << order;
+      }
     }
     const pindex = pcp.pindex(mt, order);
     pcp.put(idx, pindex, pfn, order);
-    const high = pcp.nrPcpHigh(idx, zone);
-    if (pcp.count[idx]! >= high) {
-      this.stats.zoneLockTaken++;
-      pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
+    if (this.freeFactor) {
+      // 6.1 free_unref_page_commit(): free_high = (pcp->free_factor && order &&
+      // order <= PAGE_ALLOC_COSTLY_ORDER); high = nr_pcp_high(pcp, zone, free_high).
+      const freeHigh = pcp.freeCount[idx]! > 0 && order > 0 && order <= 3 /* PAGE_ALLOC_COSTLY_ORDER */;
+      const high = freeHigh ? 0 : pcp.high[idx]!;
+      if (pcp.count[idx]! >= high) {
+        this.stats.zoneLockTaken++;
+        pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFreeFactor(idx, high, freeHigh), pindex);
+      }
+    } else {
+      const high = pcp.nrPcpHigh(idx, zone);
+      if (pcp.count[idx]! >= high) {
+        this.stats.zoneLockTaken++;
+        pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
+      }
     }
-    if (lock >= 0) this.locks.release(lock, m.now());
+    if (lock >= 0) this.pcpSpinUnlock(lock);
   }
 
   /** free_one_page(): the buddy under zone->lock. */

@@ -1,14 +1,16 @@
 /**
  * Per-CPU pageset sizing (pcp->batch, pcp->high) as mm/page_alloc.c sets it.
  *
- * Pure functions. Sources: 5.9 from WindRiver-Labs/linux-yocto-5.10
+ * Pure functions. Sources: 5.9/5.10 from WindRiver-Labs/linux-yocto-5.10
  * mm/page_alloc.c (zone_batchsize, pageset_set_batch, pageset_set_high,
- * pageset_set_high_and_batch); 6.x from a v6.7+ mm/page_alloc.c
- * (zone_batchsize, zone_highsize, zone_set_pageset_high_and_batch,
- * pageset_update, nr_pcp_high/nr_pcp_alloc), checked against the 6.18 capture.
+ * pageset_set_high_and_batch); 6.1 from a linux-6.1.y mm/page_alloc.c
+ * (zone_highsize with percpu_pagelist_high_fraction, zone_set_pageset_high_and_batch:
+ * one fixed high, v5.14-6.6); 6.12/7.2 from a v6.7+ mm/page_alloc.c
+ * (zone_highsize(high_fraction), zone_set_pageset_high_and_batch: high_min and
+ * high_max), checked against the lab's captures.
  */
 import type { ProfileName } from './profile.ts';
-import { PAGE_SIZE_KB } from './profile.ts';
+import { PAGE_SIZE_KB, PROFILES } from './profile.ts';
 
 /**
  * MIN_PERCPU_PAGELIST_HIGH_FRACTION (6.x) and MIN_PERCPU_PAGELIST_FRACTION (5.9):
@@ -50,15 +52,15 @@ export interface PcpSizing {
   /** pcp->batch as stored: never 0. */
   batch: number;
   /**
-   * pcp->high the model starts with. 5.9: the fixed high. 6.x: high_min, which is
-   * where the kernel's pcp->high lands on the first nr_pcp_high()/nr_pcp_alloc()
-   * (both clamp pcp->high into [high_min, high_max]); before any use it reads 0
-   * in /proc/zoneinfo (per_cpu_pages_init memsets the pcp).
+   * pcp->high the model starts with. 5.9/5.10/6.1: the fixed high, as /proc/zoneinfo
+   * prints it. 6.7+: high_min, which is where the kernel's pcp->high lands on the
+   * first nr_pcp_high()/nr_pcp_alloc() (both clamp pcp->high into [high_min,
+   * high_max]); the printed value moves at run time.
    */
   high: number;
-  /** pcp->high_min (6.x); equal to high in 5.9. */
+  /** pcp->high_min (6.7+); equal to high before, where high is fixed. */
   highMin: number;
-  /** pcp->high_max (6.x); equal to high in 5.9, where there is no auto-tuning. */
+  /** pcp->high_max (6.7+); equal to high before, where there is no auto-tuning. */
   highMax: number;
 }
 
@@ -74,14 +76,18 @@ function zoneHighsize(managedPages: number, lowWmark: number, batch: number, cpu
 /**
  * pcp batch and high of a populated zone, per profile.
  *
- * 5.9, pageset_set_high_and_batch():
+ * 5.9/5.10, pageset_set_high_and_batch():
  * - percpu_pagelist_fraction 0 (default): pageset_set_batch(zone_batchsize):
  *   high = 6 * batch, stored batch = max(1, batch). A tiny zone (batch 0)
  *   gets high 0 and batch 1, which in effect disables its pcplist.
  * - otherwise pageset_set_high(managed / fraction): batch = max(1, high / 4),
  *   capped at PAGE_SHIFT * 8. Here `percpuPagelistHighFraction` is read as 5.9's
  *   percpu_pagelist_fraction (same minimum, 8, different meaning).
- * 6.x, zone_set_pageset_high_and_batch() (v6.7+):
+ * 6.1, zone_set_pageset_high_and_batch() (v5.14-6.6):
+ * - batch = max(1, zone_batchsize), high = zone_highsize(): (fraction 0) low
+ *   watermark, else managed / fraction, split over `cpusOfNode`, at least
+ *   batch * 4. One fixed value: zoneinfo prints it as "high".
+ * 6.12/7.2, zone_set_pageset_high_and_batch() (v6.7+):
  * - batch = max(1, zone_batchsize)
  * - fraction 0: high_min = zone_highsize(low watermark), high_max = zone_highsize(managed / 8)
  * - fraction set: high_min = high_max = zone_highsize(managed / fraction) (auto-tuning off)
@@ -89,7 +95,7 @@ function zoneHighsize(managedPages: number, lowWmark: number, batch: number, cpu
  *   cpumask_weight(cpumask_of_node(nid)); for a node without CPUs it uses
  *   num_online_cpus(), so pass that) and is at least batch * 4.
  *
- * `zone.lowWmark` is only used by 6.x. Unpopulated zones keep the boot pageset
+ * `zone.lowWmark` is only used by 6.1+. Unpopulated zones keep the boot pageset
  * (high 0, batch 1) in the kernel and should not be sized with this.
  * Throws RangeError for a fraction in 1..7 (the sysctl rejects it with -EINVAL)
  * or cpusOfNode < 1.
@@ -111,7 +117,8 @@ export function pcpHighAndBatch(
     throw new RangeError(`percpu pagelist fraction must be 0 or >= ${MIN_PERCPU_PAGELIST_HIGH_FRACTION}, got ${fraction}`);
   }
 
-  if (profile === '5.9') {
+  const sizing = PROFILES[profile].pcpSizing;
+  if (sizing === 'high-6x-batch') {
     if (fraction !== 0) {
       // pageset_set_high()
       const high = Math.floor(zone.managedPages / fraction);
@@ -126,6 +133,10 @@ export function pcpHighAndBatch(
   }
 
   const batch = Math.max(1, zoneBatchsize(zone.managedPages));
+  if (sizing === 'zone-highsize') {
+    const high = zoneHighsize(zone.managedPages, zone.lowWmark, batch, cpusOfNode, fraction);
+    return { batch, high, highMin: high, highMax: high };
+  }
   let highMin: number;
   let highMax: number;
   if (fraction !== 0) {

@@ -80,7 +80,7 @@ export class PerCpuPages {
         this.high[i] = s.high;
         this.highMin[i] = s.highMin;
         this.highMax[i] = s.highMax;
-        if (profile.pcpLocking === 'pcp-spin-trylock') this.lock[i] = locks.define(`&pcp->lock (cpu ${cpu}, ${zone.name})`, 'spinlock_t');
+        if (profile.pcpLocking !== 'irq-save') this.lock[i] = locks.define(`&pcp->lock (cpu ${cpu}, ${zone.name})`, 'spinlock_t');
       }
     }
   }
@@ -152,21 +152,23 @@ export class PerCpuPages {
   /**
    * free_pcppages_bulk(): give `count` pages back to the buddy under zone->lock,
    * taking blocks from the cold tails of the lists.
-   * v5.9: round-robin over the migratetypes starting after MIGRATE_UNMOVABLE
-   * (`migratetype = 0`, incremented before use), `batch_free` pages a visit,
-   * growing with each empty list passed; blocks go back to the buddy with
-   * the pcplist's migratetype (get_pcppage_migratetype). v5.9 has no hint, so
-   * `pindexHint` is ignored there.
-   * 6.x: starting with list `pindexHint` ("Ensure requested pindex is drained
-   * first"), each list is emptied before the next; blocks go back with their
-   * pageblock's migratetype (get_pfnblock_migratetype).
+   * v5.9/5.10 (profile.pcpDrainRoundRobin): round-robin over the migratetypes
+   * starting after MIGRATE_UNMOVABLE (`migratetype = 0`, incremented before
+   * use), `batch_free` pages a visit, growing with each empty list passed.
+   * These kernels have no hint, so `pindexHint` is ignored there.
+   * v5.13+: starting with list `pindexHint` ("Ensure requested pindex is drained
+   * first"), each list is emptied before the next.
+   * Blocks go back to the buddy with the pcplist's migratetype
+   * (get_pcppage_migratetype, up to 6.1: profile.pcpDrainUsesListMigratetype)
+   * or with their pageblock's (get_pfnblock_migratetype, 6.12+).
    */
   freePcppagesBulk(zone: Zone, pcpIdx: number, count: number, pindexHint: number): void {
     if (count <= 0 || this.count[pcpIdx]! <= 0) return;
     const f = this.frames;
     const n = this.nrPcpLists;
     const base = this.list(pcpIdx, 0);
-    const v59 = this.profile.name === '5.9';
+    const v59 = this.profile.pcpDrainRoundRobin;
+    const listMtOnly = this.profile.pcpDrainUsesListMigratetype;
     this.meter.ns += this.locks.acquire(zone.lock, this.meter.now()) + this.costs.spinLockUncontended;
     let pindex = v59 ? 0 : pindexHint - 1;
     let batchFree = 0;
@@ -188,7 +190,7 @@ export class PerCpuPages {
         this.count[pcpIdx]! -= 1 << order;
         count -= 1 << order;
         freed += 1 << order;
-        const mt = v59 ? listMt : this.buddy.migratetypeOf(pfn);
+        const mt = listMtOnly ? listMt : this.buddy.migratetypeOf(pfn);
         this.buddy.freeOneBlock(zone, pfn, order, mt);
         this.meter.ns += this.costs.freePcppagesBulkPerPage;
       } while (count > 0 && --batchFree > 0 && f.listLen[l]! > 0);
@@ -212,7 +214,11 @@ export class PerCpuPages {
    */
   nrPcpAlloc(pcpIdx: number, zone: Zone, order: number): number {
     const baseBatch = this.batch[pcpIdx]!;
-    if (!this.profile.pcpHighAutoTune) return baseBatch;
+    if (!this.autoTune) {
+      // 5.13-6.6 __rmqueue_pcplist(): "Scale batch relative to order if batch
+      // implies free pages can be stored on the PCP" (order is 0 in 5.9/5.10).
+      return baseBatch > 1 ? Math.max(baseBatch >> order, 2) : baseBatch;
+    }
     const highMin = this.highMin[pcpIdx]!;
     const highMax = this.highMax[pcpIdx]!;
     let high = clamp(this.high[pcpIdx]!, highMin, highMax);
@@ -261,7 +267,55 @@ export class PerCpuPages {
     return high;
   }
 
-  /** How many pages free_pcppages_bulk gives back: batch in 5.9; nr_pcp_free() in 6.x. */
+  /**
+   * decay_pcp_high() (v6.7+, mm/page_alloc.c), which vmstat's
+   * refresh_cpu_vm_stats() calls for each populated zone of the CPU about once
+   * a second (sysctl_stat_interval) while the CPU's counters change: pcp->high
+   * drops by 1/8 towards high_min (by at most what keeps batch <<
+   * PCP_BATCH_SCALE_MAX pages above count), and pages above the new high go
+   * back to the buddy through free_pcppages_bulk (pindex 0 first), under
+   * pcp->lock. A no-op without auto-tuning (pcp->high fixed before v6.7).
+   * Returns whether there is more to do (the kernel's `todo`).
+   */
+  decayPcpHigh(zone: Zone, pcpIdx: number): boolean {
+    if (!this.autoTune) return false;
+    let todo = false;
+    const highMin = this.highMin[pcpIdx]!;
+    const batch = this.batch[pcpIdx]!;
+    const count = this.count[pcpIdx]!;
+    const high = this.high[pcpIdx]!;
+    if (high > highMin) {
+      this.high[pcpIdx] = Math.max(count - (batch << PCP_BATCH_SCALE_MAX), high - (high >> 3), highMin);
+      if (this.high[pcpIdx]! > highMin) todo = true;
+    }
+    const toDrain = count - this.high[pcpIdx]!;
+    if (toDrain > 0) {
+      const lock = this.lock[pcpIdx]!;
+      if (lock >= 0) this.meter.ns += this.locks.acquire(lock, this.meter.now());
+      this.freePcppagesBulk(zone, pcpIdx, toDrain, 0);
+      if (lock >= 0) this.locks.release(lock, this.meter.now());
+      todo = true;
+    }
+    return todo;
+  }
+
+  /**
+   * nr_pcp_free() of v5.14-6.6 (6.1): with free_high everything; a disabled pcp
+   * (high < batch) 1; else batch << free_factor, free_factor growing while below
+   * high - batch, clamped to [batch, high - batch].
+   */
+  nrPcpFreeFactor(pcpIdx: number, high: number, freeHigh: boolean): number {
+    if (freeHigh) return this.count[pcpIdx]!;
+    let batch = this.batch[pcpIdx]!;
+    if (high < batch) return 1;
+    const minNrFree = batch;
+    const maxNrFree = high - batch;
+    batch <<= this.freeCount[pcpIdx]!;
+    if (batch < maxNrFree) this.freeCount[pcpIdx]!++;
+    return clamp(batch, minNrFree, maxNrFree);
+  }
+
+  /** How many pages free_pcppages_bulk gives back: batch in 5.9/5.10; nr_pcp_free() in 6.7+. */
   nrPcpFree(pcpIdx: number, high: number): number {
     const batch = this.batch[pcpIdx]!;
     if (!this.profile.pcpHighAutoTune) return batch;

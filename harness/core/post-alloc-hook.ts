@@ -20,7 +20,7 @@
  */
 import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
-import type { ProfileName } from './profile.ts';
+import { kernelAtLeast, type ProfileName } from './profile.ts';
 
 export type Arch = 'x86_64' | 'powerpc';
 
@@ -86,8 +86,10 @@ export class PostAllocHook {
     this.ownerNs = config.pageOwner ? costs.setPageOwner : 0;
     this.depotLock = -1;
     if (config.pageOwner) {
-      const type = profile === '5.9' ? 'spinlock_t' : 'raw_spinlock_t';
-      const name = profile === '5.9' ? 'depot_lock' : 'pool_lock';
+      // lib/stackdepot.c: depot_lock is a spinlock_t in 5.9/5.10, a raw_spinlock_t in
+      // 6.x (pool_lock since the v6.8 rewrite).
+      const type = kernelAtLeast(profile, 6, 0) ? 'raw_spinlock_t' : 'spinlock_t';
+      const name = kernelAtLeast(profile, 6, 8) ? 'pool_lock' : 'depot_lock';
       this.depotLock = locks.define(name, type);
       this.hooks.push({ name: 'page_owner', kernelFunction: '__set_page_owner -> stack_depot_save', costNs: costs.setPageOwner, lock: name, lockType: type });
     }

@@ -13,6 +13,7 @@
 import type { z } from 'zod';
 import type { Core } from './core.ts';
 import type { Extensions } from './extension.ts';
+import { PROFILE_NAMES, kernelAtLeast, type ProfileName } from './profile.ts';
 
 export interface StrategyContext {
   readonly core: Core;
@@ -40,11 +41,38 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
   readonly description: string;
   /** A design that came after the 2020 thread (shown apart in reports). */
   readonly later?: boolean;
-  /** The kernel profile the design exists in, if it needs one (e.g. '6.x'). */
-  readonly requiresProfile?: '5.9' | '6.x';
+  /**
+   * The first kernel the design exists in, [major, minor] (e.g. [6, 15] for
+   * alloc_pages_nolock()). On an older kernel profile the design is refused,
+   * never moved to another kernel (strategyAvailableOn).
+   */
+  readonly sinceKernel?: readonly [number, number];
   /** Parameters: a zod object; every field must have a default. */
   readonly params: z.ZodType<P>;
   setup(ctx: StrategyContext, params: P): StrategyInstance;
+}
+
+export type StrategyAvailability = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Whether `strategy` can exist on kernel `profile`. Callers may rely on: ok for
+ * every strategy without sinceKernel; otherwise a reason of the form
+ * "n/a (needs >= 6.15)", which tables print as is.
+ */
+export function strategyAvailableOn(strategy: Pick<StrategyDefinition, 'sinceKernel'>, profile: ProfileName): StrategyAvailability {
+  const since = strategy.sinceKernel;
+  if (!since || kernelAtLeast(profile, since[0], since[1])) return { ok: true };
+  return { ok: false, reason: `n/a (needs >= ${since[0]}.${since[1]})` };
+}
+
+/** The profiles on which `strategy` exists, oldest first. */
+export function profilesFor(strategy: Pick<StrategyDefinition, 'sinceKernel'>): ProfileName[] {
+  return PROFILE_NAMES.filter((p) => strategyAvailableOn(strategy, p).ok);
+}
+
+/** The oldest profile a strategy exists on (for static properties and benches with no scenario). */
+export function oldestProfileFor(strategy: Pick<StrategyDefinition, 'sinceKernel'>): ProfileName {
+  return profilesFor(strategy)[0] ?? (PROFILE_NAMES[PROFILE_NAMES.length - 1] as ProfileName);
 }
 
 /** Identity function that gives a strategy file its types. */

@@ -13,7 +13,7 @@
  *   far as could be checked; no 5.9 tree was at hand to confirm).
  */
 import type { ProfileName } from './profile.ts';
-import { PAGE_SIZE_KB } from './profile.ts';
+import { NEWEST_PROFILE, PAGE_SIZE_KB, PROFILES } from './profile.ts';
 
 /** Zone names as the kernel prints them (zone_names[] in mm/page_alloc.c), in zone_idx order. */
 export type ZoneKind = 'DMA' | 'DMA32' | 'Normal' | 'HighMem' | 'Movable' | 'Device';
@@ -46,7 +46,7 @@ export interface ZoneWatermarks {
   low: number;
   /** WMARK_HIGH */
   high: number;
-  /** WMARK_PROMO (v6.1+). 5.9 has no such watermark; under '5.9' it is computed as 6.x would, for shape only. */
+  /** WMARK_PROMO (v6.1+). 5.9/5.10 have no such watermark; there it is computed as 6.1 would, for shape only. */
   promo: number;
 }
 
@@ -81,11 +81,14 @@ export function multFrac(x: number, numer: number, denom: number): number {
  * Movable zone gets min = low = high = promo = 32 in 6.x.
  *
  * Profile differences (found in the sources, not in REFERENCE.md):
- * - 5.9 counts ZONE_MOVABLE as lowmem and gives it the proportional min; the
- *   HighMem-style cap for Movable came with a 2023 patch ("cap pages_min to a
- *   small value ... just like ZONE_HIGHMEM", liuq) well after 5.9.
- * - 5.9 has no WMARK_PROMO (added with memory tiering, v6.1); high is written
- *   there as min + 2 * step, which is the same number.
+ * - 5.9, 5.10 and 6.1 count ZONE_MOVABLE as lowmem and give it the proportional
+ *   min: an empty Movable zone gets min = low = high = promo = 0 (the 6.1 source,
+ *   `if (is_highmem(zone))` only, and every 6.1 capture). The HighMem-style cap
+ *   for Movable came with a later patch ("cap pages_min to a small value ...
+ *   just like ZONE_HIGHMEM"); the 6.12 and 7.2 captures show it
+ *   (profile.movableMinCapped).
+ * - 5.9/5.10 have no WMARK_PROMO (added with memory tiering, v6.1); high is
+ *   written there as min + 2 * step, which is the same number.
  *
  * `zones` must be every zone the kernel walks with for_each_zone(): all zones of
  * all nodes, empty ones included (they add 0 to lowmem_pages). With
@@ -99,7 +102,7 @@ export function setupPerZoneWmarks(
   zones: readonly WatermarkZone[],
   minFreeKbytes: number,
   watermarkScaleFactor: number,
-  profile: ProfileName = '6.x',
+  profile: ProfileName = NEWEST_PROFILE,
 ): ZoneWatermarks[] {
   assertCount('min_free_kbytes', minFreeKbytes);
   assertCount('watermark_scale_factor', watermarkScaleFactor);
@@ -107,8 +110,9 @@ export function setupPerZoneWmarks(
 
   // min_free_kbytes >> (PAGE_SHIFT - 10)
   const pagesMin = Math.floor(minFreeKbytes / PAGE_SIZE_KB);
-  // is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE in 6.x; is_highmem(zone) only in 5.9.
-  const capped = (kind: ZoneKind): boolean => kind === 'HighMem' || (profile === '6.x' && kind === 'Movable');
+  // is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE in 6.12+; is_highmem(zone) only up to 6.1.
+  const movableCapped = PROFILES[profile].movableMinCapped;
+  const capped = (kind: ZoneKind): boolean => kind === 'HighMem' || (movableCapped && kind === 'Movable');
 
   let lowmemPages = 0;
   for (const z of zones) if (!capped(z.kind)) lowmemPages += z.managedPages;
@@ -135,7 +139,7 @@ export function setupPerZoneWmarks(
  * Entry [i][j] is how many pages zone i keeps back from an allocation whose
  * highest usable zone is j (j > i); entries j <= i are 0.
  *
- * 6.x (Lorenzo Stoakes' refactor):
+ * 5.10+ (Lorenzo Stoakes' refactor, read in linux-yocto-5.10 and 6.x):
  *   for i in 0..n-2: clear = !ratio[i] || !managed[i]
  *     for j in i+1..n-1: sum += managed[j]; reserve[i][j] = clear ? 0 : sum / ratio[i]
  * 5.9 (Baoquan He's form, walking down from each upper zone j):
@@ -154,7 +158,7 @@ export function setupPerZoneWmarks(
 export function setupPerZoneLowmemReserve(
   zones: readonly WatermarkZone[],
   ratios: readonly number[],
-  profile: ProfileName = '6.x',
+  profile: ProfileName = NEWEST_PROFILE,
 ): number[][] {
   const n = zones.length;
   if (ratios.length !== n) {
@@ -171,7 +175,7 @@ export function setupPerZoneLowmemReserve(
     if (row) row[j] = v;
   };
 
-  if (profile === '6.x') {
+  if (PROFILES[profile].lowmemReserveForm === 'clear') {
     for (let i = 0; i < n - 1; i++) {
       const clear = ratio(i) === 0 || managed(i) === 0;
       let sum = 0;

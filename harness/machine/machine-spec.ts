@@ -16,6 +16,16 @@ export interface MachineZoneSpec {
    * Absent: the core decides (e.g. all managed pages free).
    */
   initialFreeBlocks?: number[];
+  /**
+   * Pages on each CPU's pcplists of this zone at start: [cpu][pindex], pindex =
+   * MIGRATE_PCPTYPES * order + migratetype as order_to_pindex() numbers the
+   * lists (orders above the profile's pcp max order are ignored). The core takes
+   * the blocks from the zone's allocated pages (or its free lists when nothing
+   * is allocated). Absent: empty pcplists.
+   */
+  initialPcpLists?: number[][];
+  /** pcp->high of each CPU at start (zoneinfo's pageset `high`); absent: the profile's starting high. */
+  initialPcpHigh?: number[];
 }
 
 export interface MachineSpec {

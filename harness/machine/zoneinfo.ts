@@ -14,7 +14,7 @@
  */
 import { InputError, describeFound } from '../errors.ts';
 import type { ProfileName } from '../core/profile.ts';
-import { MAX_PAGE_ORDER, NR_PAGE_ORDERS } from '../core/profile.ts';
+import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PROFILES } from '../core/profile.ts';
 import {
   LOWMEM_RESERVE_RATIO_DEFAULT,
   ZONE_KINDS,
@@ -555,24 +555,45 @@ export interface ZoneinfoMismatch {
   model: number;
 }
 
+export interface ZoneinfoComparison extends ZoneinfoMismatch {
+  match: boolean;
+}
+
+export interface ZoneinfoCompareOptions {
+  /**
+   * vm.percpu_pagelist_high_fraction (6.x) or vm.percpu_pagelist_fraction
+   * (5.9/5.10) of the captured machine; 0 (the default) sizes pcp->high from
+   * the low watermark (6.x) or as 6 * batch (5.x).
+   */
+  percpuPagelistHighFraction?: number;
+}
+
 /**
  * Replays the kernel's sizing for `machine` under `profile` (setupPerZoneWmarks,
- * setupPerZoneLowmemReserve, pcpHighAndBatch with the model's low watermark and
- * machine.cpus) and returns every number that differs from what the zoneinfo shows:
- * managed, min, low, high, promo (when printed), each protection entry, and per
- * pageset batch plus, for 5.9, high; for 6.x high_min and high_max when printed
- * (pcp->high itself is auto-tuned at run time in 6.x, so it is not compared).
+ * setupPerZoneLowmemReserve, pcpHighAndBatch with the model's low watermark,
+ * machine.cpus and the pcp fraction) and returns every number it compares with
+ * what the zoneinfo shows, matching or not: managed (the machine's input, read
+ * back), min, low, high, promo (when printed), each protection entry, and per
+ * pageset batch plus high where pcp->high is fixed (5.9/5.10 6 * batch, 6.1
+ * zone_highsize) or high_min and high_max where it is auto-tuned (6.7+; pcp->high
+ * itself then moves at run time and is not compared).
  *
- * Callers may rely on: [] means the model reproduces every compared number;
- * mismatches come in zoneinfo order. A real capture can legitimately differ when
- * managed pages changed after the kernel last computed its watermarks (e.g. an
- * initrd freed after boot). Throws RangeError if machine lacks a zone the
- * zoneinfo has.
+ * Callers may rely on: rows in zoneinfo order; a zone's rows before the next
+ * zone's. A real capture can legitimately differ when managed pages changed
+ * after the kernel last computed its watermarks (e.g. an initrd freed after
+ * boot): write the sysctls back first (README). Throws RangeError if machine
+ * lacks a zone the zoneinfo has.
  */
-export function checkZoneinfoAgainstModel(z: ParsedZoneinfo, machine: MachineSpec, profile: ProfileName): ZoneinfoMismatch[] {
+export function compareZoneinfoWithModel(
+  z: ParsedZoneinfo,
+  machine: MachineSpec,
+  profile: ProfileName,
+  opts: ZoneinfoCompareOptions = {},
+): ZoneinfoComparison[] {
   const wmarks = setupPerZoneWmarks(machine.zones, machine.minFreeKbytes, machine.watermarkScaleFactor, profile);
   const reserve = setupPerZoneLowmemReserve(machine.zones, machine.lowmemReserveRatio, profile);
-  const out: ZoneinfoMismatch[] = [];
+  const sizing = PROFILES[profile].pcpSizing;
+  const out: ZoneinfoComparison[] = [];
 
   for (const zi of z.zones) {
     const k = machine.zones.findIndex((mz) => mz.kind === zi.kind);
@@ -582,7 +603,7 @@ export function checkZoneinfoAgainstModel(z: ParsedZoneinfo, machine: MachineSpe
     if (!mz || !wm || !prot) throw new RangeError(`machine has no ${zi.kind} zone`);
     const zone = `Node ${zi.node}, zone ${zi.kind}`;
     const cmp = (field: string, kernel: number, model: number): void => {
-      if (kernel !== model) out.push({ zone, field, kernel, model });
+      out.push({ zone, field, kernel, model, match: kernel === model });
     };
 
     cmp('managed', zi.managed, mz.managedPages);
@@ -590,16 +611,16 @@ export function checkZoneinfoAgainstModel(z: ParsedZoneinfo, machine: MachineSpe
     cmp('low', zi.low, wm.low);
     cmp('high', zi.high, wm.high);
     if (zi.promo !== undefined) cmp('promo', zi.promo, wm.promo);
-    cmp('protection.length', zi.protection.length, prot.length);
+    if (zi.protection.length !== prot.length) cmp('protection.length', zi.protection.length, prot.length);
     for (let j = 0; j < Math.min(zi.protection.length, prot.length); j++) {
       cmp(`protection[${j}]`, zi.protection[j] ?? 0, prot[j] ?? 0);
     }
 
     if (zi.pagesets.length === 0) continue;
-    const pcp = pcpHighAndBatch(profile, { managedPages: mz.managedPages, lowWmark: wm.low }, machine.cpus);
+    const pcp = pcpHighAndBatch(profile, { managedPages: mz.managedPages, lowWmark: wm.low }, machine.cpus, opts.percpuPagelistHighFraction ?? 0);
     for (const ps of zi.pagesets) {
       cmp(`cpu ${ps.cpu}: batch`, ps.batch, pcp.batch);
-      if (profile === '5.9') {
+      if (sizing !== 'high-min-max') {
         cmp(`cpu ${ps.cpu}: high`, ps.high, pcp.high);
       } else {
         if (ps.highMin !== undefined) cmp(`cpu ${ps.cpu}: high_min`, ps.highMin, pcp.highMin);
@@ -608,4 +629,20 @@ export function checkZoneinfoAgainstModel(z: ParsedZoneinfo, machine: MachineSpe
     }
   }
   return out;
+}
+
+/**
+ * The rows of compareZoneinfoWithModel that differ.
+ * Callers may rely on: [] means the model reproduces every compared number;
+ * mismatches come in zoneinfo order.
+ */
+export function checkZoneinfoAgainstModel(
+  z: ParsedZoneinfo,
+  machine: MachineSpec,
+  profile: ProfileName,
+  opts: ZoneinfoCompareOptions = {},
+): ZoneinfoMismatch[] {
+  return compareZoneinfoWithModel(z, machine, profile, opts)
+    .filter((r) => !r.match)
+    .map(({ zone, field, kernel, model }) => ({ zone, field, kernel, model }));
 }

@@ -156,6 +156,8 @@ function summarySection(m: ReportModel): Html {
   const findings = keyFindings(m);
   const tables = m.scenarioNames.map((sc) => {
     const rows = m.rowsOf(sc);
+    // Cells not run because the scenario's kernel lacks the strategy.
+    const na = (m.results.notApplicable ?? []).filter((x) => x.scenario === sc);
     if (rows.length === 0) return html``;
     return html`<h3>Scenario <span class="name">${sc}</span></h3>
 ${scenarioLine(m, sc)}
@@ -175,7 +177,7 @@ ${scenarioLine(m, sc)}
 <td>${cellValue(row, 'ordinaryFastPathNs')}</td>
 <td>${cellValue(row, 'ordinaryPcpHitRate')}</td>
 </tr>`;
-    })}</tbody></table></div>`;
+    })}${na.map((x) => html`<tr class="na"><th>${x.strategy}${x.variant ? html` <span class="variant">[${x.variant}]</span>` : ''}</th><td colspan="7">${x.reason} (kernel ${x.kernel}): not run</td></tr>`)}</tbody></table></div>`;
   });
   return html`<section id="summary">
 <h2>Summary: key findings</h2>

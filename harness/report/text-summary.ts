@@ -142,6 +142,11 @@ function scenarioSection(out: string[], m: ReportModel, section: ReportSection):
     out.push('  (no scenario details in the results file)');
   }
   if (!section.baseline) out.push(`  (no ${BASELINE} run in this scenario: no baseline column, no changes)`);
+  // Cells not run: the scenario's kernel lacks the strategy (never moved to another kernel).
+  for (const na of m.results.notApplicable ?? []) {
+    if (na.scenario !== section.scenario || (na.variant !== '' && na.variant !== section.variant)) continue;
+    for (const l of wrapText(`${na.strategy}: ${na.reason} on kernel ${na.kernel}, not run`, TEXT_WIDTH - 4)) out.push(`  ${l}`);
+  }
   out.push('');
   const groups = GROUPS.map((g) => ({
     heading: g.heading,

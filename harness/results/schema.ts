@@ -58,6 +58,18 @@ export const FailedRunSchema = z.object({
 });
 export type FailedRun = z.infer<typeof FailedRunSchema>;
 
+/** A strategy x scenario cell not run because the scenario's kernel lacks the strategy (e.g. alloc-pages-nolock before 6.15). */
+export const NotApplicableSchema = z.object({
+  strategy: z.string(),
+  scenario: z.string(),
+  variant: z.string(),
+  /** The kernel profile of the scenario (as resolved: "7.2" for "6.x"). */
+  kernel: z.string(),
+  /** As tables print it, e.g. "n/a (needs >= 6.15)". */
+  reason: z.string(),
+});
+export type NotApplicable = z.infer<typeof NotApplicableSchema>;
+
 const CellSchema = z.object({
   n: z.number(),
   mean: z.number(),
@@ -200,6 +212,8 @@ export const ResultsSchema = z.object({
   costTable: z.array(z.object({ key: z.string(), ns: z.number(), defaultNs: z.number(), kind: z.string(), source: z.string(), overridden: z.boolean() })),
   runs: z.array(RunRowSchema),
   failedRuns: z.array(FailedRunSchema),
+  /** Cells not run because the kernel lacks the strategy (absent in older files: none). */
+  notApplicable: z.array(NotApplicableSchema).optional(),
   summary: z.array(SummaryRowSchema),
   timelines: z.array(TimelineSchema),
   measured: z.array(MeasuredSchema),

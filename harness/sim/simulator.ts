@@ -15,7 +15,7 @@
  * This file sets a run up and turns its counters into metrics; the loop over
  * the events is EventLoop (event-loop.ts).
  */
-import { createCore, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
+import { createCore, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { DEFAULT_COST_TABLE, type CostTable } from '../core/cost-table.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { ViolationRecord } from '../core/locks.ts';
@@ -110,7 +110,10 @@ export function runOne(spec: RunSpec): RunResult {
   const { scenario, strategy, seed } = spec;
   const machine = scenarioMachine(scenario);
   const k = scenario.kernel;
-  const profile = strategy.requiresProfile ?? k.profile;
+  // A design runs on the scenario's own kernel or not at all (compare skips such cells).
+  const profile = k.profile;
+  const avail = strategyAvailableOn(strategy, profile);
+  if (!avail.ok) throw new Error(`runOne: ${strategy.name} cannot run on kernel ${profile}: ${avail.reason}`);
   const core = createCore({
     profile,
     machine,

@@ -1,8 +1,21 @@
 /**
- * SCAFFOLD (helper "profiles" replaces this file): the zoneinfo oracle.
+ * The zoneinfo oracle: the model of a kernel against what that kernel printed
+ * in /proc/zoneinfo (and `sysctl vm`). Every number the kernel computes from
+ * the machine is compared: per zone managed, min, low, high, promo, every
+ * protection entry; per pageset batch, high where it is fixed, high_min and
+ * high_max; and vm.min_free_kbytes from first principles against the capture.
+ *
+ * The model reads from the capture only what the kernel reads from the
+ * machine: each zone's managed pages and the CPU count (the pagesets), plus the
+ * vm sysctls when given (min_free_kbytes, watermark_scale_factor,
+ * lowmem_reserve_ratio, percpu_pagelist_(high_)fraction). Without a sysctl
+ * file, min_free_kbytes is the model's own and the rest are the defaults.
  */
-import { InputError } from '../errors.ts';
-import type { ResolvedKernel } from './kernel-version.ts';
+import { PROFILES, type ProfileName } from '../core/profile.ts';
+import { bootFreedKbFromLog, bootMinFreeKbytes, debianThpDefault } from '../machine/min-free-kbytes.ts';
+import { parseVmSysctls } from '../machine/sysctl.ts';
+import { compareZoneinfoWithModel, machineFromZoneinfo, parseZoneinfo, type ParsedZoneinfo } from '../machine/zoneinfo.ts';
+import { resolveKernel, type ResolvedKernel } from './kernel-version.ts';
 
 export interface ZoneinfoCheckRow {
   zone: string;
@@ -17,6 +30,8 @@ export interface ZoneinfoCheck {
   rows: ZoneinfoCheckRow[];
   compared: number;
   matched: number;
+  /** How the kernel was chosen and what the model assumed (printed under the table). */
+  notes?: string[];
 }
 
 export interface ZoneinfoCheckInput {
@@ -25,8 +40,98 @@ export interface ZoneinfoCheckInput {
   sysctlText?: string;
   sysctlFile?: string;
   kernel?: string;
+  /**
+   * The guest's boot log (`dmesg`), optional: its "Freeing ... memory: NK" lines
+   * say how much lowmem the kernel freed after computing min_free_kbytes (the
+   * initrd, __init memory), which int_sqrt() of the final lowmem cannot know.
+   */
+  dmesgText?: string;
 }
 
+/**
+ * The kernel a zoneinfo's format points to, and why:
+ * - pagesets with high_min/high_max: v6.7+ (the 6.12 and 7.2 profiles size zones alike: 7.2);
+ * - a "promo" watermark line without them: v6.2-6.6, modelled by 6.1;
+ * - pgpromote_* node counters (memory tiering, v6.0+) without either: 6.1;
+ * - none of these: a 5.x kernel, modelled by 5.10.
+ */
+export function inferKernelFromZoneinfo(text: string, z: ParsedZoneinfo): { profile: ProfileName; reason: string } {
+  if (z.zones.some((zone) => zone.pagesets.some((p) => p.highMin !== undefined))) {
+    return { profile: '7.2', reason: 'pagesets print high_min/high_max (v6.7+; 6.12 and 7.2 size zones alike)' };
+  }
+  if (z.zones.some((zone) => zone.promo !== undefined)) {
+    return { profile: '6.1', reason: 'a "promo" watermark but no high_min/high_max (v6.2-6.6, nearest profile 6.1)' };
+  }
+  if (/^\s*pgpromote_success\s/m.test(text)) {
+    return { profile: '6.1', reason: 'pgpromote_* counters but no high_min/high_max or promo line (v6.0-6.1)' };
+  }
+  return { profile: '5.10', reason: 'no pgpromote_* counters, promo or high_min/high_max (a 5.x kernel)' };
+}
+
+/**
+ * Checks a capture against the model of its kernel.
+ * `kernel`: a `uname -r` string or a profile name (resolveKernel); absent, the
+ * profile is inferred from the zoneinfo format (inferKernelFromZoneinfo) and
+ * the kernel taken as non-RT (Debian's THP default then applies to
+ * min_free_kbytes); the notes say so.
+ * Callers may rely on: compared === rows.length, matched === rows that match;
+ * an InputError (exit 2) for bad input: a zoneinfo that does not parse or has
+ * several nodes, a malformed sysctl line, a lowmem_reserve_ratio of the wrong
+ * length, a kernel string resolveKernel refuses.
+ */
 export function checkZoneinfo(input: ZoneinfoCheckInput): ZoneinfoCheck {
-  throw new InputError({ file: input.zoneinfoFile, where: 'file', expected: 'a zoneinfo check (not built yet)', found: 'the scaffold' });
+  const notes: string[] = [];
+  const kernelGiven = input.kernel !== undefined ? resolveKernel(input.kernel) : undefined;
+  const z = parseZoneinfo(input.zoneinfoText, input.zoneinfoFile);
+  let kernel: ResolvedKernel;
+  if (kernelGiven) {
+    kernel = kernelGiven;
+    if (kernel.drift) notes.push(`kernel ${kernel.release} is newer than every profile: modelled by ${kernel.profile}, the newest (drift)`);
+    else if (!kernel.exact) notes.push(`no ${kernel.release.split(/[.-]/).slice(0, 2).join('.')} profile: modelled by ${kernel.profile}, the nearest at or below it`);
+  } else {
+    const inferred = inferKernelFromZoneinfo(input.zoneinfoText, z);
+    kernel = { release: inferred.profile, profile: inferred.profile, preemptRt: false, exact: false, drift: false };
+    notes.push(`no --kernel: profile ${inferred.profile} inferred from the zoneinfo format: ${inferred.reason}; taken as non-PREEMPT_RT`);
+  }
+  const profile = kernel.profile;
+
+  const sysctlFile = input.sysctlFile ?? 'sysctl';
+  const sysctl = input.sysctlText !== undefined ? parseVmSysctls(input.sysctlText, sysctlFile) : undefined;
+
+  // The machine as the kernel sees it: managed pages per zone (from the capture), CPUs.
+  const first = z.zones[0];
+  const bootZones = z.zones.filter((zone) => zone.node === first?.node).map((zone) => ({ kind: zone.kind, managedPages: zone.managed }));
+  const thp = debianThpDefault(kernel.preemptRt);
+  const wsf = sysctl?.watermarkScaleFactor ?? 10;
+  const bootFreedKb = input.dmesgText !== undefined ? bootFreedKbFromLog(input.dmesgText) : 0;
+  const modelMinFree = bootMinFreeKbytes(bootZones, profile, { thp, watermarkScaleFactor: wsf, bootFreedPages: Math.ceil(bootFreedKb / 4) });
+  if (input.dmesgText !== undefined) notes.push(`boot log: ${bootFreedKb} KiB freed after the min_free_kbytes initcall (initrd, __init memory), taken off lowmem`);
+  const machine = machineFromZoneinfo(z, {
+    // The kernel's watermarks come from the min_free_kbytes it has: the captured one when given.
+    minFreeKbytes: sysctl?.minFreeKbytes ?? modelMinFree.minFreeKbytes,
+    watermarkScaleFactor: wsf,
+    ...(sysctl?.lowmemReserveRatio ? { lowmemReserveRatio: sysctl.lowmemReserveRatio } : {}),
+    sysctlSource: sysctlFile,
+  });
+  if (sysctl?.minFreeKbytes === undefined) notes.push(`no vm.min_free_kbytes given: the watermarks use the model's ${modelMinFree.minFreeKbytes}`);
+  const fiveX = PROFILES[profile].pcpSizing === 'high-6x-batch';
+  const fraction = (fiveX ? sysctl?.percpuPagelistFraction : sysctl?.percpuPagelistHighFraction) ?? 0;
+
+  const rows: ZoneinfoCheckRow[] = compareZoneinfoWithModel(z, machine, profile, { percpuPagelistHighFraction: fraction });
+  if (sysctl?.minFreeKbytes !== undefined) {
+    rows.push({ zone: 'vm', field: 'min_free_kbytes', kernel: sysctl.minFreeKbytes, model: modelMinFree.minFreeKbytes, match: sysctl.minFreeKbytes === modelMinFree.minFreeKbytes });
+    if (!rows[rows.length - 1]?.match && input.dmesgText === undefined) {
+      notes.push('min_free_kbytes differs: the kernel computed it before freeing its initrd and __init memory; give its boot log (dmesg) to take that off');
+    }
+    notes.push(
+      `min_free_kbytes from first principles: int_sqrt(${modelMinFree.lowmemPages * 4} kB * 16) = ${modelMinFree.calculated}` +
+        (modelMinFree.thpOffSmallRam
+          ? ' (THP built in but off: less than 512 MiB of RAM, hugepage_init())'
+          : thp
+            ? `, khugepaged (THP on) recommends ${modelMinFree.recommended}, capped at 5% of lowmem = ${modelMinFree.lowmemCap}`
+            : ' (THP off: PREEMPT_RT)'),
+    );
+  }
+  const matched = rows.filter((r) => r.match).length;
+  return { kernel, rows, compared: rows.length, matched, notes };
 }

@@ -18,7 +18,8 @@ import * as z from 'zod';
 import { InputError, describeFound } from '../errors.ts';
 import { closestName } from '../util/closest-name.ts';
 import { parseJsonText } from '../util/json-text.ts';
-import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGE_SIZE_KB, type ProfileName } from '../core/profile.ts';
+import { MAX_PAGE_ORDER, NEWEST_PROFILE, NR_PAGE_ORDERS, PAGE_SIZE_KB, resolveProfileName, type ProfileName } from '../core/profile.ts';
+import { bootMinFreeKbytes, debianThpDefault } from '../machine/min-free-kbytes.ts';
 import { LOWMEM_RESERVE_RATIO_DEFAULT, type ZoneKind as CoreZoneKind } from '../core/watermarks.ts';
 import { parseBuddyinfo, parseZoneinfo, machineFromZoneinfo } from '../machine/zoneinfo.ts';
 import type { MachineSpec } from '../machine/machine-spec.ts';
@@ -77,9 +78,11 @@ const DEFAULT_SEEDS = [1, 2, 3, 4, 5];
 const kernelSchema = z
   .object({
     profile: z
-      .enum(['5.9', '6.x'])
+      .enum(['5.9', '5.10', '6.1', '6.12', '7.2', '6.x'])
       .default('5.9')
-      .describe('Kernel profile: "5.9" (the 2020 thread) or "6.x" (today: pcp spin trylock, auto-tuned pcp->high, no __GFP_ATOMIC). Default: "5.9".'),
+      .describe(
+        'Kernel profile: "5.9" (the 2020 thread), "5.10", "6.1", "6.12", "7.2" (the kernels the lab boots; README, "Kernel profiles"), or "6.x", an alias of the newest ("7.2"; results record "7.2"). Default: "5.9".',
+      ),
     preemptRt: z.boolean().default(false).describe('CONFIG_PREEMPT_RT: spinlock_t becomes a sleeping lock. Default: false.'),
     lockdep: z
       .boolean()
@@ -91,6 +94,13 @@ const kernelSchema = z
       .describe('CONFIG_DEBUG_PAGEALLOC enabled at boot: kernel_map_pages() in post_alloc_hook. Default: false.'),
     kasan: z.boolean().default(false).describe('CONFIG_KASAN: kasan_alloc_pages() in post_alloc_hook. Default: false.'),
     pageOwner: z.boolean().default(false).describe('page_owner=on: set_page_owner() saves a stack in the stack depot (takes a lock). Default: false.'),
+    thp: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe(
+        'CONFIG_TRANSPARENT_HUGEPAGE with khugepaged: raises the default vm.min_free_kbytes (set_recommended_min_free_kbytes). null: as Debian builds its kernels, on without preemptRt, off with it. Default: null.',
+      ),
     arch: z
       .enum(['x86_64', 'powerpc'])
       .default('x86_64')
@@ -176,7 +186,7 @@ const machineSchema = z
       .nullable()
       .default(null)
       .describe(
-        'vm.min_free_kbytes; null: what init_per_zone_wmark_min() computes, int_sqrt(lowmem_kbytes * 16) clamped to [128, 65536] on 5.9 and [128, 262144] on 6.x (khugepaged may raise it on a real machine). Default: null.',
+        'vm.min_free_kbytes; null: what the booting kernel sets, init_per_zone_wmark_min()\'s int_sqrt(lowmem_kbytes * 16) clamped to [128, 262144], raised by khugepaged (set_recommended_min_free_kbytes: 11 pageblocks per populated zone up to Normal, at most 5% of lowmem) when kernel.thp is on. Default: null.',
       ),
     watermarkScaleFactor: z
       .number()
@@ -462,6 +472,8 @@ export interface Scenario {
   kernel: {
     profile: ProfileName;
     preemptRt: boolean;
+    /** CONFIG_TRANSPARENT_HUGEPAGE (resolved: Debian's default when the scenario left it null). */
+    thp: boolean;
     lockdep: boolean;
     debugPagealloc: boolean;
     kasan: boolean;
@@ -794,16 +806,12 @@ function isLowmemKind(kind: ZoneKind): boolean {
 }
 
 /**
- * min_free_kbytes as init_per_zone_wmark_min() computes it at boot:
- * int_sqrt(lowmem_kbytes * 16), lowmem_kbytes = nr_free_buffer_pages() * 4
- * (managed pages of the zones up to ZONE_NORMAL; watermarks are still 0 then),
- * clamped to [128, 65536] in 5.9 and [128, 262144] since v5.11 (mm/page_alloc.c).
+ * min_free_kbytes as init_per_zone_wmark_min() computes it at boot, without
+ * khugepaged: int_sqrt(lowmem_kbytes * 16) clamped to [128, 262144]
+ * (harness/machine/min-free-kbytes.ts bootMinFreeKbytes, which also models THP).
  */
 export function kernelMinFreeKbytes(zones: readonly { kind: ZoneKind; managedPages: number }[], profile: ProfileName): number {
-  let lowmemPages = 0;
-  for (const z of zones) if (isLowmemKind(z.kind)) lowmemPages += z.managedPages;
-  const v = Math.floor(Math.sqrt(lowmemPages * PAGE_SIZE_KB * 16));
-  return Math.min(Math.max(v, 128), profile === '5.9' ? 65536 : 262144);
+  return bootMinFreeKbytes(zones, profile, { thp: false }).minFreeKbytes;
 }
 
 /**
@@ -853,6 +861,11 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
   const dir = dirname(file);
   const rawMachine = (raw as { machine?: Record<string, unknown> }).machine ?? {};
   const durationMs = p.run.durationMs;
+
+  // -- kernel ---------------------------------------------------------------
+  // `6.x` is an alias: the scenario (and every result) records the profile it stands for.
+  const profile = resolveProfileName(p.kernel.profile) ?? NEWEST_PROFILE;
+  const thp = p.kernel.thp ?? debianThpDefault(p.kernel.preemptRt);
 
   // -- machine --------------------------------------------------------------
   let spec: MachineSpec;
@@ -927,7 +940,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
     }
     spec = {
       cpus: p.machine.cpus ?? 4,
-      minFreeKbytes: p.machine.minFreeKbytes ?? kernelMinFreeKbytes(zones, p.kernel.profile),
+      minFreeKbytes: p.machine.minFreeKbytes ?? bootMinFreeKbytes(zones, profile, { thp, watermarkScaleFactor: p.machine.watermarkScaleFactor }).minFreeKbytes,
       watermarkScaleFactor: p.machine.watermarkScaleFactor,
       lowmemReserveRatio: [...ratios],
       zones: zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })),
@@ -1030,7 +1043,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
     name,
     description: p.description,
     file,
-    kernel: { ...p.kernel },
+    kernel: { ...p.kernel, profile, thp },
     machine,
     workload: {
       kvfreeRcu: {
@@ -1130,7 +1143,7 @@ export function checkReservesFit(strategy: StrategyDefinition, params: Record<st
   const machine = scenarioMachine(scenario);
   const k = scenario.kernel;
   const core = createCore({
-    profile: strategy.requiresProfile ?? k.profile,
+    profile: k.profile,
     machine,
     costs: resolveCostTable({}),
     lockdep: k.lockdep,
@@ -1229,6 +1242,8 @@ export function applySet(scenario: Scenario, key: string, value: string, origin:
   } catch {
     parsedValue = value;
   }
+  // A kernel version is a name, not a number: `--set kernel.profile=5.10` means "5.10", not 5.1.
+  if (formatPath(path) === 'kernel.profile' && typeof parsedValue === 'number') parsedValue = value;
   const base = rawInputs.has(scenario) ? structuredClone(rawInputs.get(scenario)) : scenarioToInput(scenario);
   const root: Record<PropertyKey, unknown> = base !== null && typeof base === 'object' && !Array.isArray(base) ? (base as Record<PropertyKey, unknown>) : {};
   let cur: Record<PropertyKey, unknown> = root;

@@ -5,7 +5,7 @@ import type { Extensions } from '../../harness/core/extension.ts';
 import type { Arch } from '../../harness/core/post-alloc-hook.ts';
 
 export interface SmallCoreOptions {
-  profile?: '5.9' | '6.x';
+  profile?: '5.9' | '7.2';
   lockdep?: boolean;
   preemptRt?: boolean;
   cpus?: number;

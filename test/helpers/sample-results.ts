@@ -138,7 +138,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
         : opts.hostile
           ? 'A hostile description with <b>markup</b> & "quotes" that must stay text.'
           : 'A non-RT kernel, steady kvfree_rcu() load on 4 CPUs, light memory pressure.',
-    kernel: i === 0 ? { profile: '5.9', preemptRt: true, lockdep: true, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false } : { profile: '6.x', preemptRt: false, lockdep: false, debugPagealloc: true, kasan: false, pageOwner: true, arch: 'x86_64', earlyBoot: false },
+    kernel: i === 0 ? { profile: '5.9', preemptRt: true, lockdep: true, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false } : { profile: '7.2', preemptRt: false, lockdep: false, debugPagealloc: true, kasan: false, pageOwner: true, arch: 'x86_64', earlyBoot: false },
     machine: { cpus: 4, memoryMiB: 4096, zones: [{ kind: 'DMA', managedPages: 3973 }, { kind: 'DMA32', managedPages: 782336 }, { kind: 'Normal', managedPages: 262144 }] },
     durationMs: 1000,
   }));
@@ -191,7 +191,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
             },
           ]
         : [];
-    runs.push({ strategy, scenario, variant, seed, profile: scenario === scenarioNames[0] ? '5.9' : '6.x', params: {}, workloadHash: `wh-${scenario.length}-${seed}`, metrics, violations });
+    runs.push({ strategy, scenario, variant, seed, profile: scenario === scenarioNames[0] ? '5.9' : '7.2', params: {}, workloadHash: `wh-${scenario.length}-${seed}`, metrics, violations });
   };
 
   for (const scenario of scenarioNames) {

@@ -147,5 +147,5 @@ export function goldenRun(profile: ProfileName, steps = 20_000): GoldenResult {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const profile of ['5.9', '6.x'] as const) console.log(profile, JSON.stringify(goldenRun(profile)));
+  for (const profile of ['5.9', '7.2'] as const) console.log(profile, JSON.stringify(goldenRun(profile)));
 }
