@@ -46,6 +46,7 @@ function fakeSerial(req: BootRequest, uname = req.vmlinuz.split('/')[2]!): strin
   out += sec('zoneinfo', `Node 0, zone      DMA\n  pages free     ${req.memMiB}\n        managed  ${req.cpus}\n`);
   out += sec('buddyinfo', 'Node 0, zone      DMA      0      0\n');
   out += sec('sysctl', 'vm.min_free_kbytes = 45056\n');
+  out += sec('dmesg', '[    0.9] Freeing initrd memory: 1028K\n');
   if (req.mode === 'trace') {
     const gz = (globalThis as unknown as { __gz: (s: string) => string }).__gz;
     out += `@@NB-BEGIN trace gzip-base64@@\r\n${gz('# tracer: nop\n')}\r\n@@NB-END trace@@\r\n`;
@@ -129,6 +130,7 @@ describe('the lab flow (fake boot, fake oracles)', () => {
     expect(meta).toMatchObject({ package: 'linux-image-6.1.0-50-amd64', version: '6.1.176-1', kernel: '6.1.0-50-amd64', cpus: 3, memMiB: 3072, bootSeconds: 1.5 });
     expect(existsSync(join(dir, 'captures', '6.1.0-50-amd64', 'trace-4cpu-2048M', 'trace.txt'))).toBe(true);
     expect(deps.checked[0]!.sysctlText).toBe('vm.min_free_kbytes = 45056\n');
+    expect(deps.checked[0]!.dmesgText).toBe('[    0.9] Freeing initrd memory: 1028K\n');
   });
 
   it('reports a suite kernel newer than every profile as drift, not a failure, even when it differs', async () => {

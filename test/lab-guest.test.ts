@@ -56,7 +56,7 @@ describe('initramfs pieces', () => {
     expect(s.startsWith('#!/bin/busybox sh\n')).toBe(true);
     for (const n of WRITE_BACK_SYSCTLS) expect(s).toContain(n);
     for (const e of TRACE_EVENTS) expect(s).toContain(e);
-    for (const sec of ['uname', 'zoneinfo', 'buddyinfo', 'sysctl']) expect(s).toContain(`nb_begin ${sec} text`);
+    for (const sec of ['uname', 'zoneinfo', 'buddyinfo', 'sysctl', 'dmesg']) expect(s).toContain(`nb_begin ${sec} text`);
     expect(s).toContain('nb_begin trace gzip-base64');
     expect(s).toContain('buffer_size_kb');
     expect(s.trimEnd().endsWith('poweroff -f')).toBe(true);

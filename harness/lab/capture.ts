@@ -1,7 +1,7 @@
 /**
  * One capture: boot a kernel in one machine shape, read the sections its
  * /init printed, and store them under the cache:
- *   captures/<uname -r>/<cpus>cpu-<MiB>M/{zoneinfo,buddyinfo,sysctl,uname}.txt + meta.json
+ *   captures/<uname -r>/<cpus>cpu-<MiB>M/{zoneinfo,buddyinfo,sysctl,uname,dmesg}.txt + meta.json
  *   captures/<uname -r>/trace-<cpus>cpu-<MiB>M/{...,trace}.txt + meta.json
  * The folder is written under a temporary name and renamed, so a capture on
  * disk is always whole.
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import type { AcquiredKernel } from './acquire-kernel.ts';
 import type { BootGuest } from './qemu.ts';
+import { CAPTURE_SECTIONS } from './init-script.ts';
 import { parseSerialLog } from './serial-log.ts';
 import { shapeName, type Shape } from './shapes.ts';
 
@@ -36,7 +37,6 @@ export interface Capture {
   texts: Record<string, string>;
 }
 
-export const CAPTURE_SECTIONS = ['uname', 'zoneinfo', 'buddyinfo', 'sysctl'] as const;
 
 /** The folder of a capture. */
 export function captureDir(cacheDir: string, release: string, shape: Shape, mode: 'capture' | 'trace'): string {

@@ -12,6 +12,14 @@
  * through an emulated UART, and gzip's CRC tells a damaged transfer).
  */
 
+/**
+ * A capture's sections: the kernel's release, zoneinfo, buddyinfo, the vm
+ * sysctls, and its boot log (whose "Freeing ... memory" lines tell the
+ * zoneinfo oracle how much lowmem the kernel freed after it computed
+ * min_free_kbytes; the console stays quiet, dmesg reads the ring buffer).
+ */
+export const CAPTURE_SECTIONS = ['uname', 'zoneinfo', 'buddyinfo', 'sysctl', 'dmesg'] as const;
+
 /** The sysctls written back before a capture, in this order (5.10 has percpu_pagelist_fraction instead of percpu_pagelist_high_fraction). */
 export const WRITE_BACK_SYSCTLS = ['min_free_kbytes', 'watermark_scale_factor', 'lowmem_reserve_ratio', 'percpu_pagelist_high_fraction', 'percpu_pagelist_fraction'] as const;
 
@@ -56,6 +64,7 @@ nb_capture() {
   nb_begin zoneinfo text; cat /proc/zoneinfo; nb_end zoneinfo
   nb_begin buddyinfo text; cat /proc/buddyinfo; nb_end buddyinfo
   nb_begin sysctl text; nb_sysctl; nb_end sysctl
+  nb_begin dmesg text; dmesg; nb_end dmesg
 }
 
 # Write each sysctl back with its own value: the kernel recomputes from the final managed pages.

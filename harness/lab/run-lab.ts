@@ -124,7 +124,7 @@ function oneLineError(e: unknown): string {
 function checkShape(deps: LabDeps, c: Capture): LabShape {
   const base = { cpus: c.meta.cpus, memMiB: c.meta.memMiB, bootSeconds: c.meta.bootSeconds };
   try {
-    const z = deps.checkZoneinfo({ zoneinfoText: c.texts.zoneinfo ?? '', zoneinfoFile: join(c.dir, 'zoneinfo.txt'), sysctlText: c.texts.sysctl ?? '', sysctlFile: join(c.dir, 'sysctl.txt'), kernel: c.meta.kernel });
+    const z = deps.checkZoneinfo({ zoneinfoText: c.texts.zoneinfo ?? '', zoneinfoFile: join(c.dir, 'zoneinfo.txt'), sysctlText: c.texts.sysctl ?? '', sysctlFile: join(c.dir, 'sysctl.txt'), dmesgText: c.texts.dmesg ?? '', kernel: c.meta.kernel });
     return { ...base, compared: z.compared, matched: z.matched, mismatches: z.rows.filter((r) => !r.match).map(({ zone, field, kernel, model }) => ({ zone, field, kernel, model })) };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
