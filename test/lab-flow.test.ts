@@ -155,6 +155,16 @@ describe('the lab flow (fake boot, fake oracles)', () => {
     expect(deps.boots.length).toBe(0);
   });
 
+  it('boots a guest once more when it stops before printing, and keeps its serial log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-flow-'));
+    let calls = 0;
+    const deps = fakeDeps(dir, { boot: async (req) => ({ serial: ++calls === 1 ? 'SeaBIOS\r\n' : fakeSerial(req), seconds: 1, exitCode: 0 }) });
+    const r = await runLab({ ...PLAN, quick: true, shapes: ['1x512'], kernels: ['6.1'] }, deps);
+    expect(calls).toBe(2);
+    expect(r.kernels[0]!.shapes.length).toBe(1);
+    expect(readFileSync(join(dir, 'captures', '6.1.0-50-amd64', '1cpu-512M.failed-serial.log'), 'utf8')).toBe('SeaBIOS\r\n');
+  });
+
   it('refuses a guest that reports another uname -r than its package', async () => {
     const deps = fakeDeps(mkdtempSync(join(tmpdir(), 'lab-flow-')), { boot: async (req) => ({ serial: fakeSerial(req, '6.1.0-49-amd64'), seconds: 1, exitCode: 0 }) });
     await expect(runLab({ ...PLAN, quick: true, kernels: ['6.1'] }, deps)).rejects.toThrow(/guest 6\.1\.0-50-amd64 1cpu-512M: uname -r: expected 6\.1\.0-50-amd64, found "6\.1\.0-49-amd64"/);

@@ -54,8 +54,13 @@ export async function captureOne(opts: { kernel: AcquiredKernel; shape: Shape; m
   const r = await opts.boot({ label, vmlinuz: kernel.vmlinuz, initrd: opts.initrd, cpus: shape.cpus, memMiB: shape.memMiB, mode, timeoutMs: opts.timeoutMs });
   const log = parseSerialLog(r.serial);
   const want = mode === 'trace' ? [...CAPTURE_SECTIONS, 'trace'] : [...CAPTURE_SECTIONS];
+  const dir0 = captureDir(opts.cacheDir, kernel.release, shape, mode);
   const fail = (where: string, expected: string, found: string): never => {
-    throw new InputError({ file: kernel.vmlinuz, where: `guest ${label}: ${where}`, expected, found });
+    // Keep what the guest printed, so the failure can be read; the message names the file.
+    const logFile = `${dir0}.failed-serial.log`;
+    mkdirSync(dirname(logFile), { recursive: true });
+    writeFileSync(logFile, r.serial);
+    throw new InputError({ file: logFile, where: `guest ${label}: ${where}`, expected, found });
   };
   if (log.errors.length) fail('guest report', 'no error from /init', log.errors.join('; '));
   for (const name of want) {

@@ -30,12 +30,13 @@ export class LabProgress {
     this.note(`booting ${total} guests, ${jobs} at a time`);
   }
 
-  /** One guest finished (ok or not): `label` and its boot seconds. */
-  guest(label: string, seconds: number, failed = false): void {
+  /** One guest finished: `label` and its boot seconds, or the one-line reason it failed. */
+  guest(label: string, seconds: number, failure?: string): void {
+    const failed = failure !== undefined;
     this.done++;
     const secs = (performance.now() - this.t0) / 1000;
     const left = (secs / this.done) * (this.total - this.done);
-    const what = `${this.done}/${this.total} guests, ${label} ${failed ? 'FAILED' : `${seconds.toFixed(1)} s`}, ${Math.ceil(left)} s left`;
+    const what = `${this.done}/${this.total} guests, ${label} ${failed ? `FAILED: ${failure}` : `${seconds.toFixed(1)} s`}, ${Math.ceil(left)} s left`;
     if (this.tty) {
       const width = 24;
       const filled = Math.round((this.done / Math.max(1, this.total)) * width);

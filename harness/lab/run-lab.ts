@@ -179,13 +179,23 @@ export async function runLab(plan: LabPlan, deps: LabDeps): Promise<LabResult> {
   const timeoutMs = plan.bootTimeoutS * 1000;
   await pool(jobs, plan.jobs, async (job) => {
     const label = `${job.kernel.release} ${job.mode === 'trace' ? 'trace-' : ''}${shapeName(job.shape)}`;
+    // A trace run writes and reads megabytes through the UART: twice the time.
+    const capture = (): Promise<Capture> => captureOne({ kernel: job.kernel, shape: job.shape, mode: job.mode, initrd, cacheDir: deps.cacheDir, boot: deps.boot, timeoutMs: job.mode === 'trace' ? timeoutMs * 2 : timeoutMs, now: deps.now });
     let c: Capture;
     try {
-      // A trace run writes and reads megabytes through the UART: twice the time.
-      c = await captureOne({ kernel: job.kernel, shape: job.shape, mode: job.mode, initrd, cacheDir: deps.cacheDir, boot: deps.boot, timeoutMs: job.mode === 'trace' ? timeoutMs * 2 : timeoutMs, now: deps.now });
-    } catch (e) {
-      deps.progress.guest(label, 0, true);
-      throw e;
+      c = await capture();
+    } catch (first) {
+      // One more boot before giving up: on a busy shared machine a guest
+      // has been seen to stop before /init printed anything (its serial log
+      // is kept, named in the message); a second failure is the answer.
+      if (!(first instanceof InputError)) throw first;
+      deps.progress.note(`retrying once: ${oneLineError(first)}`);
+      try {
+        c = await capture();
+      } catch (e) {
+        deps.progress.guest(label, 0, oneLineError(e));
+        throw e;
+      }
     }
     deps.progress.guest(label, c.meta.bootSeconds);
     const slot = captures.get(job.kernel)!;
