@@ -14,8 +14,8 @@ import { labCacheDir } from './cache-dir.ts';
 import { TRACE_SHAPE, shapeName } from './shapes.ts';
 
 /** Event lines kept from the start of a trace, and around its first drain, refill and fallback. */
-export const TRACE_HEAD_EVENTS = 120;
-export const TRACE_WINDOW_EVENTS = 60;
+export const TRACE_HEAD_EVENTS = 60;
+export const TRACE_WINDOW_EVENTS = 30;
 
 /**
  * A short trace that keeps the tracefs format: the `#` header (its

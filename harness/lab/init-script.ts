@@ -108,6 +108,10 @@ else
   nb_capture
 fi
 echo "@@NB-DONE@@"
+# A write to the console returns once the tty has the bytes, not once the UART
+# sent them: give the (threaded, on RT) serial driver time to drain before the
+# power goes (6.1-rt lost the end of its dmesg and trace without this).
+sleep 2
 poweroff -f
 `;
 }
