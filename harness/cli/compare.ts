@@ -20,6 +20,7 @@ import { PROFILE_INPUT_NAMES, resolveProfileName, type ProfileName } from '../co
 import { claimRunId, storeResults } from '../results/store.ts';
 import { resolveBaselinePath, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
+import { latestLabSummary } from '../lab/latest-summary.ts';
 import { compareRuns, DEFAULT_REGRESSION_OPTIONS, noCommonCells, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool, type PoolHandle } from '../sim/pool.ts';
@@ -468,6 +469,8 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       differences: regression.differences,
     };
   }
+  const lab = latestLabSummary(opts.resultsDir);
+  if (lab) results.lab = lab;
   const stored = storeResults(results, opts.resultsDir);
   appendToIndex(results, opts.resultsDir, stored.json);
   const paths: { json: string; csv: string; baseline?: string } = { json: stored.json, csv: stored.csv };

@@ -11,6 +11,7 @@
  * config, environment, reproducing command, failed runs, the text summary.
  */
 import { METRICS } from '../metrics/metric-defs.ts';
+import { labQuote } from '../results/lab-summary.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
 import { buildCharts, type ChartDef } from './charts/index.ts';
 import { VIOLATION_METRICS } from './charts/violations-heatmap.ts';
@@ -114,6 +115,7 @@ function header(m: ReportModel, opts: HtmlOptions): Html {
 <tr><th>git commit</th><td><code>${env.gitCommit ?? 'unknown (not a git checkout)'}</code>${env.gitDirty ? ' (with uncommitted changes)' : ''}</td></tr>
 <tr><th>seeds</th><td>${m.seedCount()} per cell (${r.config.seeds.join(', ')})${r.config.quick ? ', --quick' : ''}</td></tr>
 <tr><th>runs</th><td>${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed), ${formatNumber(t.simEvents)} simulated events, wall time ${formatDurationMs(t.wallMs)}</td></tr>
+${r.lab ? html`<tr><th>lab</th><td>${labQuote(r.lab)} <span class="muted">(lab run ${r.lab.runId}; nolock-bench lab)</span></td></tr>` : ''}
 <tr><th>reproduce</th><td><pre class="cmd">${r.command}</pre></td></tr>
 ${r.costRange ? html`<tr><th>cost ranges</th><td>${r.costRange.verdict}</td></tr>` : ''}
 ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report written by</th><td><pre class="cmd">${opts.reportCommand}</pre></td></tr>` : ''}

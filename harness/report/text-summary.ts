@@ -12,6 +12,7 @@
  *     fit in 80 columns
  *   static properties, failed runs, totals, metric glossary.
  */
+import { labQuote } from '../results/lab-summary.ts';
 import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
 import { DIRECTION_TEXT, INTERVAL_TEXT, formatCellChange, formatDurationMs, formatMetric, formatMiB, formatNumber, showsSignificant, withSeparators } from './format.ts';
@@ -74,6 +75,7 @@ function header(out: string[], m: ReportModel, opts: TextOptions): void {
   const seeds = r.config.seeds;
   kv('seeds', `${seeds.length} per cell (${seeds.join(', ')})${r.config.quick ? ', --quick' : ''}`);
   if (r.costRange) kv('costs', r.costRange.verdict);
+  if (r.lab) kv('lab', labQuote(r.lab));
   kv('host', `${env.cpuModel}, ${env.cpuCount} CPUs, ${formatMiB(env.totalMemoryMiB)}, node ${env.node}, ${env.os} ${env.arch} (wall-clock numbers only; simulated results do not depend on it)`);
   out.push('');
   out.push('Reproduce with:');

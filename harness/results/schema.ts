@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LabSummarySchema } from './lab-summary.ts';
 import { InputError, describeFound, describeIoError } from '../errors.ts';
 import { METRICS } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
@@ -289,6 +290,8 @@ export const ResultsSchema = z.object({
     .optional(),
   /** The ranking of the strategies per scenario, computed from the summary (version 2 on). */
   verdict: VerdictSchema.optional(),
+  /** The newest lab outcome when the run was made (absent when no lab had run, and in older files). */
+  lab: LabSummarySchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 
