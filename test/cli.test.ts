@@ -70,8 +70,9 @@ describe('nolock-bench compare', () => {
     expect(sameRes.comparison!.cells.filter((c) => c.kind === 'exact' || c.kind === 'modelled')).toEqual([]);
     const worse = cli('compare', ...small, '--run-id', 'worse', '--baseline', 'test-base', '--set', 'dedicated-pool.poolPages=1', '--set', 'dedicated-pool.refillThreshold=1');
     expect(worse.code, worse.stderr).toBe(1);
-    expect(worse.stdout).toMatch(/^REGRESSION: \d+ of [\d,]+ cells, e\.g\. dedicated-pool x (steady|rt-raw-lock) /m);
-    expect(worse.stdout).toMatch(/^dedicated-pool x (steady|rt-raw-lock)\n.* REGRESSED$/m);
+    expect(worse.stdout).toMatch(/^REGRESSION: \d+ of [\d,]+ cells, e\.g\.\s+dedicated-pool x (steady|rt-raw-lock) /m);
+    expect(worse.stdout).toMatch(/^dedicated-pool x (steady|rt-raw-lock)$/m);
+    expect(worse.stdout).toMatch(/ {2}REGRESSED$/m);
     expect(worse.stdout).toMatch(/parameters differ/);
   }, 240_000);
 
