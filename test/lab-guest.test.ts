@@ -72,6 +72,7 @@ describe('initramfs pieces', () => {
     expect(a.join(' ')).toContain('-nic none');
     expect(a.join(' ')).not.toMatch(/kvm/);
     expect(a.at(-1)).toContain('nb.mode=trace');
+    expect(a.at(-1)).toContain('no_timer_check');
   });
 });
 
