@@ -6,7 +6,9 @@
  * takes zone->lock and never looks at a watermark; when every pcplist is empty
  * it returns NULL. The page then goes through prep_new_page()/post_alloc_hook(),
  * where debug options may take locks; the RFC returned NULL under
- * DEBUG_PAGEALLOC (`debugPagealloc: 'refuse'`).
+ * DEBUG_PAGEALLOC (`debugPagealloc: 'refuse'`). On a 5.9/5.10 PREEMPT_RT
+ * kernel (the -rt patch set) every pcplist is guarded by pa_lock, a sleeping
+ * local_lock_t, so the entry point takes it instead of local_irq_save().
  *
  * Against it (Michal Hocko, Mel Gorman): it exposes allocator internals,
  * bypasses watermarks, mixes migratetypes, and its consumption of other
@@ -46,8 +48,10 @@ export default defineStrategy({
       getPage: (cpu) => {
         if (refuse) return NIL;
         const m = alloc.meter;
-        alloc.locks.irqSave();
-        m.ns += alloc.costs.irqSaveRestore;
+        // local_irq_save() as in the RFC; on a 5.9/5.10 PREEMPT_RT kernel (the
+        // -rt patch set) pcplists are pa_lock's, so a port there must take
+        // local_lock_irqsave(&pa_lock.l): a sleeping lock under the raw krcp->lock.
+        const pa = alloc.paLockIrqsave();
         let pfn = NIL;
         for (let z = normal; z >= 0 && pfn === NIL; z--) {
           const zone = zones[z]!;
@@ -61,9 +65,10 @@ export default defineStrategy({
             break;
           }
         }
-        alloc.locks.irqRestore();
+        alloc.paUnlockIrqrestore(pa);
         if (pfn !== NIL) {
-          if (alloc.postAllocHook.active) alloc.postAllocHook.run(0);
+          // prep_new_page(page, 0, 0, 0) in the RFC: gfp 0 (no __GFP_ZERO; init_on_alloc still clears).
+          if (alloc.postAllocHook.active) alloc.postAllocHook.run(0, 0);
           else m.ns += alloc.costs.prepNewPage;
         }
         return pfn;

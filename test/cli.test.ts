@@ -24,7 +24,7 @@ const dirs = ['--results-dir', results, '--reports-dir', reports];
 const small = ['--scenarios', 'steady', 'rt-raw-lock', '--strategies', 'status-quo', 'gfp-zero-mask', 'dedicated-pool', '--seeds', '2', '--set', 'run.durationMs=60', '--no-measure', ...dirs];
 
 describe('nolock-bench compare', () => {
-  it('--quick: results.json (schema v1), runs.csv and both reports, with every strategy and scenario', async () => {
+  it('--quick: results.json (schema v2, with the verdict), runs.csv and both reports, with every strategy and scenario', async () => {
     const r = cli('compare', '--quick', '--run-id', 'quick', '--no-measure', ...dirs);
     expect(r.code, r.stderr).toBe(0);
     const res = readResults(join(results, 'quick', 'results.json'));
@@ -40,7 +40,12 @@ describe('nolock-bench compare', () => {
     expect(res.summary.length).toBe(strategies.length * BUILTIN_SCENARIOS.length - na.length);
     const csv = readFileSync(join(results, 'quick', 'runs.csv'), 'utf8').trim().split('\n');
     expect(csv.length).toBe(res.runs.length + 1);
-    expect(csv[0]).toMatch(/^strategy,scenario,variant,seed,profile,workloadHash,locklessRequests/);
+    expect(csv[0]).toMatch(/^strategy,scenario,variant,seed,profile,workloadHash,kvfreeCalls,locklessRequests,.*,fallbackRate,locklessNsSuccess,locklessNsFailure,locklessNsP999,locklessNsMax,/);
+    expect(res.schemaVersion).toBe(2);
+    // The verdict is stored: every scenario ranked, each ranking naming strategies that ran there.
+    expect(Object.keys(res.verdict?.scenarios ?? {}).sort()).toEqual([...BUILTIN_SCENARIOS].sort());
+    for (const v of Object.values(res.verdict!.scenarios)) for (const e of v.ranking) expect(strategies).toContain(e.strategy);
+    expect(res.verdict!.overall).toMatch(/ranks first/);
     expect(existsSync(join(reports, 'quick', 'index.html'))).toBe(true);
     expect(readFileSync(join(reports, 'quick', 'summary.txt'), 'utf8')).toMatch(/status-quo/);
     expect(r.stdout).toMatch(/results: .*results\.json/);
@@ -65,7 +70,8 @@ describe('nolock-bench compare', () => {
     expect(sameRes.comparison!.cells.filter((c) => c.kind === 'exact' || c.kind === 'modelled')).toEqual([]);
     const worse = cli('compare', ...small, '--run-id', 'worse', '--baseline', 'test-base', '--set', 'dedicated-pool.poolPages=1', '--set', 'dedicated-pool.refillThreshold=1');
     expect(worse.code, worse.stderr).toBe(1);
-    expect(worse.stdout).toMatch(/REGRESSED: dedicated-pool/);
+    expect(worse.stdout).toMatch(/^REGRESSION: \d+ of [\d,]+ cells, e\.g\. dedicated-pool x (steady|rt-raw-lock) /m);
+    expect(worse.stdout).toMatch(/^dedicated-pool x (steady|rt-raw-lock)\n.* REGRESSED$/m);
     expect(worse.stdout).toMatch(/parameters differ/);
   }, 240_000);
 

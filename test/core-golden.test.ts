@@ -10,42 +10,42 @@ import { goldenRun, type GoldenResult } from './support/golden-workload.ts';
 
 const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
   "5.9": {
-    ns: 69069859.75198597,
-    maxOpNs: 8328581.776000001,
-    stats: {
-      allocs: 11244,
-      allocFailures: 0,
-      pcpHits: 2499,
-      pcpMisses: 5234,
-      pcpTrylockFailures: 0,
-      slowpathEntries: 20,
-      kswapdWakes: 2,
-      kswapdRuns: 9,
-      kswapdReclaimed: 418,
-      directReclaims: 9,
-      directReclaimed: 27940,
-      drainAllPages: 299,
-      watermarkFailures: 29,
-      frees: 10671,
-      badFrees: 109,
-      pcpMissHookFailures: 0,
-      fastPathRejects: 0,
-      zoneLockTaken: 15336
+    "ns": 64587155.528992064,
+    "maxOpNs": 2953723.4110000036,
+    "stats": {
+      "allocs": 11247,
+      "allocFailures": 12,
+      "pcpHits": 2509,
+      "pcpMisses": 5232,
+      "pcpTrylockFailures": 0,
+      "slowpathEntries": 33,
+      "kswapdWakes": 33,
+      "kswapdRuns": 34,
+      "kswapdReclaimed": 130,
+      "directReclaims": 337,
+      "directReclaimed": 26008,
+      "drainAllPages": 325,
+      "watermarkFailures": 413,
+      "frees": 10439,
+      "badFrees": 117,
+      "pcpMissHookFailures": 0,
+      "fastPathRejects": 0,
+      "zoneLockTaken": 14956
     },
-    pcp: {
-      refills: 5234,
-      refillPages: 5234,
-      drains: 3908,
-      drainPages: 4843,
-      count: [
+    "pcp": {
+      "refills": 5232,
+      "refillPages": 5232,
+      "drains": 3678,
+      "drainPages": 4682,
+      "count": [
         0,
+        1,
         0,
+        1,
         0,
-        3,
-        0,
-        1
+        3
       ],
-      high: [
+      "high": [
         0,
         6,
         0,
@@ -54,24 +54,24 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
         6
       ]
     },
-    buddy: {
-      fallbackAllocs: 9,
-      pageblocksStolen: 18
+    "buddy": {
+      "fallbackAllocs": 10,
+      "pageblocksStolen": 20
     },
-    locks: {
-      invalidWaitContext: 3342,
-      sleepInAtomic: 3946,
-      nmiLock: 0,
-      contendedNs: 2781.83400000073,
-      contendedAcquisitions: 5,
-      trylockFailures: 0
+    "locks": {
+      "invalidWaitContext": 3495,
+      "sleepInAtomic": 3952,
+      "nmiLock": 0,
+      "contendedNs": 2192169.724999938,
+      "contendedAcquisitions": 7,
+      "trylockFailures": 0
     },
-    hookLocksTaken: 1606,
-    nrFree: [
-      446,
-      6539
+    "hookLocksTaken": 1605,
+    "nrFree": [
+      317,
+      5557
     ],
-    pfnDigest: 133862109
+    "pfnDigest": 556857094
   },
   "7.2": {
     ns: 64304276.47800325,
@@ -96,20 +96,20 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
       fastPathRejects: 0,
       zoneLockTaken: 7416
     },
-    pcp: {
-      refills: 5279,
-      refillPages: 16290,
-      drains: 1307,
-      drainPages: 15087,
-      count: [
-        11,
+    "pcp": {
+      "refills": 5256,
+      "refillPages": 15842,
+      "drains": 1378,
+      "drainPages": 14987,
+      "count": [
+        1,
         2,
-        11,
+        0,
         2,
         1,
-        3
+        26
       ],
-      high: [
+      "high": [
         42,
         500,
         42,
@@ -118,24 +118,24 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
         500
       ]
     },
-    buddy: {
-      fallbackAllocs: 7,
-      pageblocksStolen: 14
+    "buddy": {
+      "fallbackAllocs": 8,
+      "pageblocksStolen": 16
     },
-    locks: {
-      invalidWaitContext: 1686,
-      sleepInAtomic: 4000,
-      nmiLock: 0,
-      contendedNs: 4348.984000004026,
-      contendedAcquisitions: 14,
-      trylockFailures: 0
+    "locks": {
+      "invalidWaitContext": 1755,
+      "sleepInAtomic": 3977,
+      "nmiLock": 0,
+      "contendedNs": 1885789.288000004,
+      "contendedAcquisitions": 8,
+      "trylockFailures": 0
     },
-    hookLocksTaken: 1598,
-    nrFree: [
-      174,
-      7807
+    "hookLocksTaken": 1590,
+    "nrFree": [
+      351,
+      8138
     ],
-    pfnDigest: 819416412
+    "pfnDigest": 399094529
   }
 };
 

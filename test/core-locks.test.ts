@@ -73,7 +73,7 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     expect(s.invalidWaitContext).toBe(2);
   });
 
-  it('uses the irq context: hardirq is LD_WAIT_CONFIG on !RT (irq_config), LD_WAIT_SPIN on RT; softirq LD_WAIT_CONFIG; NMI LD_WAIT_SPIN', () => {
+  it('uses the irq context: a threadable hardirq is LD_WAIT_CONFIG on !RT (irq_config), LD_WAIT_SPIN on RT; softirq LD_WAIT_CONFIG', () => {
     const { s, spin, mutex } = lockSet({ lockdep: true });
     s.enterContext(0, CTX_HARDIRQ, true);
     s.acquire(spin, 0);
@@ -88,9 +88,6 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     s.release(spin, 11);
     s.acquire(mutex, 12);
     expect(s.invalidWaitContext).toBe(2);
-    s.enterContext(0, CTX_NMI, false);
-    s.acquire(spin, 20);
-    expect(s.invalidWaitContext).toBe(3);
     const rt = lockSet({ lockdep: true, preemptRt: true });
     rt.s.enterContext(0, CTX_HARDIRQ, false);
     rt.s.acquire(rt.spin, 0);
@@ -99,6 +96,32 @@ describe('lock validator: wait contexts (check_wait_context, CONFIG_PROVE_RAW_LO
     rt.s.enterContext(0, CTX_TASK, false);
     rt.s.acquire(rt.spin, 10);
     expect(rt.s.invalidWaitContext).toBe(1);
+  });
+
+  it('a hardirq of a never-threaded handler (timer, IPI, IRQF_NO_THREAD) is LD_WAIT_SPIN even on !RT', () => {
+    const { s, spin, raw } = lockSet({ lockdep: true });
+    s.enterContext(0, CTX_HARDIRQ, true);
+    s.hardirqNoThread = 1;
+    s.acquire(raw, 0); // a raw lock is fine there
+    s.release(raw, 1);
+    s.acquire(spin, 2);
+    expect(s.invalidWaitContext).toBe(1);
+    expect(s.records[0]!.message).toBe('BUG: Invalid wait context: trying to lock &zone->lock {3:3}, context-{2:2}, cpu 0, hardirq context, IRQs off, held: none');
+    // enterContext() starts the next operation as a threadable handler again.
+    s.enterContext(0, CTX_HARDIRQ, true);
+    s.acquire(spin, 10);
+    expect(s.invalidWaitContext).toBe(1);
+  });
+
+  it('lockdep is off in NMI (__nmi_enter() calls lockdep_off()): no wait-context report, the NMI lock is still counted', () => {
+    const { s, spin, raw, mutex } = lockSet({ lockdep: true });
+    s.enterContext(0, CTX_NMI, true);
+    s.acquire(raw, 0);
+    s.acquire(spin, 1);
+    s.acquire(mutex, 2);
+    expect(s.invalidWaitContext).toBe(0);
+    expect(s.nmiLock).toBe(3);
+    expect(s.records.every((r) => r.kind !== 'invalidWaitContext')).toBe(true);
   });
 
   it('does not see IRQs off (lockdep does not lower the wait context for it)', () => {

@@ -185,12 +185,13 @@ describe('slow path: kswapd wake, direct reclaim only with __GFP_DIRECT_RECLAIM'
     expect(checkInvariants(x.a)).toEqual([]);
   });
 
-  it('asks reclaim for SWAP_CLUSTER_MAX << order pages', () => {
+  it('asks reclaim for SWAP_CLUSTER_MAX pages whatever the order (try_to_free_pages: .nr_to_reclaim = SWAP_CLUSTER_MAX)', () => {
     const x = zoneAt('5.9', MIN);
     const reclaimer = new FakeReclaimer(x.core, x.held.slice(0, 400));
     x.a.reclaimer = reclaimer;
     expect(x.a.allocPages(GFP_KERNEL, 2)).not.toBe(NIL);
-    expect(reclaimer.calls).toEqual([SWAP_CLUSTER_MAX << 2]);
+    expect(reclaimer.calls[0]).toBe(SWAP_CLUSTER_MAX);
+    expect(reclaimer.calls.every((n) => n === SWAP_CLUSTER_MAX)).toBe(true);
     expect(checkInvariants(x.a)).toEqual([]);
   });
 
@@ -347,6 +348,7 @@ describe('hot-path literals (see "Hot-path constants" in harness/core/page-alloc
     const ctx = await import('../harness/core/context.ts');
     expect([ctx.CTX_SOFTIRQ, ctx.CTX_HARDIRQ, ctx.CTX_NMI]).toEqual([1, 2, 3]);
     expect(gfp.__GFP_DIRECT_RECLAIM).toBe(0x400);
+    expect(gfp.__GFP_ZERO).toBe(0x100);
     expect(zone.MIGRATE_PCPTYPES).toBe(3);
     expect(zone.MIGRATE_MOVABLE).toBe(1);
     expect(zone.WMARK_HIGH).toBe(2);

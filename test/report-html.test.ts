@@ -56,8 +56,8 @@ describe('HTML report', () => {
     expect(page).toContain('npm run report -- results/x/results.json');
   });
 
-  it('has the five charts, each an inline SVG with rendered marks and its vega-lite spec', () => {
-    expect(figures.map((f) => /id="chart-([^"]+)"/.exec(f)![1])).toEqual(['failure-rate', 'fast-path-cost', 'failure-vs-reserve', 'violations', 'timeline']);
+  it('has the six charts, each an inline SVG with rendered marks and its vega-lite spec', () => {
+    expect(figures.map((f) => /id="chart-([^"]+)"/.exec(f)![1])).toEqual(['failure-rate', 'fast-path-cost', 'failure-vs-reserve', 'violations', 'timeline', 'simulator-speed']);
     for (const f of figures) {
       const svg = /<svg[\s\S]*?<\/svg>/.exec(f)?.[0] ?? '';
       expect(svg.length).toBeGreaterThan(1000);
@@ -72,12 +72,14 @@ describe('HTML report', () => {
   });
 
   it('titles every axis with its unit and marks later strategies in the specs', () => {
-    const [rate, cost, reserve, , timeline] = figures;
+    const [rate, cost, reserve, , timeline, speed] = figures;
     expect(rate).toContain('lockless failure rate (% of page requests)');
     expect(cost).toContain('modelled (virtual ns, cost table)');
-    expect(cost).toContain('measured (JS, this machine)');
-    expect(cost).toContain('mean cost per call (virtual ns, modelled)');
-    expect(cost).toContain('wall time per operation (ns, measured in JS)');
+    expect(cost).toContain('mean cost per call (virtual ns, modelled; log scale)');
+    // The simulator's own JS timings are a chart of their own, in their own section.
+    expect(cost).not.toContain('measured in JS');
+    expect(speed).toContain('wall time per operation (ns, measured in JS)');
+    expect(speed).toContain('this machine');
     expect(reserve).toContain('reserved memory: mean pages held idle (4 KiB pages, symlog scale)');
     expect(timeline).toContain('virtual time (ms)');
     expect(timeline).toContain('free pages (4 KiB pages)');
@@ -109,6 +111,22 @@ describe('HTML report', () => {
     expect(page).toContain('__rcu_alloc_page_lockless()');
     expect(page).toContain('BUG: Invalid wait context');
     expect(page).toContain('RunFailure: invariant broken');
+  });
+});
+
+describe('verdict in the HTML key findings', () => {
+  it('shows the stored verdict: overall paragraph and each scenario\'s ranking in order, with the direction and interval legend', () => {
+    const summary = page.slice(page.indexOf('<section id="summary">'), page.indexOf('<section id="charts">'));
+    expect(summary).toContain('<strong>Verdict.</strong>');
+    const sample = makeSampleResults({ hostile: true, failedRun: true });
+    for (const v of Object.values(sample.verdict!.scenarios)) {
+      const positions = v.ranking.map((e) => summary.indexOf(`<li><strong>${e.strategy}</strong>`, summary.indexOf(`(kernel ${v.kernel})`)));
+      for (const p of positions) expect(p).toBeGreaterThan(0);
+    }
+    expect(summary).toContain('+ is better, - is worse');
+    expect(summary).toContain('bootstrap');
+    // The old ranking by every violation, the workload's own included, is gone.
+    expect(summary).not.toContain('lowest lockless failure rate');
   });
 });
 

@@ -34,6 +34,18 @@ describe('text summary', () => {
     for (const l of renderTextSummary(r).split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
   });
 
+  it('opens with the verdict, after the header: overall paragraph, then each scenario ranked', () => {
+    const at = lines.indexOf('Verdict');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(lines.indexOf('How to read the tables'));
+    const flat = lines.slice(at).join(' ').replace(/\s+/g, ' ');
+    expect(flat).toContain(results.verdict!.overall.replace(/\s+/g, ' '));
+    for (const [name, v] of Object.entries(results.verdict!.scenarios)) {
+      expect(flat).toContain(`${name} (kernel ${v.kernel}):`);
+      expect(flat).toContain(` 1. ${v.ranking[0]!.strategy}:`);
+    }
+  });
+
   it('has a header with run id, date, commit and the exact reproducing command', () => {
     expect(text).toContain(results.runId);
     expect(text).toContain(results.createdAt);
@@ -78,11 +90,13 @@ describe('text summary', () => {
     for (const s of results.strategies) expect(text).toContain(s.name);
   });
 
-  it('prints value (+x.xx%) for the other columns and marks significant cells with *', () => {
+  it('prints value (+x.xx%) as a gain (+ better) for the other columns and marks significant cells with *', () => {
     const t = table('lockless page requests');
     const row = t.find((l) => l.startsWith('locklessFailureRate'))!;
-    // gfp-no-locks-bit fails far more often than status-quo: significant.
-    expect(row).toMatch(/\*\s*\d+\.\d\d% +\(\+[\d,]+(\.\d\d)?%\)\*/);
+    // gfp-no-locks-bit fails far more often than status-quo: significant, and worse, so a negative gain.
+    expect(row).toMatch(/\*\s*\d+\.\d\d% +\(-[\d,]+(\.\d\d)?%\)\*/);
+    // A metric with no better direction shows its plain change in braces.
+    expect(t.find((l) => l.startsWith('locklessRequests'))).toMatch(/\{[+-][\d,]+(\.\d\d)?%\}/);
     const any = lines.filter((l) => /\((\+|-)\d+\.\d\d%\)/.test(l));
     expect(any.length).toBeGreaterThan(10);
     // A not-significant cell is not starred.

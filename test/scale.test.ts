@@ -34,8 +34,10 @@ describe('scale', () => {
       // The frames are typed arrays (outside the JS heap): count them too.
       expect(l.heapUsedMiB + l.arrayBuffersMiB).toBeLessThan(1024);
     }
-    // A per-CPU reserve on 256 CPUs: dedicated-pool's 8 pages per CPU.
-    expect(lines[1]!.reservedPagesPeak).toBe(256 * 8);
+    // A per-CPU reserve on 256 CPUs: dedicated-pool's 8 pages per CPU, plus
+    // what kvfree_rcu()'s own bnode cache held (at most rcu_min_cached_objs = 5 per CPU).
+    expect(lines[1]!.reservedPagesPeak).toBeGreaterThanOrEqual(256 * 8);
+    expect(lines[1]!.reservedPagesPeak).toBeLessThanOrEqual(256 * (8 + 5));
   }, 240_000);
 
   it('a sweep of 1,000 runs stores them all and keeps a few KB per run', () => {

@@ -7,6 +7,7 @@ import { bootMinFreeKbytes } from '../harness/machine/min-free-kbytes.ts';
 import { BUILTIN_SCENARIOS, builtinScenarioPath, loadBuiltinScenario } from '../harness/workload/builtin.ts';
 import {
   applySet,
+  DEFAULT_WARMUP_MS,
   defaultZones,
   kernelMinFreeKbytes,
   loadScenario,
@@ -90,7 +91,7 @@ describe('defaults', () => {
     expect(s.workload.pressure).toEqual([]);
     expect(s.workload.userspaceFlood).toBeNull();
     expect(s.workload.trace).toBeNull();
-    expect(s.run).toEqual({ durationMs: 1000, seeds: [1, 2, 3, 4, 5] });
+    expect(s.run).toEqual({ durationMs: 1000, seeds: [1, 2, 3, 4, 5], warmup: { ms: DEFAULT_WARMUP_MS } });
     expect(s.strategies).toEqual({});
   });
 

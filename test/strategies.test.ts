@@ -3,8 +3,10 @@
  * deterministic setting: the core, the strategy, and kvfree_rcu()'s request
  * context (raw krcp->lock held, IRQs off).
  */
+import { BnodeCache } from '../harness/core/bnode-cache.ts';
 import { describe, expect, it } from 'vitest';
-import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN } from '../harness/core/index.ts';
+import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN, __GFP_DMA32, createCore } from '../harness/core/index.ts';
+import { DEFAULT_COST_TABLE } from '../harness/core/cost-table.ts';
 import dedicatedPool from '../strategies/dedicated-pool.ts';
 import gfpNoLocksBit from '../strategies/gfp-no-locks-bit.ts';
 import gfpZeroMask from '../strategies/gfp-zero-mask.ts';
@@ -37,11 +39,51 @@ describe('status-quo', () => {
     expect(locks.invalidWaitContext).toBe(1);
   });
 
-  it('on PREEMPT_RT the same zone->lock is also a sleeping lock in atomic context', () => {
+  it('v5.9 on PREEMPT_RT never calls the allocator under the raw lock (`if (IS_ENABLED(CONFIG_PREEMPT_RT)) return false;`): NULL, no lock, no report', () => {
     const s = setupStrategy(statusQuo, {}, { lockdep: true, preemptRt: true });
     drainCpu(s.core);
-    s.request();
-    expect(s.core.alloc.locks.sleepInAtomic).toBe(1);
+    const a = s.core.alloc;
+    const allocs = a.stats.allocs;
+    expect(s.request()).toBe(NIL);
+    expect(a.stats.allocs).toBe(allocs);
+    expect(a.stats.zoneLockTaken).toBe(0);
+    expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
+  });
+
+  it("v5.9: kvfree_rcu()'s own bnode cache (rcu_min_cached_objs = 2, prefilled in kfree_rcu_batch_init()) serves first; the allocator only after a miss", () => {
+    const s = setupStrategy(statusQuo, {}, { lockdep: true, bootFill: true });
+    const a = s.core.alloc;
+    expect(s.cache.capacity).toBe(2);
+    expect(s.cache.reserve.count(0)).toBe(2);
+    drainCpu(s.core);
+    const allocs = a.stats.allocs;
+    const p1 = s.request(0, 10);
+    const p2 = s.request(0, 20);
+    expect([p1, p2]).not.toContain(NIL);
+    expect(a.stats.allocs).toBe(allocs);
+    expect(a.locks.invalidWaitContext).toBe(0);
+    // Third request: the cache is empty, __get_free_page(GFP_NOWAIT) meets an empty pcplist: zone->lock under the raw lock.
+    expect(s.request(0, 30)).not.toBe(NIL);
+    expect(a.stats.allocs).toBe(allocs + 1);
+    expect(a.locks.invalidWaitContext).toBe(1);
+    // kfree_rcu_work(): put_cached_bnode() refills the cache before anything is freed.
+    s.putPage(0, p1, 40);
+    expect(s.cache.reserve.count(0)).toBe(1);
+  });
+
+  it('5.10.y and later (56292e8609e3 backported): the request never allocates; a miss schedules the page-cache worker (cache of 5, no boot prefill)', () => {
+    const s = setupStrategy(statusQuo, {}, { profile: '7.2', lockdep: true, preemptRt: true, bootFill: true });
+    const a = s.core.alloc;
+    expect(s.cache.capacity).toBe(5);
+    expect(s.cache.reserve.pages).toBe(0);
+    expect(s.request(0, 100)).toBe(NIL);
+    expect(a.stats.allocs).toBe(0);
+    expect(s.ext.describe().workers).toEqual(['fill_page_cache_func (system_highpri_wq)', 'schedule_page_work_fn (hrtimer, 0 delay)']);
+    const q = s.core.queue;
+    while (q.peekTime() <= 1_000_000) q.runNext();
+    expect(s.cache.reserve.count(0)).toBe(5);
+    expect(s.request(0, 2_000_000)).not.toBe(NIL);
+    expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
   });
 
   it('without lockdep and !RT nothing is reported, though the lock is taken', () => {
@@ -60,9 +102,9 @@ describe('status-quo', () => {
 });
 
 describe('gfp-no-locks-bit', () => {
-  it('an ordinary pcp hit costs exactly what it costs under status-quo', () => {
-    const cost = (def: typeof statusQuo | typeof gfpNoLocksBit): number => {
-      const s = setupStrategy(def);
+  it('as posted, an ordinary pcp hit costs one flag test more (prepare_alloc_pages() sets ALLOC_NO_LOCKS); checked-combination without a fast-path policy costs the same', () => {
+    const cost = (def: typeof statusQuo | typeof gfpNoLocksBit, params: Record<string, unknown> = {}): number => {
+      const s = setupStrategy(def, params);
       const a = s.core.alloc;
       a.beginOp(0, CTX_TASK, false, 0);
       a.freePages(a.allocPages(GFP_KERNEL, 0), 0); // warm the pcplist
@@ -71,11 +113,60 @@ describe('gfp-no-locks-bit', () => {
       expect(a.lastPcpHit).toBe(true);
       return a.meter.ns;
     };
-    expect(cost(gfpNoLocksBit)).toBe(cost(statusQuo));
+    const gfpFlagCheck = setupStrategy(statusQuo).core.alloc.costs.gfpFlagCheck;
+    expect(cost(gfpNoLocksBit) - cost(statusQuo)).toBeCloseTo(gfpFlagCheck, 9);
+    expect(cost(gfpNoLocksBit, { variant: 'checked-combination' })).toBe(cost(statusQuo));
   });
 
-  it('returns NULL after a pcp miss without taking zone->lock or reporting anything', () => {
-    const s = setupStrategy(gfpNoLocksBit, {}, { lockdep: true, preemptRt: true });
+  it('as posted: after a Normal pcp miss the zonelist walk takes a DMA32 pcplist page, and no __GFP_NO_LOCKS allocation enters the slow path', () => {
+    const core = createCore({
+      profile: '5.9',
+      costs: DEFAULT_COST_TABLE,
+      lockdep: true,
+      preemptRt: false,
+      debug: { debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', pageOwnerNewStackPeriod: 64 },
+      machine: { cpus: 2, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [256, 32], zones: [{ kind: 'DMA32', managedPages: 8192 }, { kind: 'Normal', managedPages: 8192 }] },
+    });
+    const ext = core.extensionsFor('gfp-no-locks-bit');
+    const inst = gfpNoLocksBit.setup({ core, ext, bnodeCache: new BnodeCache(core, ext) }, gfpNoLocksBit.params.parse({}) as never);
+    const a = core.alloc;
+    const [dma32, normal] = [a.zones[0]!, a.zones[1]!];
+    drainCpu(core);
+    // Put one page on CPU 0's DMA32 unmovable pcplist (a GFP_DMA32 alloc + free).
+    a.beginOp(0, CTX_TASK, false, 0);
+    const p = a.allocPages(GFP_KERNEL | __GFP_DMA32, 0);
+    expect(a.zoneOf(p)).toBe(dma32);
+    a.freePages(p, 0);
+    const locked = a.stats.zoneLockTaken;
+    a.beginOp(0, CTX_TASK, true, 0);
+    const got = inst.getPage(0);
+    expect(got).not.toBe(NIL);
+    expect(a.zoneOf(got)).toBe(dma32);
+    expect(a.stats.zoneLockTaken).toBe(locked);
+    // Every pcplist empty now: NULL, and no slow path (kswapd not woken, no reclaim), even for a reclaiming caller.
+    const slow = a.stats.slowpathEntries;
+    a.beginOp(0, CTX_TASK, true, 0);
+    expect(inst.getPage(0)).toBe(NIL);
+    a.beginOp(0, CTX_TASK, false, 0);
+    expect(a.allocPages(GFP_KERNEL | (ext.gfp.lookup('___GFP_NO_LOCKS') ?? 0), 0)).toBe(NIL);
+    expect(a.stats.slowpathEntries).toBe(slow);
+    expect(a.stats.zoneLockTaken).toBe(locked);
+    expect(normal.nrFree).toBeGreaterThan(0);
+    expect(ext.describe().slowPathChecks.join()).toMatch(/no slow path for __GFP_NO_LOCKS/);
+  });
+
+  it("as posted, __GFP_NO_LOCKS | __GFP_RECLAIM takes no lock: invalidGfpCombination measures only the checked-combination variant", () => {
+    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL' });
+    drainCpu(s.core);
+    const before = s.core.alloc.stats.zoneLockTaken;
+    expect(s.request()).toBe(NIL);
+    expect(s.core.alloc.stats.zoneLockTaken).toBe(before);
+    expect(s.ext.counters.invalidGfpCombination).toBe(0);
+    expect(() => setupStrategy(gfpNoLocksBit, { combinationPolicy: 'fast-path' })).toThrow(/checked-combination/);
+  });
+
+  it('returns NULL after a pcp miss without taking zone->lock or reporting anything (lockdep; PREEMPT_RT 5.9 is in the pa_lock test below)', () => {
+    const s = setupStrategy(gfpNoLocksBit, {}, { lockdep: true });
     drainCpu(s.core);
     const before = s.core.alloc.stats.zoneLockTaken;
     expect(s.request()).toBe(NIL);
@@ -97,8 +188,8 @@ describe('gfp-no-locks-bit', () => {
     expect(noLockdep.gfpBitsLeft).toBeLessThan(setupStrategy(statusQuo, {}, { lockdep: false }).ext.describe().gfpBitsLeft);
   });
 
-  it("policy 'none' lets __GFP_NO_LOCKS | __GFP_RECLAIM through, and it takes locks (counted)", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL' });
+  it("checked-combination, policy 'none' lets __GFP_NO_LOCKS | __GFP_RECLAIM through, and it takes locks (counted)", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL' });
     drainCpu(s.core);
     const a = s.core.alloc;
     a.beginOp(0, CTX_TASK, false, 0);
@@ -106,8 +197,8 @@ describe('gfp-no-locks-bit', () => {
     expect(s.ext.counters.invalidGfpCombination).toBe(1);
   });
 
-  it("policy 'fast-path' charges every allocation one flag test and rejects the combination", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'fast-path' });
+  it("checked-combination, policy 'fast-path' charges every allocation one flag test and rejects the combination", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL', combinationPolicy: 'fast-path' });
     const plain = setupStrategy(statusQuo);
     for (const x of [s, plain]) {
       const a = x.core.alloc;
@@ -122,8 +213,8 @@ describe('gfp-no-locks-bit', () => {
     expect(s.ext.counters.invalidGfpCombination).toBe(0);
   });
 
-  it("policy 'slow-path' leaves the fast path alone and rejects the combination on a miss", () => {
-    const s = setupStrategy(gfpNoLocksBit, { requestGfp: 'GFP_KERNEL', combinationPolicy: 'slow-path' });
+  it("checked-combination, policy 'slow-path' leaves the fast path alone and rejects the combination on a miss", () => {
+    const s = setupStrategy(gfpNoLocksBit, { variant: 'checked-combination', requestGfp: 'GFP_KERNEL', combinationPolicy: 'slow-path' });
     expect(s.ext.describe().fastPathChecks).toEqual([]);
     drainCpu(s.core);
     const before = s.core.alloc.stats.zoneLockTaken;
@@ -200,7 +291,7 @@ describe('lockless-entry', () => {
 describe('dedicated-pool', () => {
   it('holds poolPages per CPU, empties under a burst, and is refilled by its worker later in virtual time', () => {
     const s = setupStrategy(dedicatedPool, { poolPages: 4, refillThreshold: 2 }, { cpus: 2 });
-    const pool = s.ext.reserves[0]!;
+    const pool = s.ext.reserves.find((r) => r !== s.cache.reserve)!;
     expect(pool.pages).toBe(8);
     expect(pool.peakPages).toBe(8);
     const got = [0, 1, 2, 3, 4].map(() => s.request(0, 1000));
@@ -224,3 +315,35 @@ describe('dedicated-pool', () => {
     expect(s.core.alloc.locks.invalidWaitContext + s.core.alloc.locks.sleepInAtomic).toBe(0);
   });
 });
+
+describe('PREEMPT_RT before 6.x: the -rt patch set puts pcplists under pa_lock (local_lock_irqsave(&pa_lock.l), mm/page_alloc.c of 5.10-rt)', () => {
+  it('lockless-entry, gfp-no-locks-bit and gfp-zero-mask take the sleeping pa_lock under the raw krcp->lock on every request, a pcp hit too', () => {
+    for (const def of [locklessEntry, gfpNoLocksBit, gfpZeroMask]) {
+      const s = setupStrategy(def, {}, { lockdep: true, preemptRt: true });
+      const a = s.core.alloc;
+      // Warm CPU 0's pcplists so the request is a plain pcp hit.
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0);
+      const sleep0 = a.locks.sleepInAtomic;
+      const wait0 = a.locks.invalidWaitContext;
+      const zl0 = a.stats.zoneLockTaken;
+      expect(s.request()).not.toBe(NIL);
+      expect(a.locks.sleepInAtomic - sleep0).toBe(1);
+      expect(a.locks.invalidWaitContext - wait0).toBe(1);
+      expect(a.locks.records.some((r) => r.kind === 'sleepInAtomic' && /pa_lock \(local_lock_t, cpu 0\).*held: krcp->lock/.test(r.message))).toBe(true);
+      expect(a.stats.zoneLockTaken).toBe(zl0);
+    }
+  });
+
+  it('not on !RT (local_irq_save()), and not on a 6.x PREEMPT_RT kernel (pcp->lock, trylocked)', () => {
+    for (const o of [{ preemptRt: false }, { preemptRt: true, profile: '7.2' as const }]) {
+      const s = setupStrategy(locklessEntry, {}, { lockdep: true, ...o });
+      const a = s.core.alloc;
+      a.beginOp(0, CTX_TASK, false, 0);
+      a.freePages(a.allocPages(GFP_KERNEL, 0), 0);
+      expect(s.request()).not.toBe(NIL);
+      expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
+    }
+  });
+});
+

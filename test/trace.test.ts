@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { __GFP_DIRECT_RECLAIM } from '../harness/core/gfp.ts';
 import { InputError } from '../harness/errors.ts';
 import {
   CTX_HARDIRQ,
@@ -292,5 +293,22 @@ describe('corrupt input never throws anything but InputError', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('the shipped sample commits no caller bug', () => {
+  it('no allocation that may reclaim (__GFP_DIRECT_RECLAIM: GFP_KERNEL, GFP_HIGHUSER_MOVABLE) is marked IRQs-off', () => {
+    // prepare_alloc_pages(): might_sleep_if(gfp & __GFP_DIRECT_RECLAIM): a
+    // real kernel would report each of them, whatever the page design.
+    const t = loadTrace(SAMPLE);
+    let reclaimers = 0;
+    let irqsOff = 0;
+    for (let i = 0; i < t.length; i++) {
+      if (t.op[i] !== OP_ALLOC || !(t.gfp[i]! & __GFP_DIRECT_RECLAIM)) continue;
+      reclaimers++;
+      if (t.flags[i]! & FLAG_IRQS_OFF) irqsOff++;
+    }
+    expect(reclaimers).toBeGreaterThan(1000);
+    expect(irqsOff).toBe(0);
   });
 });

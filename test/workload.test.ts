@@ -6,9 +6,11 @@ import {
   CTX_NMI,
   CTX_TASK,
   EventBatch,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_HEADLESS,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
+  FLAG_RAW_LOCK_HELD,
   OP_ALLOC,
   OP_FREE,
   OP_KVFREE_RCU,
@@ -59,7 +61,8 @@ const small = (extra: object = {}): Scenario =>
         background: { allocsPerCpuPerSec: 10000, remoteFreeShare: 0.2 },
         ...extra,
       },
-      run: { durationMs: 200 },
+      // The generator's own time base: no warm-up before it.
+      run: { durationMs: 200, warmup: { ms: 0 } },
     },
     'small.json',
   );
@@ -188,6 +191,37 @@ describe('generator', () => {
     expect(hashOf(again, 7).hash).toBe(hashOf(s, 7).hash);
   });
 
+  it('headless kvfree_rcu(ptr) calls come only from contexts that may sleep (might_sleep() in kvfree_call_rcu())', () => {
+    // Every context, raw locks held and IRQs off are in the mix: none of it may reach a headless call.
+    const s = small({ kvfreeRcu: { ratePerCpuPerSec: 20000, headlessShare: 0.3, contexts: { task: 1, softirq: 1, hardirq: 1, nmi: 1 }, rawLockHeldShare: 0.5, irqsOffShare: 0.5, burst: { everyMs: 20, calls: 200, context: 'softirq' } } });
+    const ev = drain(createWorkload(s, 3, { cpus: 4 })).filter((e) => e.op === OP_KVFREE_RCU);
+    const headless = ev.filter((e) => e.flags & FLAG_HEADLESS);
+    expect(headless.length / ev.length).toBeGreaterThan(0.25);
+    expect(headless.length / ev.length).toBeLessThan(0.35);
+    for (const e of headless) {
+      expect(e.ctx).toBe(CTX_TASK);
+      expect(e.flags & (FLAG_IRQS_OFF | FLAG_RAW_LOCK_HELD)).toBe(0);
+    }
+    // The two-argument calls keep their contexts, raw locks and IRQs off.
+    const twoArg = ev.filter((e) => !(e.flags & FLAG_HEADLESS));
+    expect(twoArg.some((e) => e.ctx === CTX_NMI)).toBe(true);
+    expect(twoArg.some((e) => e.flags & FLAG_RAW_LOCK_HELD)).toBe(true);
+  });
+
+  it('hardirqKind never-threaded marks the hardirq events (FLAG_HARDIRQ_NO_THREAD), and only those', () => {
+    const plain = drain(createWorkload(small(), 2, { cpus: 4 }));
+    expect(plain.some((e) => e.flags & FLAG_HARDIRQ_NO_THREAD)).toBe(false);
+    const s = small({
+      kvfreeRcu: { ratePerCpuPerSec: 20000, headlessShare: 0.1, contexts: { task: 1, softirq: 1, hardirq: 1, nmi: 1 }, hardirqKind: 'never-threaded' },
+      background: { allocsPerCpuPerSec: 10000, gfpMix: { GFP_ATOMIC: 1 }, contexts: { task: 1, hardirq: 1 }, hardirqKind: 'never-threaded' },
+    });
+    const ev = drain(createWorkload(s, 2, { cpus: 4 }));
+    const marked = ev.filter((e) => e.flags & FLAG_HARDIRQ_NO_THREAD);
+    expect(marked.some((e) => e.op === OP_KVFREE_RCU)).toBe(true);
+    expect(marked.some((e) => e.op === OP_ALLOC)).toBe(true);
+    for (const e of ev) expect((e.flags & FLAG_HARDIRQ_NO_THREAD) !== 0).toBe(e.ctx === CTX_HARDIRQ);
+  });
+
   it('the hash does not depend on the batch size', () => {
     const s = small();
     expect(hashOf(s, 3, 17).hash).toBe(hashOf(s, 3, 4096).hash);
@@ -221,7 +255,8 @@ describe('generator', () => {
     within(ev.filter((e) => e.op === OP_ALLOC).length, 4 * 10000 * 0.2);
     for (let c = 0; c < 4; c++) within(kv.filter((e) => e.cpu === c).length, 20000 * 0.2);
     within(kv.filter((e) => e.flags & FLAG_HEADLESS).length, kv.length * 0.3);
-    within(kv.filter((e) => e.ctx === CTX_TASK).length, kv.length * 0.25);
+    // Headless calls (30%) are task context; the two-argument ones draw from 4 equal weights.
+    within(kv.filter((e) => e.ctx === CTX_TASK).length, kv.length * (0.3 + 0.7 * 0.25));
     // frees: every alloc whose exponential(10 ms) lifetime ends before 200 ms
     const allocs = ev.filter((e) => e.op === OP_ALLOC);
     const expectedFrees = allocs.reduce((a, e) => a + (1 - Math.exp(-(200e6 - e.time) / 10e6)), 0);
@@ -245,7 +280,7 @@ describe('generator', () => {
       {
         machine: { cpus: 2 },
         workload: { kvfreeRcu: { ratePerCpuPerSec: 0, burst: { everyMs: 10, calls: 100, spacingNs: 1000, startMs: 5 } }, background: { allocsPerCpuPerSec: 0 } },
-        run: { durationMs: 50 },
+        run: { durationMs: 50, warmup: { ms: 0 } },
       },
       'b.json',
     );

@@ -3,7 +3,10 @@
  * scenario x variant x metric), in the style of criterion.rs verdicts:
  *
  *  - exact and modelled metrics are deterministic under a fixed seed, so they
- *    are compared exactly, seed by seed: any difference is real. A worse value
+ *    are compared exactly, seed by seed, on the seeds both runs have (a mean
+ *    over other seeds is another workload, not a change of the model): any
+ *    difference is real, but for floating-point noise in the last bits of a
+ *    non-integer value (FLOAT_NOISE), which is no change. A worse value
  *    is "regressed", a better one "improved"; a metric with no better
  *    direction that moved is "changed" (the model behaves differently), and
  *    counts as a regression: a change in the model's behaviour should fail CI
@@ -93,6 +96,7 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
     if (stable(s.kernel) !== stable(b.kernel)) fields.push('kernel config');
     if (stable(s.machine) !== stable(b.machine)) fields.push('machine');
     if (s.durationMs !== b.durationMs) fields.push(`duration (${b.durationMs} -> ${s.durationMs} ms)`);
+    if (s.warmupMs !== b.warmupMs) fields.push(`warm-up (${b.warmupMs} -> ${s.warmupMs} ms)`);
     if (s.description !== b.description && fields.length === 0) continue;
     if (fields.length > 0) {
       badScenario.add(s.name);
@@ -118,21 +122,40 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
   if (onlyCur.length) differences.push(`${onlyCur.length} strategy x scenario cells only in this run (not compared): ${onlyCur.slice(0, 5).map((k) => k.split('\u0000').filter(Boolean).join(' x ')).join('; ')}`);
   if (onlyBase.length) differences.push(`${onlyBase.length} cells only in the baseline (not compared): ${onlyBase.slice(0, 5).map((k) => k.split('\u0000').filter(Boolean).join(' x ')).join('; ')}`);
 
+  // Seeds: a cell is compared on the seeds both runs have, so a mean over
+  // other seeds (other workloads) never passes for a change of the model.
+  const seedsOf = (runs: readonly RunRow[]): number[] => [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+  const curSeeds = seedsOf(current.runs);
+  const baseSeeds = seedsOf(baseline.runs);
+  if (stable(curSeeds) !== stable(baseSeeds)) {
+    const common = curSeeds.filter((s) => baseSeeds.includes(s));
+    differences.push(`seeds differ (${baseSeeds.join(', ')} -> ${curSeeds.join(', ')}): cells compared on the seeds both have (${common.join(', ') || 'none'})`);
+  }
   const cells: CellComparison[] = [];
-  for (const [k, runs] of cur) {
-    const bruns = base.get(k);
-    if (!bruns) continue;
-    const first = runs[0]!;
+  const absent = new Set<string>();
+  for (const [k, allRuns] of cur) {
+    const allBase = base.get(k);
+    if (!allBase) continue;
+    const first = allRuns[0]!;
     if (badScenario.has(first.scenario)) continue;
+    const bseeds = new Set(allBase.map((r) => r.seed));
+    const runs = allRuns.filter((r) => bseeds.has(r.seed));
     const seeds = new Set(runs.map((r) => r.seed));
-    const bseeds = new Set(bruns.map((r) => r.seed));
-    const sameSeeds = seeds.size === bseeds.size && [...seeds].every((s) => bseeds.has(s));
+    const bruns = allBase.filter((r) => seeds.has(r.seed));
+    if (runs.length === 0) continue;
     for (const def of METRICS) {
+      // A metric an older results version does not have (absent, not 0) is not compared.
+      const has = (r: RunRow): boolean => (r.metrics as Record<string, number | undefined>)[def.name] !== undefined;
+      if (!runs.every(has) || !bruns.every(has)) {
+        absent.add(def.name);
+        continue;
+      }
       const a = runs.map((r) => (r.metrics as Record<string, number>)[def.name]!);
       const b = bruns.map((r) => (r.metrics as Record<string, number>)[def.name]!);
-      cells.push(judge(first, def.name, def.kind, def.better, a, b, sameSeeds ? bySeed(runs, bruns, def.name) : null, opts));
+      cells.push(judge(first, def.name, def.kind, def.better, a, b, bySeed(runs, bruns, def.name), opts));
     }
   }
+  if (absent.size > 0) differences.push(`metrics missing from one of the runs (an older results version): ${[...absent].join(', ')}; not compared`);
   // tinybench measurements: JS ns per op, with their own margin of error.
   const bm = new Map(baseline.measured.map((m) => [`${m.strategy}|${m.task}`, m]));
   for (const m of current.measured) {
@@ -147,24 +170,41 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
   return { baselineRunId: baseline.runId, baselineCommit: baseline.environment.gitCommit, options: opts, cells, failing, differences, comparedCells: cells.length };
 }
 
-function bySeed(runs: readonly RunRow[], bruns: readonly RunRow[], metric: string): boolean {
-  const b = new Map(bruns.map((r) => [r.seed, (r.metrics as Record<string, number>)[metric]]));
-  return runs.every((r) => (r.metrics as Record<string, number>)[metric] === b.get(r.seed));
+/**
+ * Largest relative difference between two non-integer values that is
+ * floating-point noise, not a change: a ratio or a time-weighted mean summed
+ * in another order (a refactor that regroups additions) moves in the last
+ * bits, ~1e-16 relative per operation. Counts (integers) compare exactly.
+ */
+export const FLOAT_NOISE = 1e-9;
+
+/** `a` and `b` are the same value: equal, or non-integers within FLOAT_NOISE of each other. */
+export function sameValue(a: number, b: number | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  if (Number.isInteger(a) && Number.isInteger(b)) return false;
+  return Math.abs(a - b) <= FLOAT_NOISE * Math.max(Math.abs(a), Math.abs(b));
 }
 
-function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: MetricDef['better'], a: number[], b: number[], identicalBySeed: boolean | null, opts: RegressionOptions): CellComparison {
+function bySeed(runs: readonly RunRow[], bruns: readonly RunRow[], metric: string): boolean {
+  const b = new Map(bruns.map((r) => [r.seed, (r.metrics as Record<string, number>)[metric]]));
+  return runs.every((r) => sameValue((r.metrics as Record<string, number>)[metric]!, b.get(r.seed)));
+}
+
+function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: MetricDef['better'], a: number[], b: number[], identicalBySeed: boolean, opts: RegressionOptions): CellComparison {
   const ma = mean(a);
   const mb = mean(b);
-  const changePct = mb === 0 ? (ma === 0 ? 0 : null) : ((ma - mb) / Math.abs(mb)) * 100;
+  const changePct = sameValue(ma, mb) ? 0 : mb === 0 ? null : ((ma - mb) / Math.abs(mb)) * 100;
   const base = { strategy: row.strategy, scenario: row.scenario, variant: row.variant, metric, kind, baseline: mb, current: ma, changePct };
   const direction = (): Verdict => {
-    if (ma === mb) return 'changed';
+    // Seeds moved but the mean did not: the model behaves differently, neither better nor worse.
+    if (sameValue(ma, mb)) return 'changed';
     if (better === 'none') return 'changed';
     const worse = better === 'lower' ? ma > mb : ma < mb;
     return worse ? 'regressed' : 'improved';
   };
   if (kind === 'exact' || kind === 'modelled') {
-    const same = identicalBySeed ?? (ma === mb);
+    const same = identicalBySeed;
     return { ...base, pValue: null, test: 'exact', verdict: same ? 'no change' : direction() };
   }
   const p = mannWhitneyU(a, b);
@@ -174,4 +214,62 @@ function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: Met
   else if (p === null || p >= opts.alpha) verdict = 'no change';
   else verdict = better === 'none' ? 'changed' : direction();
   return { ...base, pValue: p, test: 'mann-whitney', verdict };
+}
+
+/** One cell of a run, planned or stored: what the baseline must share with it. */
+export interface PlannedCell {
+  readonly strategy: string;
+  readonly scenario: string;
+  readonly variant: string;
+  readonly seed: number;
+}
+
+/** What the run being planned is: its cells and its scenarios as results.json will describe them. */
+export interface PlannedRun {
+  readonly quick: boolean;
+  readonly cells: readonly PlannedCell[];
+  readonly scenarios: Results['scenarios'];
+}
+
+const listed = (xs: Iterable<string | number>, max = 4): string => {
+  const a = [...new Set(xs)];
+  return a.length > max ? `${a.slice(0, max).join(', ')}, ...` : a.join(', ') || 'none';
+};
+
+/**
+ * Why `baseline` shares no comparable cell (strategy x scenario x sweep point
+ * x seed, in a scenario of the same kernel, machine and duration) with the
+ * run being planned, or null when it shares at least one. compareRuns would
+ * compare nothing: a CI gate pointed at the wrong baseline would pass.
+ */
+export function noCommonCells(run: PlannedRun, baseline: Results): string | null {
+  const baseScen = new Map(baseline.scenarios.map((s) => [s.name, s]));
+  const comparable = new Set<string>();
+  const differing: string[] = [];
+  for (const s of run.scenarios) {
+    const b = baseScen.get(s.name);
+    if (!b) continue;
+    const fields: string[] = [];
+    if (stable(s.kernel) !== stable(b.kernel)) fields.push('kernel config');
+    if (stable(s.machine) !== stable(b.machine)) fields.push('machine');
+    if (s.durationMs !== b.durationMs) fields.push(`duration ${b.durationMs} -> ${s.durationMs} ms`);
+    if (fields.length > 0) differing.push(`${s.name}: ${fields.join(', ')}`);
+    else comparable.add(s.name);
+  }
+  const baseCells = new Set(baseline.runs.map((r) => `${key(r)}\u0000${r.seed}`));
+  if (run.cells.some((c) => comparable.has(c.scenario) && baseCells.has(`${key(c)}\u0000${c.seed}`))) return null;
+  if (run.quick !== baseline.config.quick) return run.quick ? 'the baseline is not --quick, this run is' : 'the baseline is --quick, this run is not';
+  const mine = (f: (c: PlannedCell) => string | number): Set<string | number> => new Set(run.cells.map(f));
+  const theirs = (f: (c: PlannedCell) => string | number): Set<string | number> => new Set(baseline.runs.map(f));
+  const disjoint = (f: (c: PlannedCell) => string | number): boolean => {
+    const t = theirs(f);
+    return ![...mine(f)].some((x) => t.has(x));
+  };
+  const both = (what: string, f: (c: PlannedCell) => string | number): string => `no ${what} in common: the baseline has ${listed(theirs(f))}, this run ${listed(mine(f))}`;
+  if (disjoint((c) => c.scenario)) return both('scenario', (c) => c.scenario);
+  if (comparable.size === 0) return `every scenario in common differs: ${differing.slice(0, 2).join('; ')}${differing.length > 2 ? '; ...' : ''}`;
+  if (disjoint((c) => c.strategy)) return both('strategy', (c) => c.strategy);
+  if (disjoint((c) => c.seed)) return both('seed', (c) => c.seed);
+  if (disjoint((c) => c.variant)) return both('sweep point', (c) => c.variant || '(none)');
+  return 'no strategy, scenario, sweep point and seed are all four in common';
 }

@@ -41,9 +41,101 @@ export function meanCi95(xs: readonly number[]): MeanCi {
   return { n, mean: m, stddev: sd, ciLow: m - half, ciHigh: m + half };
 }
 
+/** Resamples of the seeded bootstrap when the exact one is too large (more than EXACT_BOOTSTRAP_MAX_N values). */
+export const BOOTSTRAP_RESAMPLES = 4000;
+/** Up to this many values the bootstrap is exact: every resample, weighted (C(2n-1, n) multisets: 6,435 at n = 8). */
+export const EXACT_BOOTSTRAP_MAX_N = 8;
+
 /**
- * Welch's t-test: two-sided p-value for equal means. Identical constant
- * samples give p = 1; different constant samples (zero variance) give p = 0.
+ * Mean with a 95% bootstrap percentile interval of the mean: the 2.5% and
+ * 97.5% quantiles of the means of resamples (with replacement) of `xs`.
+ * What the caller may rely on: ciLow and ciHigh are means of resamples, so
+ * they lie within [min(xs), max(xs)]: an interval of a non-negative metric
+ * never goes below 0, and a constant sample gives [c, c]. Deterministic: up
+ * to EXACT_BOOTSTRAP_MAX_N values every resample is counted with its
+ * multinomial weight (no random numbers at all); beyond, BOOTSTRAP_RESAMPLES
+ * resamples from a PRNG with a fixed seed. With few seeds the interval is
+ * the spread those seeds show, narrower than Student's t.
+ */
+export function meanBootstrapCi95(xs: readonly number[]): MeanCi {
+  const n = xs.length;
+  const m = mean(xs);
+  const sd = stddev(xs);
+  if (n < 2) return { n, mean: m, stddev: 0, ciLow: m, ciHigh: m };
+  const dist = n <= EXACT_BOOTSTRAP_MAX_N ? exactBootstrapMeans(xs) : sampledBootstrapMeans(xs, BOOTSTRAP_RESAMPLES);
+  return { n, mean: m, stddev: sd, ciLow: weightedQuantile(dist, 0.025), ciHigh: weightedQuantile(dist, 0.975) };
+}
+
+interface WeightedValues {
+  readonly values: Float64Array;
+  readonly weights: Float64Array;
+}
+
+/** Every bootstrap resample of xs as a multiset of counts, its mean and its probability n! / prod(c_i!) / n^n. */
+function exactBootstrapMeans(xs: readonly number[]): WeightedValues {
+  const n = xs.length;
+  const values: number[] = [];
+  const weights: number[] = [];
+  const logFact = [0];
+  for (let i = 1; i <= n; i++) logFact.push(logFact[i - 1]! + Math.log(i));
+  const logTotal = logFact[n]! - n * Math.log(n);
+  const counts = new Array<number>(n).fill(0);
+  const walk = (i: number, left: number, sum: number, logW: number): void => {
+    if (i === n - 1) {
+      counts[i] = left;
+      values.push((sum + left * xs[i]!) / n);
+      weights.push(Math.exp(logTotal + logW - logFact[left]!));
+      return;
+    }
+    for (let c = 0; c <= left; c++) {
+      counts[i] = c;
+      walk(i + 1, left - c, sum + c * xs[i]!, logW - logFact[c]!);
+    }
+  };
+  walk(0, n, 0, 0);
+  return { values: Float64Array.from(values), weights: Float64Array.from(weights) };
+}
+
+/** `b` resampled means of xs from splitmix32 with a fixed seed (equal weights). */
+function sampledBootstrapMeans(xs: readonly number[], b: number): WeightedValues {
+  const n = xs.length;
+  let state = 0x9e3779b9;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) | 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+  };
+  const values = new Float64Array(b);
+  for (let r = 0; r < b; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += xs[Math.floor(next() * n)]!;
+    values[r] = s / n;
+  }
+  return { values, weights: new Float64Array(b).fill(1 / b) };
+}
+
+/** The smallest value whose cumulative weight reaches q (weights sum to 1, up to rounding). */
+function weightedQuantile(d: WeightedValues, q: number): number {
+  const idx = Array.from(d.values.keys()).sort((i, j) => d.values[i]! - d.values[j]!);
+  let total = 0;
+  for (const w of d.weights) total += w;
+  let cum = 0;
+  // Rounding of the weights must not decide: a tolerance far below any one resample's weight.
+  const target = q * total * (1 - 1e-12);
+  for (const i of idx) {
+    cum += d.weights[i]!;
+    if (cum >= target) return d.values[i]!;
+  }
+  return d.values[idx[idx.length - 1]!]!;
+}
+
+/**
+ * Welch's t-test: two-sided p-value for equal means. null when it cannot say
+ * anything: fewer than two values on a side, or both sides constant (no
+ * spread to test a difference against; a change between two constants is
+ * exact and shown as such, not as a test result).
  */
 export function welchTTest(a: readonly number[], b: readonly number[]): number | null {
   if (a.length < 2 || b.length < 2) return null;
@@ -51,7 +143,7 @@ export function welchTTest(a: readonly number[], b: readonly number[]): number |
   const mb = mean(b);
   const va = stddev(a) ** 2 / a.length;
   const vb = stddev(b) ** 2 / b.length;
-  if (va + vb === 0) return ma === mb ? 1 : 0;
+  if (va + vb === 0) return null;
   const t = (ma - mb) / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1));
   return 2 * (1 - studentTCdf(Math.abs(t), df));

@@ -5,6 +5,7 @@
  * the page back). This measures the simulator, not a kernel: it is reported
  * apart from the modelled (virtual ns) costs and never mixed with them.
  */
+import { BnodeCache } from '../core/bnode-cache.ts';
 import { Bench } from 'tinybench';
 import { CTX_TASK } from '../core/context.ts';
 import { DEFAULT_COST_TABLE } from '../core/cost-table.ts';
@@ -23,7 +24,7 @@ function setup(strategy: StrategyDefinition) {
     machine: { cpus: 2, minFreeKbytes: 16384, watermarkScaleFactor: 10, lowmemReserveRatio: [256, 32], zones: [{ kind: 'DMA32', managedPages: 262144 }, { kind: 'Normal', managedPages: 262144 }] },
   });
   const ext = core.extensionsFor(strategy.name);
-  const inst = strategy.setup({ core, ext }, strategy.params.parse({}) as Record<string, unknown>);
+  const inst = strategy.setup({ core, ext, bnodeCache: new BnodeCache(core, ext) }, strategy.params.parse({}) as Record<string, unknown>);
   return { core, inst };
 }
 

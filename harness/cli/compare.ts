@@ -4,20 +4,23 @@
  * results (JSON + CSV) and write the reports. Bad input is found while
  * planning, before anything runs.
  */
+import { BnodeCache } from '../core/bnode-cache.ts';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { describeCostTable, resolveCostTable } from '../core/cost-table.ts';
 import { createCore, oldestProfileFor, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
 import { InputError, describeFound } from '../errors.ts';
 import { summarize } from '../analysis/summarize.ts';
+import { costCorners, costRangeVerdict, locklessNsMeans, type CostRangeReport } from '../analysis/cost-range.ts';
+import { computeVerdict } from '../analysis/verdict.ts';
 import { measureStrategies } from '../bench/measured.ts';
 import { captureEnvironment } from '../results/environment.ts';
-import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
-import type { ProfileName } from '../core/profile.ts';
+import { RESULTS_SCHEMA_ID, RESULTS_SCHEMA_VERSION, eventsPerSecPerCore, readResults, type FailedRun, type NotApplicable, type Results, type RunRow, type TimelineRow } from '../results/schema.ts';
+import { PROFILE_INPUT_NAMES, resolveProfileName, type ProfileName } from '../core/profile.ts';
 import { claimRunId, storeResults } from '../results/store.ts';
-import { loadBaseline, saveBaseline } from '../results/baseline.ts';
+import { resolveBaselinePath, saveBaseline } from '../results/baseline.ts';
 import { appendToIndex } from '../results/history-index.ts';
-import { compareRuns, DEFAULT_REGRESSION_OPTIONS, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
+import { compareRuns, DEFAULT_REGRESSION_OPTIONS, noCommonCells, type RegressionOptions, type RegressionReport } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobOutcome, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { runPool, type PoolHandle } from '../sim/pool.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS } from '../sim/simulator.ts';
@@ -26,11 +29,14 @@ import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
 import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { Progress } from './progress.ts';
+import { parseShard } from './shard.ts';
 import { classify, splitAssignment, sweepValues, type SetTarget } from './set-values.ts';
 
 export interface CompareOptions {
   readonly strategies?: readonly string[];
   readonly scenarios?: readonly string[];
+  /** Kernel profiles to run every scenario on (--kernels; entries may be comma-separated); absent: each scenario's own. */
+  readonly kernels?: readonly string[];
   readonly seeds?: number;
   readonly quick: boolean;
   readonly scenarioFiles: readonly string[];
@@ -38,7 +44,10 @@ export interface CompareOptions {
   readonly strategyFiles?: readonly string[];
   readonly sets: readonly string[];
   readonly sweep?: string;
+  /** --cost-range N: also run the all-low, all-high and N seeded mixed corners of the cost ranges. */
+  readonly costRange?: number;
   readonly jobs?: number;
+  /** `i/n`, or `auto`/`auto/N` read from the environment (shard.ts). */
   readonly shard?: string;
   readonly runId?: string;
   readonly resultsDir: string;
@@ -95,14 +104,26 @@ interface Variant {
   readonly raw: string;
 }
 
-export function parseShard(text: string | undefined): { index: number; count: number } | null {
-  if (text === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(text);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError({ file: '--shard', where: 'value', expected: 'i/n with 1 <= i <= n (e.g. 1/4)', found: JSON.stringify(text) });
-  return { index, count };
+/**
+ * --kernels values ("5.9,6.x" or "5.9 6.x"): kernel profile names or aliases
+ * (PROFILE_INPUT_NAMES), resolved to profiles ("6.x" is "7.2", so the table
+ * is named "burst@7.2" as the results record it), each once, in the order
+ * given; an unknown name is an InputError. undefined: none given.
+ */
+export function parseKernels(values: readonly string[] | undefined): ProfileName[] | undefined {
+  if (values === undefined) return undefined;
+  const out: ProfileName[] = [];
+  for (const v of values.flatMap((x) => x.split(','))) {
+    const k = resolveProfileName(v.trim());
+    if (k === undefined) {
+      const near = closestName(v.trim(), PROFILE_INPUT_NAMES);
+      throw new InputError({ file: '--kernels', where: 'kernel profile', expected: `one of ${PROFILE_INPUT_NAMES.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: JSON.stringify(v.trim()) });
+    }
+    if (!out.includes(k)) out.push(k);
+  }
+  return out;
 }
+
 
 /**
  * A strategy's parameters on a scenario (the scenario's section, then
@@ -145,14 +166,27 @@ export function staticPropertiesOf(strategy: StrategyDefinition, params: Record<
     machine: { cpus: 1, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [32], zones: [{ kind: 'Normal', managedPages: 8192 }] },
   });
   const ext = core.extensionsFor(strategy.name);
-  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  strategy.setup({ core, ext, bnodeCache: new BnodeCache(core, ext) }, strategy.params.parse(params) as Record<string, unknown>);
   return ext.describe();
+}
+
+/** A scenario as results.json describes it (and the regression check compares it). */
+function describeScenario(s: Scenario): Results['scenarios'][number] {
+  const m = scenarioMachine(s);
+  return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs, warmupMs: s.run.warmup.ms };
+}
+
+/** The name of a job's scenario (as its runs will carry it). */
+function scenarioNameOf(job: JobSpec, sources: readonly ScenarioSource[], scenarios: readonly Scenario[]): string {
+  const i = sources.indexOf(job.scenario);
+  return scenarios[i]?.name ?? (job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path);
 }
 
 export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () => void) => void): Promise<CompareOutcome> {
   const wall0 = performance.now();
   // A bad baseline is bad input: find out before running anything.
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, opts.resultsDir) : null;
+  const baselinePath = opts.baseline !== undefined ? resolveBaselinePath(opts.baseline, opts.resultsDir) : null;
+  const baseline = baselinePath !== null ? readResults(baselinePath) : null;
   const builtinStrategies = await loadStrategies();
   const strategyFiles = (opts.strategyFiles ?? []).map((f) => resolve(f));
   const all = [...builtinStrategies, ...(await loadStrategyFiles(strategyFiles, builtinStrategies.map((s) => s.name)))];
@@ -170,6 +204,9 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     sources.push({ kind: 'builtin', name: n });
   }
   for (const f of opts.scenarioFiles) sources.push({ kind: 'file', path: resolve(f) });
+  // The kernel axis: each scenario on each kernel, a table of its own ("burst@6.x").
+  const kernels = parseKernels(opts.kernels);
+  const planned = sources.flatMap((src) => (kernels ?? [undefined]).map((kernel) => ({ src, kernel })));
 
   // --set values.
   const scenarioSets: [string, string][] = [];
@@ -198,20 +235,24 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     if (variants[0]?.target.kind === 'cost') for (const v of variants) resolveCostTable({ ...costOverrides, [(v.target as { key: string }).key]: (v.target as { value: unknown }).value }, `--sweep ${opts.sweep}`);
   }
 
+  if (opts.costRange !== undefined && opts.sweep !== undefined) {
+    throw new InputError({ file: '--cost-range', where: String(opts.costRange), expected: 'no --sweep (the corners are compared at the default point)', found: `--sweep ${opts.sweep}` });
+  }
+
   // Validate every scenario (with sets) and every strategy's parameters up front.
   const scenarios: Scenario[] = [];
   const scale = opts.quick ? QUICK_DURATION_SCALE : 1;
   const sweepOrigin = `--sweep ${opts.sweep}`;
-  for (const src of sources) {
-    const s = buildScenario(src, scenarioSets, scale);
+  for (const { src, kernel } of planned) {
+    const s = buildScenario(src, scenarioSets, scale, kernel);
     scenarios.push(s);
     // The scenario's own strategy sections: a fault there is the file's, whatever --set says.
-    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale) : s, strategies);
+    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, strategies);
     const sweptScenarios: Scenario[] = [];
     for (const v of variants) {
       if (v.target.kind !== 'scenario') continue;
       const point: [string, string] = [v.target.key, v.raw];
-      sweptScenarios.push(checkSweepPoint(() => buildScenario(src, [...scenarioSets, point], scale), opts.sweep ?? ''));
+      sweptScenarios.push(checkSweepPoint(() => buildScenario(src, [...scenarioSets, point], scale, kernel), opts.sweep ?? ''));
     }
     for (const st of strategies) {
       const set = paramSets[st.name] ?? {};
@@ -243,13 +284,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     const key = `${si}|${v.label}`;
     let p = kernelOf.get(key);
     if (p === undefined) {
-      p = buildScenario(sources[si]!, [...scenarioSets, [v.target.key, v.raw]], scale).kernel.profile;
+      p = buildScenario(planned[si]!.src, [...scenarioSets, [v.target.key, v.raw]], scale, planned[si]!.kernel).kernel.profile;
       kernelOf.set(key, p);
     }
     return p;
   };
-  for (let si = 0; si < sources.length; si++) {
+  for (let si = 0; si < planned.length; si++) {
     const scen = scenarios[si]!;
+    // The --kernels kernel of this table (undefined: the scenario's own).
+    const { src, kernel: axisKernel } = planned[si]!;
     for (const st of strategies) {
       const vs: (Variant | null)[] = variants.length === 0 ? [null] : variants.filter((v) => v.strategy === null || v.strategy === st.name);
       if (vs.length === 0) vs.push(null);
@@ -269,7 +312,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
           const tlKey = `${st.name}|${scen.name}|${label}`;
           const wantTimeline = withTimeline.has(vi) && !timelineFor.has(tlKey);
           timelineFor.add(tlKey);
-          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: sources[si]!, seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
+          jobs.push({ index: jobs.length, strategy: st.name, strategyFiles, scenario: src, ...(axisKernel !== undefined ? { kernel: axisKernel } : {}), seed, variant: label, scenarioSets: sets, strategyParams: params, costOverrides: costOv, durationScale: scale, timelinePoints: wantTimeline ? TIMELINE_POINTS : 0, wallLimitMs: opts.runWallLimitMs, virtualOpLimitMs: opts.runVirtualLimitMs ?? DEFAULT_VIRTUAL_OP_LIMIT_MS, invariantCheckEvery: opts.checkInvariantsEvery ?? DEFAULT_INVARIANT_CHECK_EVERY });
         }
       }
     }
@@ -284,6 +327,15 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     });
   }
   const shard = parseShard(opts.shard);
+  const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
+  // The gate cannot pass empty: a baseline that shares no cell with this run compares nothing.
+  if (baseline && baselinePath !== null) {
+    const why = noCommonCells({ quick: opts.quick, cells: myJobs.map((j) => ({ strategy: j.strategy, scenario: scenarioNameOf(j, sources, scenarios), variant: j.variant, seed: j.seed })), scenarios: scenarios.map(describeScenario) }, baseline);
+    if (why !== null) {
+      const rel = relative(process.cwd(), baselinePath);
+      throw new InputError({ file: rel.startsWith('..') || isAbsolute(rel) ? baselinePath : rel, where: 'cells', expected: `at least one strategy x scenario x seed in common with this run (${why})`, found: 'none' });
+    }
+  }
   // From here on a signal stops the runs cleanly (handlers installed before the
   // run directory is claimed and before any worker starts, so no signal finds a
   // half-started run without them).
@@ -295,7 +347,6 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   });
   // Last check before running: the run's own directory.
   const runId = claimRunId(opts.resultsDir, opts.runId);
-  const myJobs = shard ? jobs.filter((j) => j.index % shard.count === shard.index - 1) : jobs;
 
   // Run.
   const threads = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), myJobs.length));
@@ -332,8 +383,27 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   for (const o of outcomes) {
     const job = jobs[o.index]!;
     if (o.row) runs.push(o.row);
-    else failedRuns.push({ strategy: job.strategy, scenario: job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path, variant: job.variant, seed: job.seed, error: o.error ?? 'unknown error' });
+    else failedRuns.push({ strategy: job.strategy, scenario: scenarios[planned.findIndex((p) => p.src === job.scenario && p.kernel === job.kernel)]?.name ?? (job.scenario.kind === 'builtin' ? job.scenario.name : job.scenario.path), variant: job.variant, seed: job.seed, error: o.error ?? 'unknown error' });
     if (o.row && o.timeline) timelines.push({ strategy: o.row.strategy, scenario: o.row.scenario, variant: o.row.variant, seed: o.row.seed, ...o.timeline });
+  }
+
+  // --cost-range: the same jobs at each corner of the cost ranges (no
+  // timelines), then the rankings against the default table's.
+  let costRange: CostRangeReport | undefined;
+  if (opts.costRange !== undefined && !interrupted) {
+    const corners = costCorners(opts.costRange);
+    const n = jobs.length;
+    const cornerJobs = corners.flatMap((c, ci) => myJobs.map((j) => ({ ...j, index: (ci + 1) * n + j.index, costOverrides: c.overrides, timelinePoints: 0 })));
+    const cornerRows: RunRow[][] = corners.map(() => []);
+    const cornerProgress = new Progress(cornerJobs.length);
+    cornerProgress.start(threads);
+    pool = runPool(cornerJobs, threads, (o) => {
+      if (o.row) cornerRows[Math.floor(o.index / n) - 1]!.push(o.row);
+      cornerProgress.update(o.row?.metrics.simEvents ?? 0, o.error !== undefined);
+    }, { heapLimitMb: opts.runHeapLimitMb ?? DEFAULT_RUN_HEAP_LIMIT_MB });
+    await pool.done;
+    cornerProgress.finish();
+    if (!interrupted) costRange = costRangeVerdict(locklessNsMeans(runs), corners.map((c, ci) => ({ name: c.name, means: locklessNsMeans(cornerRows[ci]!) })));
   }
 
   const measured = opts.measure && !interrupted ? await measureStrategies(strategies, opts.quick ? 25 : 100) : [];
@@ -355,6 +425,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     config: {
       strategies: strategies.map((s) => s.name),
       scenarios: scenarios.map((s) => s.name),
+      ...(kernels !== undefined ? { kernels } : {}),
       seeds: [...new Set(scenarios.flatMap(seedsFor))].sort((a, b) => a - b),
       quick: opts.quick,
       sets: [...opts.sets],
@@ -369,10 +440,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
       const params = s.params.parse(paramSets[s.name] ?? {}) as Record<string, unknown>;
       return { name: s.name, title: s.title, origin: s.origin, description: s.description, later: s.later ?? false, params, staticProperties: staticPropertiesOf(s, params) };
     }),
-    scenarios: scenarios.map((s) => {
-      const m = scenarioMachine(s);
-      return { name: s.name, description: s.description, kernel: { ...s.kernel }, machine: { cpus: m.cpus, memoryMiB: s.machine.memoryMiB, zones: m.zones.map((z) => ({ kind: z.kind, managedPages: z.managedPages })) }, durationMs: s.run.durationMs };
-    }),
+    scenarios: scenarios.map(describeScenario),
     costTable: describeCostTable(costs).map((r) => ({ key: r.key, ns: r.ns, defaultNs: r.defaultNs, kind: r.kind, source: r.source, overridden: r.overridden })),
     runs,
     failedRuns,
@@ -380,8 +448,10 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     summary: summarize(runs),
     timelines,
     measured,
+    ...(costRange ? { costRange } : {}),
     totals: { runs: runs.length, failedRuns: failedRuns.length, simEvents, simWallMs, workloadWallMs, wallMs: performance.now() - wall0, eventsPerSecPerCore: eventsPerSecPerCore(simEvents, simWallMs + workloadWallMs) },
   };
+  results.verdict = computeVerdict(results);
   let regression: RegressionReport | undefined;
   if (baseline) {
     regression = compareRuns(results, baseline, opts.regression ?? DEFAULT_REGRESSION_OPTIONS);

@@ -28,6 +28,9 @@ export const GLOBAL_OPTIONS = {
   verbose: { type: 'boolean', default: false, describe: 'Print stack traces with errors' },
 } as const satisfies Record<string, Options>;
 
+/** `nolock-bench help [COMMAND]`: the usage, as --help prints it (not a command of the table: it has no options). */
+export const HELP_COMMAND = 'help';
+
 /** yargs' own flags (every command has them). */
 const BUILTIN_FLAGS: readonly string[] = ['help', 'version'];
 
@@ -38,13 +41,15 @@ const COMPARE_OPTIONS = {
   strategies: { type: 'string', array: true, describe: 'Strategies to run (default: all; see `list`)' },
   scenarios: { type: 'string', array: true, describe: 'Built-in scenarios to run (default: all, or none when --scenario-file is given)' },
   seeds: { type: 'number', describe: `Seeds per scenario: 1..N, N from 1 to ${MAX_SEEDS} (default: the scenario's own seeds, 1..5)` },
+  kernels: { type: 'string', array: true, describe: "Run each scenario on each of these kernel profiles (comma- or space-separated, e.g. 5.9,6.12,7.2; 6.x is 7.2): every table compares strategies on one kernel, named <scenario>@<kernel> (default: each scenario's own kernel)" },
   quick: { type: 'boolean', default: false, describe: "A small matrix: one seed and half of each scenario's duration, still every strategy and scenario" },
   'scenario-file': { type: 'string', array: true, default: [] as string[], describe: 'A scenario JSON file to run (repeatable); see harness/workload/SCENARIOS.md' },
   'strategy-file': { type: 'string', array: true, default: [] as string[], describe: 'A strategy kept outside strategies/ (a .ts file; repeatable)' },
   set: { type: 'string', array: true, default: [] as string[], describe: 'Override a value: <scenario.path>=v, <strategy>.<param>=v or cost.<key>=ns (repeatable), e.g. --set dedicated-pool.poolPages=8' },
+  'cost-range': { type: 'number', describe: 'Also run the matrix at corners of the cost table\'s documented ranges (every entry low, every entry high, and N seeded mixes) and say whether a conclusion (the cheapest strategy, the order of strategies by locklessNs) flips; N = 0 runs the two extreme corners only. Corners replace --set cost values' },
   sweep: { type: 'string', describe: 'Sweep one key over values: key=v1,v2,... or key=lo..hi (lo, powers of two, hi), e.g. dedicated-pool.poolPages=0..64' },
   jobs: { type: 'number', describe: 'Worker threads (default: the number of cores)' },
-  shard: { type: 'string', describe: 'Run only shard i of n of the matrix (i/n); recombine with `merge`' },
+  shard: { type: 'string', describe: 'Run only shard i of n of the matrix (i/n), or the shard the CI or Kubernetes job is (auto, auto/N: SHARD_INDEX and SHARD_COUNT, CI_NODE_INDEX and CI_NODE_TOTAL, or JOB_COMPLETION_INDEX); recombine with `merge`' },
   baseline: { type: 'string', describe: 'Compare against a stored run: a run id, a baseline name or a path to results.json' },
   'run-id': { type: 'string', describe: 'Name of this run (default: the time, e.g. 2026-11-25T07-12-03Z)' },
   'results-dir': RESULTS_DIR,
@@ -126,7 +131,7 @@ export const COMMAND_ARGUMENTS: Readonly<Record<CommandName, { min: number; max:
   report: { min: 1, max: 1, what: 'one results.json path (or a run id under --results-dir)' },
   history: { min: 0, max: 0, what: 'options only' },
   list: { min: 0, max: 0, what: 'options only' },
-  merge: { min: 1, max: Number.POSITIVE_INFINITY, what: 'results.json files of the shards' },
+  merge: { min: 1, max: Number.POSITIVE_INFINITY, what: 'the shards to merge: results.json files, folders or globs' },
   validate: { min: 2, max: 2, what: 'what to check and its file: `zoneinfo FILE` or `trace TRACE`' },
   lab: { min: 0, max: 0, what: 'options only' },
 };
@@ -147,6 +152,7 @@ export const NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
   'run-wall-limit': { integer: false, min: 0, max: MAX_RUN_WALL_LIMIT_MS, what: `a number of ms from 0 to ${MAX_RUN_WALL_LIMIT_MS} (0: no limit)` },
   'run-virtual-limit': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a number of ms >= 0 (0: no limit)' },
   'check-invariants': { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'an integer >= 0 (events between checks; 0: never)' },
+  'cost-range': { integer: true, min: 0, max: 64, what: 'an integer from 0 to 64 (mixed corners besides all-low and all-high)' },
   'noise-floor': { integer: false, min: 0, max: Number.MAX_SAFE_INTEGER, what: 'a percentage >= 0' },
   tolerance: { integer: false, min: 0, max: 1000, what: 'a percentage from 0 to 1000' },
   'boot-timeout': { integer: false, min: 1, max: 3600, what: 'a number of seconds from 1 to 3600' },
@@ -225,6 +231,16 @@ export function checkCommandLine(args: readonly string[]): void {
   const words = end < 0 ? args : args.slice(0, end);
   const commandAt = words.findIndex((a) => !a.startsWith('-'));
   const first = words[commandAt];
+  // `help` and `help COMMAND` print the usage (runCli); COMMAND must be one.
+  if (first === HELP_COMMAND) {
+    const of = words.slice(commandAt + 1).filter((w) => !w.startsWith('-'));
+    if (of.length > 1 || (of[0] !== undefined && !isCommand(of[0]))) {
+      const near = of[0] !== undefined ? closestName(of[0], COMMANDS) : undefined;
+      throw new InputError({ file: 'command line', where: 'help', expected: `nothing or one command (${COMMANDS.join(', ')})${near ? ` (did you mean "${near}"?)` : ''}`, found: describeFound(of.length > 1 ? of.join(' ') : of[0]) });
+    }
+    for (const w of words.slice(commandAt + 1)) if (w.startsWith('-') && !['--verbose', '--help'].includes(w)) throw unknownOption(w, kebab(w.replace(/^--?/, '').split('=')[0]!), undefined);
+    return;
+  }
   if (first !== undefined && !isCommand(first)) {
     const near = closestName(first, COMMANDS);
     throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`, found: describeFound(first) });
@@ -283,10 +299,12 @@ export function checkCommandLine(args: readonly string[]): void {
     for (const v of values) checkValue(name, spec!, v);
   }
   if (command === undefined) {
-    // --help and --version need no command.
-    if (given.has('help') || given.has('version')) return;
-    throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}`, found: positionals.length > 0 ? describeFound(positionals[0]) : 'nothing' });
+    // No command (nothing, or only --verbose, --help, --version): runCli prints the usage.
+    if (positionals.length > 0) throw new InputError({ file: 'command line', where: 'command', expected: `one of ${COMMANDS.join(', ')}`, found: describeFound(positionals[0]) });
+    return;
   }
+  // `report --help` asks for the help, not for a report: the arguments it would need do not matter.
+  if (given.has('help') || given.has('version')) return;
   const takes = COMMAND_ARGUMENTS[command];
   if (positionals.length < takes.min || positionals.length > takes.max) {
     const extra = positionals[takes.max];

@@ -14,10 +14,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { InputError, describeFound } from '../errors.ts';
-import { compare, parseShard } from './compare.ts';
+import { compare } from './compare.ts';
+import { parseShard, withResolvedShard } from './shard.ts';
 import { listCommand } from './list.ts';
 import { mergeCommand } from './merge.ts';
-import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
+import { COMMANDS, COMMAND_OPTIONS, GLOBAL_OPTIONS, HELP_COMMAND, NUMBER_RULES, checkCommandLine, checkNumberValue, decimalNumber, optionKind, type CommandName } from './options.ts';
 import { writeReportsFor } from './reports.ts';
 import { VALIDATE_TARGETS, validateCommand } from './validate.ts';
 import { splitAssignment } from './set-values.ts';
@@ -93,6 +94,23 @@ function checkNoPositionals(argv: { _: (string | number)[] }): true {
 }
 
 /**
+ * The words yargs reads for a command line checkCommandLine accepted: no
+ * command at all (a bare `nolock-bench`) and `help` ask for the usage,
+ * `help COMMAND` for the command's help (as `COMMAND --help`); other
+ * command lines as they are.
+ */
+function helpArgs(args: readonly string[]): string[] {
+  const end = args.indexOf('--');
+  const words = end < 0 ? args : args.slice(0, end);
+  const first = words.find((a) => !a.startsWith('-'));
+  const flags = words.filter((a) => a.startsWith('-') && a !== '--help');
+  if (first === undefined) return words.includes('--version') ? [...args] : [...flags, '--help'];
+  if (first !== HELP_COMMAND) return [...args];
+  const of = words.slice(words.indexOf(first) + 1).find((a) => !a.startsWith('-'));
+  return of !== undefined ? [of, ...flags, '--help'] : [...flags, '--help'];
+}
+
+/**
  * Runs one nolock-bench command line (the arguments after the program name)
  * and returns its exit code. Output goes to `io` (default: the process's
  * stdout and stderr); the compare's progress line still goes to process.stderr.
@@ -104,7 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const signalHandlers: [NodeJS.Signals, () => void][] = [];
   const cli = yargs(args)
     .scriptName('nolock-bench')
-    .usage('$0 <command> [options]')
+    .usage('$0 <command> [options]\n\n`$0 help COMMAND` or `$0 COMMAND --help`: the options of one command.')
     .options(GLOBAL_OPTIONS)
     .command(
       'compare',
@@ -129,24 +147,28 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
           }),
       async (argv) => {
         let stopRequested = 0;
+        const shard = parseShard(argv.shard);
         const outcome = await compare(
           {
             strategies: argv.strategies,
             scenarios: argv.scenarios,
+            ...(argv.kernels !== undefined ? { kernels: argv.kernels } : {}),
             seeds: argv.seeds,
             quick: argv.quick,
             scenarioFiles: argv['scenario-file'],
             strategyFiles: argv['strategy-file'],
             sets: argv.set,
             sweep: argv.sweep,
+            ...(argv['cost-range'] !== undefined ? { costRange: argv['cost-range'] } : {}),
             jobs: argv.jobs,
-            shard: argv.shard,
+            // `auto` read once: the stored command names the shard it ran.
+            ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
             runId: argv['run-id'],
             resultsDir: resolve(argv['results-dir']),
             reportsDir: resolve(argv['reports-dir']),
             json: argv.json,
             measure: argv.measure,
-            command: commandLine(args),
+            command: commandLine(withResolvedShard(args, shard)),
             runWallLimitMs: argv['run-wall-limit'],
             runVirtualLimitMs: argv['run-virtual-limit'],
             checkInvariantsEvery: argv['check-invariants'],
@@ -233,10 +255,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     })
     .command(
       'merge <files..>',
-      'Merge results of shards (--shard i/n) into one run',
+      'Merge the shards of a matrix (compare --shard i/n) into one run: results.json files, folders or globs; every complete matrix is merged, the rest named',
       (y) =>
         y
-          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json files of the shards' })
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json files, run or results folders, or globs (e.g. "results/*/results.json")' })
           .options(COMMAND_OPTIONS.merge)
           .check((argv) => {
             checkParsed(argv as unknown as Record<string, unknown>, 'merge');
@@ -244,9 +266,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
             return true;
           }),
       async (argv) => {
-        const merged = await mergeCommand(argv.files.map((f) => resolve(f)), resolve(argv['results-dir']), argv['run-id']);
-        const out = await writeReportsFor(merged.results, resolve(argv['reports-dir']));
-        io.stdout.write(`merged ${argv.files.length} files into ${merged.json}\nreport:  ${out.html}\n`);
+        const out = await mergeCommand(argv.files, resolve(argv['results-dir']), argv['run-id']);
+        for (const line of out.skipped) io.stderr.write(`skipped: ${line}\n`);
+        for (const m of out.merged) {
+          const reports = await writeReportsFor(m.results, resolve(argv['reports-dir']));
+          io.stdout.write(`merged ${m.files.length} shards of \`${m.results.command}\` into ${m.json}\nreport:  ${reports.html}\n`);
+        }
       },
     )
     .command(
@@ -321,7 +346,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     checkCommandLine(args);
     // The parse callback keeps yargs from exiting the process (--help,
     // --version) and hands over what it would have printed.
-    await cli.parseAsync(args, {}, (_err, _argv, output) => {
+    await cli.parseAsync(helpArgs(args), {}, (_err, _argv, output) => {
       if (output) io.stdout.write(`${output}\n`);
     });
     return exitCode;

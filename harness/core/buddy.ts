@@ -30,6 +30,16 @@ export class Buddy {
   /** Fallback allocations (a page taken from another migratetype's free list) and pageblocks converted. */
   fallbackAllocs = 0;
   pageblocksStolen = 0;
+  /** boost_watermark() calls that raised a zone's watermark_boost. */
+  watermarkBoosts = 0;
+  /**
+   * The caller's alloc_flags has ALLOC_KSWAPD (== __GFP_KSWAPD_RECLAIM): set by
+   * the allocator before it calls rmqueue(); steal_suitable_fallback() sets
+   * ZONE_BOOSTED_WATERMARK only then.
+   */
+  allocKswapd = false;
+  /** vm.watermark_boost_factor (mm/page_alloc.c, default 15000; 0 disables boosting). */
+  watermarkBoostFactor = 15000;
   /** Buddy free lists of all zones (ids 0 .. nrBuddyLists-1): isBuddyList's bound, computed once. */
   private readonly nrBuddyLists: number;
 
@@ -185,6 +195,10 @@ export class Buddy {
       this.moveToFreeList(zone, pfn, order, startMt);
       return;
     }
+    // "Boost watermarks to increase reclaim pressure to reduce the likelihood
+    // of future fallbacks. Wake kswapd now as the node may be balanced overall
+    // and kswapd will not wake naturally." (v5.0+; v6.14+ in try_to_claim_block()).
+    if (this.boostWatermark(zone) && this.allocKswapd) zone.boostedWatermark = true;
     if (!wholeBlock) {
       this.moveToFreeList(zone, pfn, order, startMt);
       return;
@@ -216,6 +230,52 @@ export class Buddy {
       this.pageblockMt[pfn >> PAGEBLOCK_ORDER] = startMt;
       this.pageblocksStolen++;
     }
+  }
+
+  /**
+   * Gives the pageblock containing `pfn` the migratetype `mt` and moves the free
+   * blocks that start in it to `mt`'s lists (set_pageblock_migratetype +
+   * move_freepages_block; a block larger than a pageblock takes its whole range,
+   * as change_pageblock_range does). For setting up a start state. Returns the
+   * free pages moved.
+   */
+  claimPageblock(zone: Zone, pfn: number, mt: number): number {
+    const f = this.frames;
+    const blockStart = Math.max((pfn >> PAGEBLOCK_ORDER) << PAGEBLOCK_ORDER, zone.startPfn);
+    const blockEnd = Math.min(((pfn >> PAGEBLOCK_ORDER) + 1) << PAGEBLOCK_ORDER, zone.endPfn);
+    let moved = 0;
+    this.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
+    for (let p = blockStart; p < blockEnd; ) {
+      const l = f.list[p]!;
+      const o = f.order[p]!;
+      if (this.isBuddyList(l)) {
+        this.moveToFreeList(zone, p, o, mt);
+        for (let b = p >> PAGEBLOCK_ORDER; b < (p + (1 << o)) >> PAGEBLOCK_ORDER; b++) this.pageblockMt[b] = mt;
+        moved += 1 << o;
+        p += 1 << o;
+      } else {
+        p++;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * boost_watermark() (mm/page_alloc.c, v5.0 to v6.18): raise the zone's
+   * watermark_boost by a pageblock, up to max(pageblock, high x
+   * watermark_boost_factor / 10000); not in zones smaller than four pageblocks.
+   * Returns whether it boosted.
+   */
+  boostWatermark(zone: Zone): boolean {
+    if (this.watermarkBoostFactor === 0) return false;
+    if (PAGEBLOCK_NR_PAGES * 4 > zone.managedPages) return false;
+    // mult_frac(zone->_watermark[WMARK_HIGH], watermark_boost_factor, 10000)
+    let maxBoost = Math.floor((zone.wmark[2 /* WMARK_HIGH */]! * this.watermarkBoostFactor) / 10000);
+    if (maxBoost === 0) return false;
+    maxBoost = Math.max(PAGEBLOCK_NR_PAGES, maxBoost);
+    zone.watermarkBoost = Math.min(zone.watermarkBoost + PAGEBLOCK_NR_PAGES, maxBoost);
+    this.watermarkBoosts++;
+    return true;
   }
 
   private moveToFreeList(zone: Zone, pfn: number, order: number, mt: number): void {

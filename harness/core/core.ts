@@ -112,6 +112,7 @@ export function createCore(config: CoreConfig): Core {
   for (let i = 0; i < nrZones; i++) {
     const spec = m.zones[i]!;
     initialAllocated += spec.initialFreeBlocks ? fillFromBuddyinfo(buddy, zones[i]!, spec.initialFreeBlocks) : fillAllFree(buddy, zones[i]!);
+    if (spec.initialFreeByMigratetype) claimPageblocks(buddy, zones[i]!, spec.initialFreeByMigratetype);
     if (spec.initialPcpLists) initialAllocated -= fillPcplists(pcp, buddy, zones[i]!, spec.initialPcpLists);
     if (spec.initialPcpHigh) {
       for (let cpu = 0; cpu < Math.min(m.cpus, spec.initialPcpHigh.length); cpu++) pcp.high[cpu * nrZones + i] = spec.initialPcpHigh[cpu]!;
@@ -161,9 +162,28 @@ function fillAllFree(buddy: Buddy, zone: Zone): number {
 }
 
 /**
+ * MachineZoneSpec.initialFreeByMigratetype: for each migratetype other than
+ * movable that wants free pages, claim pageblocks holding free blocks, from the
+ * zone's end down (where fillFromBuddyinfo leaves the small blocks of mixed
+ * pageblocks), until its lists hold at least what is wanted.
+ */
+function claimPageblocks(buddy: Buddy, zone: Zone, want: readonly number[]): void {
+  const f = buddy.frames;
+  for (let mt = 0; mt < Math.min(want.length, MIGRATE_PCPTYPES); mt++) {
+    if (mt === MIGRATE_MOVABLE) continue;
+    let need = want[mt]!;
+    for (let p = zone.endPfn - 1; p >= zone.startPfn && need > 0; p--) {
+      if (!buddy.isBuddyList(f.list[p]!) || buddy.migratetypeOf(p) !== MIGRATE_MOVABLE) continue;
+      need -= buddy.claimPageblock(zone, p, mt);
+      p = Math.max((p >> PAGEBLOCK_ORDER) << PAGEBLOCK_ORDER, zone.startPfn);
+    }
+  }
+}
+
+/**
  * Fills each CPU's pcplists of `zone` as MachineZoneSpec.initialPcpLists says
  * ([cpu][pindex] pages), and gives each block's pageblock the list's
- * migratetype. Blocks come from the zone's allocated frames, an
+ * migratetype (each migratetype's blocks from pageblocks of their own). Blocks come from the zone's allocated frames, an
  * aligned run of order-0 pages in use turned into one block, highest pfn first
  * (pcp pages are neither in NR_FREE_PAGES nor in /proc/buddyinfo), else from
  * the buddy when the zone has no such run. Returns how many allocated frames
@@ -188,20 +208,23 @@ function fillPcplists(pcp: PerCpuPages, buddy: Buddy, zone: Zone, lists: readonl
       }
     }
   };
-  for (let cpu = 0; cpu < Math.min(lists.length, pcp.cpus); cpu++) {
-    const idx = cpu * pcp.zones.length + zone.idx;
-    const perList = lists[cpu]!;
-    for (let pindex = 0; pindex < Math.min(perList.length, pcp.nrPcpLists); pindex++) {
-      const order = Math.floor(pindex / MIGRATE_PCPTYPES);
-      const mt = pindex - order * MIGRATE_PCPTYPES;
-      for (let k = 0; k < perList[pindex]! >> order; k++) {
-        let pfn = takeAllocated(order);
-        if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
-        if (pfn < 0) return fromAllocated;
-        // A page on a migratetype's pcplist sits in a pageblock of that type (the free
-        // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
-        buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
-        pcp.put(idx, pindex, pfn, order);
+  // One migratetype after the other, each from pageblocks of its own.
+  for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+    cursor = Math.max(zone.startPfn, ((cursor - zone.startPfn) >> PAGEBLOCK_ORDER << PAGEBLOCK_ORDER) + zone.startPfn);
+    for (let cpu = 0; cpu < Math.min(lists.length, pcp.cpus); cpu++) {
+      const idx = cpu * pcp.zones.length + zone.idx;
+      const perList = lists[cpu]!;
+      for (let pindex = mt; pindex < Math.min(perList.length, pcp.nrPcpLists); pindex += MIGRATE_PCPTYPES) {
+        const order = Math.floor(pindex / MIGRATE_PCPTYPES);
+        for (let k = 0; k < perList[pindex]! >> order; k++) {
+          let pfn = takeAllocated(order);
+          if (pfn < 0) pfn = buddy.rmqueueSmallest(zone, order, mt);
+          if (pfn < 0) return fromAllocated;
+          // A page on a migratetype's pcplist sits in a pageblock of that type (the free
+          // path puts it back by get_pfnblock_migratetype): give its pageblock the type.
+          buddy.pageblockMt[pfn >> PAGEBLOCK_ORDER] = mt;
+          pcp.put(idx, pindex, pfn, order);
+        }
       }
     }
   }

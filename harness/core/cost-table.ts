@@ -51,6 +51,8 @@ const KEYS = [
   'rmqueueBulkPerPage',
   'freePcppagesBulkPerPage',
   'prepNewPage',
+  'clearPage',
+  'kmallocFastPath',
   'kernelMapPagesX86',
   'kernelMapPagesPowerpc',
   'kasanAllocPages',
@@ -229,6 +231,25 @@ export const COST_TABLE_SOURCES: Readonly<Record<CostKey, CostEntry>> = {
       'with buddyOpPerOrder. Only the __free_one_page part (buddyListOp + 3 ns) runs under zone->lock. ' +
       'Follows overrides of buddyListOp.',
   },
+  clearPage: {
+    ns: 100,
+    kind: 'estimate',
+    source:
+      'estimate from memory bandwidth: clear_page() (clear_page_erms, rep stosb, on x86-64) writes 4096 bytes. ' +
+      'A page just taken off a pcplist is usually cache-warm (pcplists are LIFO); at the ~40 GB/s a 4 GHz core ' +
+      'sustains for stores into L2 (one 32-byte store per cycle, about 30% lost to write-allocate and fill) that is ' +
+      '4096 B / 40 GB/s = ~100 ns; a cold page written at DRAM speed (~10-12 GB/s per core) takes 350-400 ns. ' +
+      'Charged per page when __GFP_ZERO is set or init_on_alloc is on (want_init_on_alloc(), post_alloc_hook() / ' +
+      'prep_new_page()).',
+  },
+  kmallocFastPath: {
+    ns: 5.3,
+    kind: 'derived',
+    source:
+      'Jesper Dangaard Brouer: SLUB kmem_cache_alloc + kmem_cache_free fast path 42-43 cycles on an i7-4790K; ' +
+      'half of that for the allocation, 21.25 cycles at 4 GHz = 5.3 ns. Used for the small kmalloc() of ' +
+      "page_owner's add_stack_record_to_list() (6.9+); its slow path (a new slab, n->list_lock) is not modelled.",
+  },
   prepNewPage: {
     ns: 5,
     kind: 'estimate',
@@ -237,7 +258,7 @@ export const COST_TABLE_SOURCES: Readonly<Record<CostKey, CostEntry>> = {
       '(a plain atomic_set) + arch_alloc_page() (empty on x86) + static-key tests or empty stubs for ' +
       'debug_pagealloc, KASAN, page poisoning and page_owner; prep_new_page() adds the init_on_alloc test and, ' +
       'for order 0, nothing else: ~20 cycles = 5 ns at 4 GHz. Zeroing (__GFP_ZERO, init_on_alloc) is not ' +
-      'included.',
+      'charged here: see clearPage.',
   },
   kernelMapPagesX86: {
     ns: 800,
@@ -553,4 +574,67 @@ export function describeCostTable(table: CostTable): CostTableRow[] {
     }
     return { key, ns, defaultNs: entry.ns, kind: entry.kind, source, overridden };
   });
+}
+
+/**
+ * The range each entry may plausibly take, low <= default <= high, and why:
+ * the spread of its sources (other machines, other kernels, other
+ * measurements of the same path) or, for an estimate, how far the reasoning
+ * could be off. `--cost-range` runs the matrix at corners of these ranges and
+ * says whether a conclusion flips (harness/analysis/cost-range.ts).
+ *
+ * The pcp fast path: the default pair (alloc + free, 5.9 local_irq_save
+ * scheme) is 48.0 ns, Brouer's 192 cycles at 4 GHz. Other published figures
+ * for the same pair run from 116 cycles = 29 ns (page_bench01, 2023, newer
+ * kernel and CPU) through 176-185 cycles = 44-46 ns (2017) to 141 ns on the
+ * E5-2695 of time_bench_sample.c, 89.7 ns scaled to the reference machine by
+ * irqSaveRestore (141 x 9.443 / 14.84), and about 112 ns per operation on a
+ * 2.2 GHz Xeon Gold 5320 (luhsra/llfree-bench, Linux 6.0, repeat). The
+ * default stays on the one measurement of the 5.9 scheme itself on a desktop
+ * CPU like the reference machine; pcpListOp's range spans pairs of about
+ * 35 ns to 90 ns (pcpListOp = (pair - 2 x 9.443 - 3 - 5) / 2: 4 to 32 ns).
+ */
+export interface CostRange {
+  readonly low: number;
+  readonly high: number;
+  readonly why: string;
+}
+
+export const COST_RANGES: Readonly<Record<CostKey, CostRange>> = {
+  irqSaveRestore: { low: 6, high: 14.84, why: 'newer cores save/restore flags in fewer cycles; 14.84 ns unscaled on the E5-2695 (time_bench_sample.c)' },
+  irqDisableEnable: { low: 1, high: 3, why: '4-12 cycles across x86 generations' },
+  preemptDisableEnable: { low: 0.327, high: 4.291, why: 'PREEMPT_COUNT=n (0.327 ns, getting_started.rst) to the E5-2695 figure unscaled' },
+  pcpListOp: { low: 4, high: 32, why: 'alloc+free pair of 35 ns (page_bench01 2023, 116-117 cycles + call overhead) to 90 ns (time_bench_sample.c 141 ns scaled to the reference machine)' },
+  pcpSpinTrylock: { low: 8.6, high: 20.7, why: 'its inputs at their ends: 8.25 + 0.327 to 16.449 + 4.291 ns' },
+  spinLockUncontended: { low: 8.25, high: 16.449, why: '33 cycles on an i7-2620M (getting_started.rst) to 16.449 ns unscaled on the E5-2695' },
+  rawSpinLockUncontended: { low: 8.25, high: 16.449, why: 'the same code as spinLockUncontended on !PREEMPT_RT' },
+  lockHandoff: { low: 10, high: 45, why: 'a line moved between neighbouring cores of a small ring to the 40-42 ns MLC L2-to-L2 modified intervention on a 10-core Xeon E5-2660 v4' },
+  watermarkCheck: { low: 1.5, high: 8, why: 'an estimate of ~12 instructions: half to more than twice (a cache miss on the zone counters)' },
+  gfpFlagCheck: { low: 0.25, high: 5, why: 'a predicted test+jcc to a mispredicted branch (15-20 cycles)' },
+  buddyOpPerOrder: { low: 5, high: 40, why: 'struct page hot in L2 to an L3/remote miss per step (Aaron Lu, 2018: struct page misses dominate under zone->lock)' },
+  buddyListOp: { low: 4, high: 25, why: 'hot neighbours to cold struct pages' },
+  rmqueueBulkPerPage: { low: 8, high: 40, why: 'its parts hot to cold; llfree-bench measured 94 ns per order-0 bulk allocation on one core of a Xeon Gold 5320 (whole path, Linux 6.0)' },
+  freePcppagesBulkPerPage: { low: 10, high: 45, why: 'its parts hot to cold; llfree-bench measured 90 ns per order-0 free on one core (whole path)' },
+  clearPage: { low: 100, high: 400, why: 'a cache-warm page off a LIFO pcplist stored at ~40 GB/s to a cold page written at DRAM speed (10-12 GB/s per core)' },
+  kmallocFastPath: { low: 2.6, high: 10, why: 'half of a 21-43 cycle SLUB alloc+free fast path to a cold per-CPU slab' },
+  prepNewPage: { low: 2, high: 15, why: 'an estimate of ~20 cycles: the static-key tests hot, to a cold struct page' },
+  kernelMapPagesX86: { low: 200, high: 3000, why: 'no published figure: the walk alone to a flush with heavy TLB refill' },
+  kernelMapPagesPowerpc: { low: 100, high: 5000, why: 'no published figure: bare-metal HPTE insert to a slow hypercall' },
+  kasanAllocPages: { low: 10, high: 100, why: '512 shadow bytes cache-resident to all missing' },
+  setPageOwner: { low: 300, high: 3000, why: 'a shallow stack to a deep one with a cold depot' },
+  kswapdWake: { low: 200, high: 2000, why: 'a local wake-up to a remote one with an IPI and idle exit on the target' },
+  directReclaimPerPage: { low: 500, high: 20000, why: 'clean page cache in bulk to mapped/dirty pages (one order of magnitude more)' },
+  drainPagesPerCpu: { low: 30, high: 80, why: 'its inputs at their ends' },
+  queueWork: { low: 100, high: 1000, why: 'an idle worker already running to a remote try_to_wake_up' },
+  workerWakeLatency: { low: 1000, high: 50000, why: 'a CPU in C1 (1.74 us exit measured on Haswell) to deep C-states on servers (133 us worst-case table value for C6 on hsw, which is rare)' },
+  kvfreeRcuStore: { low: 1, high: 5, why: 'a hot block to a cold one' },
+  rcuHeadLink: { low: 2, high: 25, why: "the object's rcu_head line hot to a full miss" },
+  krcLock: { low: 14.25, high: 31.3, why: 'its inputs at their ends: 6 + 8.25 to 14.84 + 16.449 ns' },
+};
+
+/** The overrides that put every entry at its low or high end, or a mix (`pick(key)` true: high). */
+export function costCorner(pick: (key: CostKey) => boolean): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const k of COST_KEYS) o[k] = pick(k) ? COST_RANGES[k].high : COST_RANGES[k].low;
+  return o;
 }

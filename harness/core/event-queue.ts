@@ -7,6 +7,9 @@
  *
  * Each entry carries a handler id (from register()), a CPU and an integer
  * argument; the simulator calls handler(cpu, arg, time) when it pops the entry.
+ * A handler registered as CPU-bound (a per-CPU kworker's work item) competes
+ * with the workload for its CPU: the simulator runs it only when that CPU is
+ * free, and deferTop() moves it to then (see EventLoop.runDeferred).
  */
 export type DeferredHandler = (cpu: number, arg: number, time: number) => void;
 
@@ -20,15 +23,23 @@ export class EventQueue {
   private nextSeq = 0;
   private readonly handlers: DeferredHandler[] = [];
   private readonly names: string[] = [];
+  /** Per handler: runs in task context on its entry's CPU and waits for it (see register()). */
+  private readonly bound: boolean[] = [];
   /** Events popped so far, for the simEvents metric. */
   popped = 0;
   /** Handler id of the entry run last (for messages about a runaway handler). */
   lastKind = -1;
 
-  /** Registers a handler and returns its kind id, to pass to push(). */
-  register(name: string, handler: DeferredHandler): number {
+  /**
+   * Registers a handler and returns its kind id, to pass to push(). With
+   * `cpuBound`, the handler is a task on its entry's CPU (a kworker of a
+   * per-CPU workqueue): it starts when that CPU is free, and its cost keeps
+   * the CPU busy.
+   */
+  register(name: string, handler: DeferredHandler, cpuBound = false): number {
     this.handlers.push(handler);
     this.names.push(name);
+    this.bound.push(cpuBound);
     return this.handlers.length - 1;
   }
 
@@ -39,6 +50,29 @@ export class EventQueue {
   /** Time of the earliest entry, or +Infinity when empty. */
   peekTime(): number {
     return this.size > 0 ? this.time[0]! : Infinity;
+  }
+
+  /** Whether the earliest entry's handler is CPU-bound (false when empty). */
+  topIsCpuBound(): boolean {
+    return this.size > 0 && this.bound[this.kind[0]!] === true;
+  }
+
+  /** CPU of the earliest entry (-1 when empty). */
+  topCpu(): number {
+    return this.size > 0 ? this.cpuOf[0]! : -1;
+  }
+
+  /**
+   * Moves the earliest entry to `time` (later than its own): its CPU is busy
+   * until then. It keeps its kind, CPU and argument and queues behind entries
+   * already at `time`. Allocates nothing.
+   */
+  deferTop(time: number): void {
+    const k = this.kind[0]!;
+    const c = this.cpuOf[0]!;
+    const a = this.argOf[0]!;
+    this.removeTop();
+    this.push(time, k, c, a);
   }
 
   push(time: number, kind: number, cpu: number, arg: number): void {

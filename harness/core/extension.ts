@@ -35,6 +35,7 @@ export class Extensions {
   private readonly entries: string[] = [];
   private readonly workerNames: string[] = [];
   readonly reserves: Reserve[] = [];
+  private readonly strategyReserves: string[] = [];
   /** Reserves created and the pages they hold together, kept up to date by the reserves. */
   readonly reserveTotals = new ReserveTotals();
   /** Counters a strategy reports through (metrics of the same names). */
@@ -87,26 +88,46 @@ export class Extensions {
     this.slowPath.push(name);
   }
 
+  /**
+   * __alloc_pages() returns NULL without entering the slow path for any
+   * allocation with a bit of `gfpMask` (no kswapd wake-up, no reclaim); the
+   * test is paid only by allocations whose first freelist pass failed.
+   */
+  bypassSlowpathFor(name: string, gfpMask: number): void {
+    this.alloc.noSlowpathGfp |= gfpMask;
+    this.slowPath.push(name);
+  }
+
   /** Records a new allocator entry point (e.g. __rcu_alloc_page_lockless). */
   addEntryPoint(name: string): void {
     this.entries.push(name);
   }
 
-  /** A per-CPU reserve of pages held by the strategy. */
-  createReserve(name: string): Reserve {
+  /**
+   * A per-CPU reserve of pages held by the strategy. `consumer: true`: held by
+   * kvfree_rcu() itself on this kernel (its bnode cache), the same for every
+   * design: counted in the reserved-pages metrics and checked like the
+   * strategy's, but not listed among the strategy's static properties.
+   */
+  createReserve(name: string, opts: { consumer?: boolean } = {}): Reserve {
     const r = new Reserve(name, this.alloc.pcp.cpus, this.alloc.frames, this.reserveTotals);
     this.reserves.push(r);
+    if (!opts.consumer) this.strategyReserves.push(name);
     return r;
   }
 
   /**
-   * Deferred work (a workqueue item, an hrtimer callback): returns a handle for
-   * schedule(). The handler runs later in virtual time, in a clean context the
-   * caller sets up with alloc.beginOp().
+   * Deferred work: returns a handle for schedule(). The handler runs later in
+   * virtual time, in a clean context the caller sets up with alloc.beginOp().
+   * A 'workqueue' item (the default) is a kworker task on the CPU it is
+   * scheduled on: it competes with the workload for that CPU, so it starts
+   * only once the CPU is free (a kthread flooding the CPU keeps it waiting
+   * until it yields; the model's tasks are not preempted), and its own cost
+   * keeps the CPU busy. An 'hrtimer' callback interrupts at its time.
    */
-  addWorker(name: string, handler: WorkerHandler): number {
+  addWorker(name: string, handler: WorkerHandler, kind: 'workqueue' | 'hrtimer' = 'workqueue'): number {
     this.workerNames.push(name);
-    return this.queue.register(`${this.owner}:${name}`, handler);
+    return this.queue.register(`${this.owner}:${name}`, handler, kind === 'workqueue');
   }
 
   /** Runs worker `kind` on `cpu` at virtual time `time`. */
@@ -128,7 +149,7 @@ export class Extensions {
       slowPathChecks: [...this.slowPath],
       pcpMissChecks: [...this.pcpMiss],
       entryPoints: [...this.entries],
-      reserves: this.reserves.map((r) => r.name),
+      reserves: [...this.strategyReserves],
       workers: [...this.workerNames],
     };
   }

@@ -21,6 +21,8 @@ export class HotCosts implements CostTable {
   readonly rmqueueBulkPerPage: number;
   readonly freePcppagesBulkPerPage: number;
   readonly prepNewPage: number;
+  readonly clearPage: number;
+  readonly kmallocFastPath: number;
   readonly kernelMapPagesX86: number;
   readonly kernelMapPagesPowerpc: number;
   readonly kasanAllocPages: number;
@@ -50,6 +52,8 @@ export class HotCosts implements CostTable {
     this.rmqueueBulkPerPage = t.rmqueueBulkPerPage;
     this.freePcppagesBulkPerPage = t.freePcppagesBulkPerPage;
     this.prepNewPage = t.prepNewPage;
+    this.clearPage = t.clearPage;
+    this.kmallocFastPath = t.kmallocFastPath;
     this.kernelMapPagesX86 = t.kernelMapPagesX86;
     this.kernelMapPagesPowerpc = t.kernelMapPagesPowerpc;
     this.kasanAllocPages = t.kasanAllocPages;

@@ -7,6 +7,7 @@ export { defineStrategy, oldestProfileFor, profilesFor, strategyAvailableOn, typ
 export { PROFILES, PROFILE_NAMES, PROFILE_VERSIONS, kernelAtLeast, type KernelProfile, type ProfileName } from './profile.ts';
 export { Extensions, type StaticProperties } from './extension.ts';
 export { Reserve } from './reserve.ts';
+export { BnodeCache, FILL_PAGE_CACHE_GFP } from './bnode-cache.ts';
 export { NIL } from './frames.ts';
 export { PageAllocator, PCP_MISS_FAIL, PCP_MISS_REFILL, PCP_MISS_SKIP, ALLOC_HARDER, ALLOC_HIGH, ALLOC_TRYLOCK, ALLOC_WMARK_LOW, ALLOC_WMARK_MIN, ALLOC_NO_WATERMARKS } from './page-alloc.ts';
 export { Zone, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, WMARK_HIGH, WMARK_LOW, WMARK_MIN } from './zone.ts';

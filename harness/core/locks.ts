@@ -21,7 +21,8 @@
  * on a non-RT kernel hardirq or softirq) is a real bug ("BUG: sleeping function called from invalid context"),
  * counted as sleepInAtomic whether or not lockdep is on. Any lock other than a
  * trylock taken in NMI context can deadlock against the code it interrupted;
- * lockdep is off in NMI (lockdep_nmi()), so those are counted apart, as nmiLock.
+ * lockdep is off in NMI (__nmi_enter() calls lockdep_off(); lockdep_nmi()), so
+ * those are counted apart, as nmiLock, and no wait-context report is made there.
  *
  * Nothing here throws: each violation is counted and the first few are kept
  * with a kernel-like message.
@@ -94,6 +95,13 @@ export class LockSet {
   cpu = 0;
   ctx = 0;
   irqsOff = 0;
+  /**
+   * The current hardirq comes from a handler that is never threaded (a
+   * timer, an IPI, IRQF_NO_THREAD): LD_WAIT_SPIN even on !RT. Cleared by
+   * enterContext(); the simulator sets it from the event's
+   * FLAG_HARDIRQ_NO_THREAD.
+   */
+  hardirqNoThread = 0;
   private readonly held = new Int32Array(MAX_HELD);
   private depth = 0;
 
@@ -102,6 +110,24 @@ export class LockSet {
   /** The last record counted and its key: a violation usually repeats the one before. */
   private lastKey = Number.NaN;
   private lastRecord: ViolationRecord | null = null;
+
+  /**
+   * Zeroes the counters and forgets the violation records (the end of a run's
+   * warm-up): what is counted after this is the measured part. Locks held and
+   * their timing are kept.
+   */
+  resetCounters(): void {
+    this.invalidWaitContext = 0;
+    this.sleepInAtomic = 0;
+    this.nmiLock = 0;
+    this.contendedNs = 0;
+    this.contendedAcquisitions = 0;
+    this.trylockFailures = 0;
+    this.records.length = 0;
+    this.recordKeys.clear();
+    this.lastKey = Number.NaN;
+    this.lastRecord = null;
+  }
 
   constructor(readonly config: LockConfig) {}
 
@@ -138,6 +164,7 @@ export class LockSet {
     this.cpu = cpu;
     this.ctx = ctx;
     this.irqsOff = irqsOff ? 1 : 0;
+    this.hardirqNoThread = 0;
     this.depth = 0;
   }
 
@@ -192,7 +219,9 @@ export class LockSet {
       this.sleepInAtomic++;
       if (!this.repeated(1, id)) this.record(1, id, 'sleepInAtomic', `BUG: sleeping function called from invalid context: ${this.names[id]} (${this.typeName(t)}${t === TYPE_SPIN ? ', an rt_mutex on PREEMPT_RT' : ''}) in ${this.describeContext()}`);
     }
-    if (this.config.lockdep && !trylock) {
+    // __nmi_enter() calls lockdep_off(): lockdep checks nothing in NMI, so no
+    // wait-context report there (the nmiLock count above stays).
+    if (this.config.lockdep && !trylock && this.ctx !== CTX_NMI) {
       const next = this.waitInner(t);
       const curr = this.currInner();
       if (next > curr) {
@@ -288,16 +317,21 @@ export class LockSet {
 
   /**
    * task_wait_context() lowered by the locks held (check_wait_context).
-   * Hardirq: on a non-RT kernel a device handler runs in hardirq but would be
-   * threaded under forced IRQ threading (curr->irq_config), so lockdep gives it
-   * LD_WAIT_CONFIG; on PREEMPT_RT the handlers left in hardirq are the ones
+   * Hardirq (task_wait_context(), kernel/locking/lockdep.c v5.9+): a device
+   * handler that forced IRQ threading would thread is marked
+   * hardirq_threaded (lockdep_hardirq_threaded() in
+   * __handle_irq_event_percpu()), an hrtimer not marked HRTIMER_MODE_HARD sets
+   * irq_config (__lockdep_hrtimer_enter()): LD_WAIT_CONFIG on a non-RT
+   * kernel. Handlers that are never threaded (the tick and HARD hrtimers,
+   * IPIs, IRQF_NO_THREAD / IRQF_PERCPU: hardirqNoThread) are LD_WAIT_SPIN on
+   * every kernel. On PREEMPT_RT the handlers left in hardirq are the ones
    * that cannot be threaded (a threaded one is modelled as task context), so
    * LD_WAIT_SPIN. Softirqs are always LD_WAIT_CONFIG; NMI LD_WAIT_SPIN.
    */
   private currInner(): number {
     let curr: number;
     if (this.ctx === CTX_NMI) curr = LD_WAIT_SPIN;
-    else if (this.ctx === CTX_HARDIRQ) curr = this.config.preemptRt ? LD_WAIT_SPIN : LD_WAIT_CONFIG;
+    else if (this.ctx === CTX_HARDIRQ) curr = this.config.preemptRt || this.hardirqNoThread !== 0 ? LD_WAIT_SPIN : LD_WAIT_CONFIG;
     else if (this.ctx === CTX_SOFTIRQ) curr = LD_WAIT_CONFIG;
     else curr = LD_WAIT_MAX;
     for (let i = 0; i < this.depth; i++) {

@@ -48,7 +48,7 @@ import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
 import { PCP_BATCH_SCALE_MAX, type PerCpuPages } from './pcp.ts';
 import type { PostAllocHook } from './post-alloc-hook.ts';
-import { MAX_PAGE_ORDER, type KernelProfile } from './profile.ts';
+import { kernelAtLeast, MAX_PAGE_ORDER, type KernelProfile } from './profile.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, WMARK_HIGH, WMARK_LOW, WMARK_MIN, type Zone } from './zone.ts';
 
 /** alloc_flags (mm/internal.h). ALLOC_WMARK_* index zone->_watermark. */
@@ -117,6 +117,11 @@ export class AllocStats {
   fastPathRejects = 0;
   /** zone->lock acquisitions (including trylocks that succeeded). */
   zoneLockTaken = 0;
+
+  /** Zeroes every counter (the end of a run's warm-up). */
+  reset(): void {
+    for (const k of Object.keys(this) as (keyof AllocStats)[]) if (typeof this[k] === 'number') (this as unknown as Record<string, number>)[k] = 0;
+  }
 }
 
 export interface PageAllocatorParts {
@@ -153,6 +158,15 @@ export class PageAllocator {
    * pcp->lock is held (on RT, spin_trylock_irqsave of a spinlock_t leaves them on).
    */
   private readonly pcpIrqsave: boolean;
+  /**
+   * How this kernel protects a pcplist access: 0 local_irq_save() (5.9/5.10),
+   * 1 local_lock_irqsave(&pa_lock.l) (the 5.9/5.10 -rt patch set on
+   * PREEMPT_RT: profile.rtPaLock), 2 pcp_spin_trylock() (6.x). Decided once
+   * per core, so the pcp fast path tests one small integer, as before.
+   */
+  private readonly pcpProtect: number;
+  /** pa_lock's lock id per CPU (-1 each when pcpProtect !== 1). */
+  private readonly paLock: Int32Array;
   private readonly autoTune: boolean;
   /** v5.14-6.6 pcp->free_factor (nr_pcp_free / nr_pcp_high with free_high). */
   private readonly freeFactor: boolean;
@@ -166,9 +180,27 @@ export class PageAllocator {
   fastPathCheck: FastPathCheck | null = null;
   fastPathNs = 0;
   slowPathNs = 0;
+  /**
+   * GFP bits for which __alloc_pages() returns NULL instead of entering the
+   * slow path (the posted __GFP_NO_LOCKS patch: "Bypass slow path if
+   * __GFP_NO_LOCKS" in __alloc_pages_nodemask()); 0: none. The test is charged
+   * gfpFlagCheck when the first get_page_from_freelist() pass has failed.
+   */
+  noSlowpathGfp = 0;
   reclaimer: Reclaimer | null = null;
   /** Called when kswapd should run (the simulator schedules it in virtual time). */
   onKswapdWake: (() => void) | null = null;
+  /** pgdat->kswapd_highest_zoneidx: the highest zone a waker asked for since kswapd last read it (-1: none). */
+  kswapdHighestZoneidx = -1;
+  /**
+   * pgdat->kswapd_failures: balance_pgdat() passes in a row that reclaimed
+   * nothing; reset by any reclaim that frees pages (shrink_node(), v5.9 and
+   * v6.x). At MAX_RECLAIM_RETRIES the node is "hopeless" and wakeup_kswapd()
+   * leaves it to direct reclaim.
+   */
+  kswapdFailures = 0;
+  /** rmqueue() wakes kswapd for a boosted watermark only with ALLOC_KSWAPD (by v6.5; not in v5.9-v6.0). */
+  private readonly boostWakeNeedsKswapdFlag: boolean;
 
   /** CPU of the current operation. */
   cpu = 0;
@@ -196,8 +228,15 @@ export class PageAllocator {
     this.pcpMaxOrder = parts.profile.pcpMaxOrder;
     this.irqProtected = parts.profile.pcpLocking === 'irq-save';
     this.pcpIrqsave = parts.profile.pcpLocking === 'pcp-spin-trylock-irqsave' && !parts.locks.config.preemptRt;
+    const paLockOn = this.irqProtected && parts.profile.rtPaLock && parts.locks.config.preemptRt;
+    this.pcpProtect = !this.irqProtected ? 2 : paLockOn ? 1 : 0;
+    this.paLock = new Int32Array(parts.pcp.cpus).fill(-1);
+    // -rt mm/page_alloc.c (5.10-rt): `static DEFINE_PER_CPU(struct pa_lock, pa_lock)`,
+    // a local_lock_t: on PREEMPT_RT a per-CPU spinlock_t (rt_mutex based, may sleep).
+    if (paLockOn) for (let c = 0; c < parts.pcp.cpus; c++) this.paLock[c] = parts.locks.define(`pa_lock (local_lock_t, cpu ${c})`, 'spinlock_t');
     this.autoTune = parts.profile.pcpHighAutoTune;
     this.freeFactor = parts.profile.pcpFreeFactor;
+    this.boostWakeNeedsKswapdFlag = kernelAtLeast(parts.profile.name, 6, 5);
     this.hooksActive = parts.postAllocHook.active;
     this.zoneOfBlock = new Int8Array(Math.ceil(parts.frames.nrFrames / 1024)).fill(-1);
     for (const z of parts.zones) {
@@ -271,8 +310,12 @@ export class PageAllocator {
     let mt: number = gfpFlagsToMigratetype(gfp);
     if (mt >= 3 /* MIGRATE_PCPTYPES */) mt = 1 /* MIGRATE_MOVABLE */;
     this.stats.allocs++;
-    let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */, highest, mt);
-    if (pfn < 0 && !this.failNow) pfn = this.slowpath(gfp, order, highest, mt);
+    // alloc_flags_nofragment(): ALLOC_KSWAPD is __GFP_KSWAPD_RECLAIM "to save a branch" (5.9 and 6.x).
+    let pfn = this.getPageFromFreelist(gfp, order, 1 /* ALLOC_WMARK_LOW */ | (gfp & 0x800) /* ALLOC_KSWAPD */, highest, mt);
+    if (pfn < 0 && !this.failNow) {
+      if (this.noSlowpathGfp !== 0) m.ns += this.costs.gfpFlagCheck;
+      if ((gfp & this.noSlowpathGfp) === 0) pfn = this.slowpath(gfp, order, highest, mt);
+    }
     if (pfn < 0) this.stats.allocFailures++;
     else this.frames.allocMigratetype[pfn] = mt;
     return pfn;
@@ -330,20 +373,25 @@ export class PageAllocator {
       if (zone.managedPages === 0) continue;
       m.ns += this.costs.watermarkCheck;
       if (!(allocFlags & 0x04 /* ALLOC_NO_WATERMARKS */)) {
-        const mark = zone.wmark[wm]!;
+        // wmark_pages(): _watermark[] + watermark_boost.
+        const mark = zone.wmark[wm]! + zone.watermarkBoost;
         // zone_watermark_fast(): order-0 shortcut, then the full check.
-        if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags)) {
+        if (!(order === 0 && zone.nrFree > mark + zone.lowmemReserve[highest]!) && !this.zoneWatermarkOk(zone, order, mark, highest, allocFlags) && !this.boostIgnored(zone, gfp, order, wm, highest, allocFlags)) {
           this.stats.watermarkFailures++;
           continue;
         }
       }
-      // 6.x: ZONE_BELOW_HIGH feeds pcp->high auto-tuning.
-      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[2 /* WMARK_HIGH */]!;
+      // 6.x: ZONE_BELOW_HIGH (high_wmark_pages(), boost included) feeds pcp->high auto-tuning.
+      if (this.autoTune) zone.belowHigh = zone.nrFree <= zone.wmark[2 /* WMARK_HIGH */]! + zone.watermarkBoost;
       const pfn = this.rmqueue(zone, gfp, order, mt, allocFlags);
       if (this.failNow) return NIL;
       if (pfn >= 0) {
-        if (this.hooksActive) this.postAllocHook.run(order);
-        else m.ns += this.costs.prepNewPage;
+        if (this.hooksActive) this.postAllocHook.run(order, gfp);
+        else {
+          m.ns += this.costs.prepNewPage;
+          // want_init_on_alloc(): __GFP_ZERO (init_on_alloc makes hooksActive).
+          if (gfp & 0x100 /* __GFP_ZERO */) m.ns += this.costs.clearPage * (1 << order);
+        }
         this.lastZone = i;
         return pfn;
       }
@@ -352,11 +400,37 @@ export class PageAllocator {
   }
 
   /**
+   * The exception in zone_watermark_fast() (commit f80b08fc4453, v5.7): an
+   * order-0 __GFP_ATOMIC (6.3+: ALLOC_MIN_RESERVE) allocation checking the min
+   * watermark ignores the boost, "so that kswapd is woken up when below the low
+   * watermark". True when that check without the boost passes.
+   */
+  private boostIgnored(zone: Zone, gfp: number, order: number, wm: number, highest: number, allocFlags: number): boolean {
+    if (order !== 0 || zone.watermarkBoost === 0 || wm !== 0 /* WMARK_MIN */) return false;
+    if (this.profile.hasGfpAtomic ? !(gfp & __GFP_ATOMIC) : !(allocFlags & ALLOC_HIGH)) return false;
+    return this.zoneWatermarkOk(zone, order, zone.wmark[0]!, highest, allocFlags);
+  }
+
+  /**
    * rmqueue(): pcp-able orders through rmqueue_pcplist; in 6.x a failed
    * pcp_spin_trylock or an empty refill falls back to rmqueue_buddy. Other
    * orders take zone->lock (spin_lock_irqsave) and __rmqueue.
    */
   private rmqueue(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
+    this.buddy.allocKswapd = (allocFlags & 0x800) /* ALLOC_KSWAPD */ !== 0;
+    const pfn = this.rmqueueZone(zone, gfp, order, mt, allocFlags);
+    // rmqueue()'s out: label: "Separate test+clear to avoid unnecessary
+    // atomics", then wakeup_kswapd(zone, 0, 0, zone_idx(zone)). v5.9-v6.0 test
+    // the bit alone; by v6.5 only with ALLOC_KSWAPD (so alloc_pages_nolock()'s
+    // ALLOC_TRYLOCK never wakes kswapd).
+    if (zone.boostedWatermark && (this.boostWakeNeedsKswapdFlag ? (allocFlags & 0x800) !== 0 : true)) {
+      zone.boostedWatermark = false;
+      this.wakeupKswapd(0, zone.idx);
+    }
+    return pfn;
+  }
+
+  private rmqueueZone(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number): number {
     if (order <= this.pcpMaxOrder) {
       this.pcpMissVerdict = -1;
       const pfn = this.rmqueuePcplist(zone, gfp, order, mt, allocFlags);
@@ -374,12 +448,48 @@ export class PageAllocator {
     return this.rmqueueBuddy(zone, order, mt, allocFlags);
   }
 
-  /** rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under zone->lock. */
+  /**
+   * local_lock_irqsave(&pa_lock.l) of the -rt patch set when pcpProtect is 1
+   * (on PREEMPT_RT a spinlock_t: no IRQs off, a sleeping lock that the lock
+   * validator checks), else local_irq_save(). Returns what paUnlock() needs.
+   * Exposed for entry points that touch pcplists themselves (lockless-entry).
+   */
+  paLockIrqsave(): number {
+    const m = this.meter;
+    if (this.pcpProtect === 1) {
+      const lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
+      return lock;
+    }
+    m.ns += this.costs.irqSaveRestore;
+    this.locks.irqSave();
+    return -1;
+  }
+
+  /** Undoes paLockIrqsave() with its return value. */
+  paUnlockIrqrestore(lock: number): void {
+    if (lock >= 0) this.locks.release(lock, this.meter.now());
+    else this.locks.irqRestore();
+  }
+
+  /**
+   * rmqueue_buddy() / the order > 0 part of v5.9 rmqueue(): __rmqueue under
+   * zone->lock (-rt 5.10: local_lock_irqsave(&pa_lock.l) then spin_lock(&zone->lock)).
+   */
   rmqueueBuddy(zone: Zone, order: number, mt: number, allocFlags: number): number {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore;
+    let pa = -1;
+    if (this.pcpProtect === 1) {
+      pa = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    } else {
+      m.ns += this.costs.irqSaveRestore;
+    }
     if (allocFlags & ALLOC_TRYLOCK) {
-      if (!this.locks.trylock(zone.lock, m.now())) return NIL;
+      if (!this.locks.trylock(zone.lock, m.now())) {
+        if (pa >= 0) this.locks.release(pa, m.now());
+        return NIL;
+      }
     } else {
       m.ns += this.locks.acquire(zone.lock, m.now());
     }
@@ -387,6 +497,7 @@ export class PageAllocator {
     m.ns += this.costs.spinLockUncontended;
     const pfn = this.buddy.rmqueue(zone, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
     return pfn;
   }
 
@@ -402,8 +513,13 @@ export class PageAllocator {
     const idx = this.cpu * this.nrZones + zone.idx;
     const pindex = pcp.pindex(mt, order);
     let lock = -1;
-    if (this.irqProtected) {
+    const prot = this.pcpProtect;
+    if (prot === 0) {
       m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt rmqueue_pcplist(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -485,17 +601,21 @@ export class PageAllocator {
     this.stats.slowpathEntries++;
     m.ns += this.slowPathNs;
     const allocFlags = this.gfpToAllocFlags(gfp);
-    if (allocFlags & ALLOC_KSWAPD) this.wakeupKswapd(highest);
+    // wake_all_kswapds(): wakeup_kswapd(zone, gfp_mask, order, highest_zoneidx) (one node).
+    if (allocFlags & ALLOC_KSWAPD) this.wakeupKswapd(order, highest);
     let pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
     if (pfn !== NIL || this.failNow) return pfn;
     if (!(gfp & __GFP_DIRECT_RECLAIM)) return NIL;
     let drained = false;
     for (let retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
       // __alloc_pages_direct_reclaim: __perform_reclaim, then retry; on failure
-      // drain_all_pages() once and retry.
+      // drain_all_pages() once and retry. try_to_free_pages() (mm/vmscan.c,
+      // v5.9 and v6.x) asks for .nr_to_reclaim = SWAP_CLUSTER_MAX whatever the
+      // order (the order only steers compaction), so 32 pages per attempt.
       this.stats.directReclaims++;
-      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX << order) : 0;
+      const got = this.reclaimer ? this.reclaimer.reclaim(SWAP_CLUSTER_MAX) : 0;
       this.stats.directReclaimed += got;
+      if (got > 0) this.kswapdFailures = 0;
       m.ns += got * this.costs.directReclaimPerPage;
       pfn = this.getPageFromFreelist(gfp, order, allocFlags, highest, mt);
       if (pfn !== NIL) return pfn;
@@ -513,19 +633,49 @@ export class PageAllocator {
   }
 
   /**
-   * wakeup_kswapd(): if kswapd sleeps, wake it, which takes the kswapd_wait
-   * wait-queue lock (a spinlock_t); the simulator runs it later in virtual time.
+   * wakeup_kswapd() (mm/vmscan.c, v5.9 and v6.x): records the highest zone
+   * asked for (pgdat->kswapd_highest_zoneidx); if kswapd sleeps
+   * (waitqueue_active) and the node is not balanced, or is but a watermark is
+   * boosted, wakes it, which takes the kswapd_wait wait-queue lock (a
+   * spinlock_t); the simulator runs kswapd later in virtual time.
    */
-  wakeupKswapd(_highest: number): void {
+  wakeupKswapd(order: number, highest: number): void {
     const m = this.meter;
-    let below = false;
-    for (const z of this.zones) if (z.managedPages > 0 && z.nrFree <= z.wmark[WMARK_HIGH]!) below = true;
-    if (!below || this.zones[0]!.kswapdPending) return;
+    if (this.kswapdHighestZoneidx < highest) this.kswapdHighestZoneidx = highest;
+    if (this.zones[0]!.kswapdPending) return;
+    if (this.kswapdFailures >= MAX_RECLAIM_RETRIES) return;
+    if (this.pgdatBalanced(order, highest) && !this.pgdatWatermarkBoosted(highest)) return;
     for (const z of this.zones) z.kswapdPending = true;
     this.stats.kswapdWakes++;
     m.ns += this.locks.acquire(this.kswapdWaitLock, m.now()) + this.costs.kswapdWake;
     this.locks.release(this.kswapdWaitLock, m.now());
     if (this.onKswapdWake) this.onKswapdWake();
+  }
+
+  /**
+   * pgdat_balanced() (mm/vmscan.c, v5.9 to v6.18): true when any managed zone
+   * up to `highest`, checked bottom-up, passes zone_watermark_ok_safe() at its
+   * high watermark plus its boost (high_wmark_pages()) and its lowmem_reserve
+   * for `highest`; true too when no zone there is managed.
+   */
+  pgdatBalanced(order: number, highest: number): boolean {
+    let any = false;
+    for (let i = 0; i <= highest; i++) {
+      const z = this.zones[i]!;
+      if (z.managedPages === 0) continue;
+      any = true;
+      if (this.zoneWatermarkOk(z, order, z.wmark[2 /* WMARK_HIGH */]! + z.watermarkBoost, highest, 0)) return true;
+    }
+    return !any;
+  }
+
+  /** pgdat_watermark_boosted(): a managed zone up to `highest` has a watermark boost. */
+  pgdatWatermarkBoosted(highest: number): boolean {
+    for (let i = highest; i >= 0; i--) {
+      const z = this.zones[i]!;
+      if (z.managedPages > 0 && z.watermarkBoost > 0) return true;
+    }
+    return false;
   }
 
   /** drain_all_pages(NULL): every CPU's pcplists of every zone back to the buddy. */
@@ -538,7 +688,8 @@ export class PageAllocator {
         const idx = cpu * this.nrZones + zone.idx;
         if (pcp.count[idx] === 0) continue;
         m.ns += this.costs.drainPagesPerCpu;
-        const lock = pcp.lock[idx]!;
+        // -rt drain_pages_zone(): that CPU's pa_lock; 6.x: its pcp->lock.
+        const lock = this.pcpProtect === 1 ? this.paLock[cpu]! : pcp.lock[idx]!;
         if (lock >= 0) m.ns += this.locks.acquire(lock, m.now());
         pcp.drainZone(cpu, zone);
         if (lock >= 0) this.locks.release(lock, m.now());
@@ -573,11 +724,17 @@ export class PageAllocator {
    * then free_pcppages_bulk() when count reaches high.
    */
   private freeUnrefPage(zone: Zone, pfn: number, order: number, mt: number): void {
+    const m = this.meter;
     const pcp = this.pcp;
     const idx = this.cpu * this.nrZones + zone.idx;
     let lock = -1;
-    if (this.irqProtected) {
-      this.meter.ns += this.costs.irqSaveRestore;
+    const prot = this.pcpProtect;
+    if (prot === 0) {
+      m.ns += this.costs.irqSaveRestore;
+    } else if (prot === 1) {
+      // -rt free_unref_page(): local_lock_irqsave(&pa_lock.l, flags).
+      lock = this.paLock[this.cpu]!;
+      m.ns += this.locks.acquire(lock, m.now()) + this.costs.spinLockUncontended;
     } else {
       lock = this.pcpSpinTrylock(idx);
       if (lock < 0) {
@@ -607,16 +764,23 @@ export class PageAllocator {
         pcp.freePcppagesBulk(zone, idx, pcp.nrPcpFree(idx, high), pindex);
       }
     }
-    if (lock >= 0) this.pcpSpinUnlock(lock);
+    if (lock >= 0) {
+      if (prot === 1) this.locks.release(lock, m.now());
+      else this.pcpSpinUnlock(lock);
+    }
   }
 
-  /** free_one_page(): the buddy under zone->lock. */
+  /** free_one_page(): the buddy under zone->lock (-rt __free_pages_ok(): under pa_lock too). */
   private freeOneBlock(zone: Zone, pfn: number, order: number, mt: number): void {
     const m = this.meter;
-    m.ns += this.costs.irqSaveRestore + this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
+    const pa = this.pcpProtect === 1 ? this.paLock[this.cpu]! : -1;
+    if (pa >= 0) m.ns += this.locks.acquire(pa, m.now()) + this.costs.spinLockUncontended;
+    else m.ns += this.costs.irqSaveRestore;
+    m.ns += this.locks.acquire(zone.lock, m.now()) + this.costs.spinLockUncontended;
     this.stats.zoneLockTaken++;
     this.buddy.freeOneBlock(zone, pfn, order, mt);
     this.locks.release(zone.lock, m.now());
+    if (pa >= 0) this.locks.release(pa, m.now());
   }
 
   /**

@@ -11,7 +11,7 @@ import type { Buddy } from './buddy.ts';
 import { FrameTable, NIL } from './frames.ts';
 import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
-import type { KernelProfile } from './profile.ts';
+import { kernelAtLeast, type KernelProfile } from './profile.ts';
 import { MIGRATE_PCPTYPES, WMARK_LOW, type Zone } from './zone.ts';
 import { pcpHighAndBatch } from './pcp-sizing.ts';
 
@@ -41,6 +41,8 @@ export class PerCpuPages {
   readonly lock: Int32Array;
   /** profile.pcpHighAutoTune: pcp->high moves between high_min and high_max (6.x). */
   private readonly autoTune: boolean;
+  /** nr_pcp_high() caps pcp->high at 4 x batch while ZONE_RECLAIM_ACTIVE (v5.14+, commit c49c2c47dab6). */
+  private readonly reclaimActiveCap: boolean;
   /** First list id; list of (pcpIdx, pindex) is listBase + pcpIdx * nrPcpLists + pindex. */
   readonly listBase: number;
 
@@ -63,6 +65,7 @@ export class PerCpuPages {
     const n = cpus * zones.length;
     this.nrPcpLists = MIGRATE_PCPTYPES * (profile.pcpMaxOrder + 1);
     this.autoTune = profile.pcpHighAutoTune;
+    this.reclaimActiveCap = kernelAtLeast(profile.name, 5, 14);
     this.count = new Int32Array(n);
     this.high = new Int32Array(n);
     this.batch = new Int32Array(n);
@@ -244,7 +247,12 @@ export class PerCpuPages {
    * high watermark, grows to hold a batch of consecutive frees otherwise).
    */
   nrPcpHigh(pcpIdx: number, zone: Zone): number {
-    return this.autoTune ? this.nrPcpHighAutoTuned(pcpIdx, zone) : this.high[pcpIdx]!;
+    if (this.autoTune) return this.nrPcpHighAutoTuned(pcpIdx, zone);
+    const high = this.high[pcpIdx]!;
+    // 5.14-6.6 nr_pcp_high(): "If reclaim is active, limit the number of pages
+    // that can be stored on pcp lists": min(batch << 2, high).
+    if (zone.reclaimActive && this.reclaimActiveCap) return Math.min(this.batch[pcpIdx]! << 2, high);
+    return high;
   }
 
   /** nr_pcp_high() of 6.x. */
@@ -254,6 +262,13 @@ export class PerCpuPages {
     let high = clamp(this.high[pcpIdx]!, highMin, highMax);
     this.high[pcpIdx] = high;
     if (high === 0) return 0;
+    // v6.7+ nr_pcp_high() (mm/page_alloc.c): while kswapd reclaims
+    // (ZONE_RECLAIM_ACTIVE) pcp->high decays and at most 4 x batch stay.
+    if (zone.reclaimActive) {
+      const batch = this.batch[pcpIdx]!;
+      this.high[pcpIdx] = Math.max(high - Math.max(this.freeCount[pcpIdx]!, batch), highMin);
+      return Math.min(batch << 2, this.high[pcpIdx]!);
+    }
     if (highMin === highMax) return high;
     const batch = this.batch[pcpIdx]!;
     if (zone.belowHigh) {

@@ -17,9 +17,19 @@
  *   depot_lock, a spinlock_t in v5.9/v5.10 (`static DEFINE_SPINLOCK(depot_lock)`
  *   in lib/stackdepot.c) and a raw_spinlock_t in 6.x (pool_lock). How often a
  *   stack is new is a modelling parameter (pageOwnerNewStackPeriod).
+ *   6.9+ (mm/page_owner.c): inc_stack_record_count() calls
+ *   add_stack_record_to_list() for a new stack record, which kmalloc()s a
+ *   `struct stack` and links it under spin_lock_irqsave(&stack_list_lock), a
+ *   spinlock_t; 6.15+ returns first when !gfpflags_allow_spinning(gfp)
+ *   (no __GFP_RECLAIM bit: alloc_pages_nolock()).
+ * - Zeroing: want_init_on_alloc(gfp) (init_on_alloc, CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
+ *   or __GFP_ZERO) clears the block with clear_page() (kernel_init_pages() in
+ *   post_alloc_hook() from 5.10, kernel_init_free_pages() in 5.9's
+ *   prep_new_page()): costs.clearPage per page, no lock.
  */
 import type { LockSet } from './locks.ts';
 import type { Meter } from './meter.ts';
+import { __GFP_RECLAIM, __GFP_ZERO } from './gfp.ts';
 import { kernelAtLeast, type ProfileName } from './profile.ts';
 
 export type Arch = 'x86_64' | 'powerpc';
@@ -31,6 +41,12 @@ export interface DebugConfig {
   readonly arch: Arch;
   /** One page_owner call in this many saves a new stack (takes the depot lock). */
   readonly pageOwnerNewStackPeriod: number;
+  /**
+   * init_on_alloc (CONFIG_INIT_ON_ALLOC_DEFAULT_ON or init_on_alloc=1): every
+   * allocated page is cleared. Absent: off (a scenario resolves its kernel's
+   * Debian default, scenario-schema.ts).
+   */
+  readonly initOnAlloc?: boolean;
 }
 
 export interface DebugHookCosts {
@@ -39,6 +55,8 @@ export interface DebugHookCosts {
   readonly kernelMapPagesPowerpc: number;
   readonly kasanAllocPages: number;
   readonly setPageOwner: number;
+  readonly clearPage: number;
+  readonly kmallocFastPath: number;
   readonly spinLockUncontended: number;
   readonly irqSaveRestore: number;
 }
@@ -51,12 +69,28 @@ export interface DebugHookInfo {
   readonly lockType: string | null;
 }
 
+/**
+ * init_on_alloc as Debian ships the profile's kernel: CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y
+ * in the boot/config-* of Debian's linux-image 5.10.223 (bullseye), 6.1.176
+ * (bookworm), 6.12.117 (trixie) and 7.2.13 (linux-base config), the RT flavours
+ * too. 5.9 never shipped in a Debian release; the 5.10 package's setting is
+ * taken for it.
+ */
+export function debianInitOnAlloc(_profile: ProfileName): boolean {
+  return true;
+}
+
 export class PostAllocHook {
   private readonly mapPagesNs: number;
   private readonly mapLock: number;
   private readonly kasanNs: number;
   private readonly ownerNs: number;
   private readonly depotLock: number;
+  /** stack_list_lock (6.9+), -1 before or without page_owner. */
+  private readonly stackListLock: number;
+  /** 6.15+: add_stack_record_to_list() returns when !gfpflags_allow_spinning(). */
+  private readonly stackListNeedsSpinning: boolean;
+  private readonly initOnAlloc: boolean;
   private ownerCalls = 0;
   readonly hooks: DebugHookInfo[] = [];
   /** Locks a hook took (for zoneLock-style accounting of "lockless" paths). */
@@ -93,6 +127,14 @@ export class PostAllocHook {
       this.depotLock = locks.define(name, type);
       this.hooks.push({ name: 'page_owner', kernelFunction: '__set_page_owner -> stack_depot_save', costNs: costs.setPageOwner, lock: name, lockType: type });
     }
+    this.stackListLock = -1;
+    this.stackListNeedsSpinning = kernelAtLeast(profile, 6, 15);
+    if (config.pageOwner && kernelAtLeast(profile, 6, 9)) {
+      this.stackListLock = locks.define('stack_list_lock', 'spinlock_t');
+      this.hooks.push({ name: 'page_owner stack list', kernelFunction: 'inc_stack_record_count -> add_stack_record_to_list (kmalloc)', costNs: costs.kmallocFastPath, lock: 'stack_list_lock', lockType: 'spinlock_t' });
+    }
+    this.initOnAlloc = config.initOnAlloc === true;
+    if (this.initOnAlloc) this.hooks.push({ name: 'init_on_alloc', kernelFunction: 'kernel_init_pages -> clear_page', costNs: costs.clearPage, lock: null, lockType: null });
   }
 
   /** True if any debug hook is enabled (DEBUG_PAGEALLOC, KASAN or page_owner). */
@@ -105,10 +147,12 @@ export class PostAllocHook {
     return this.config.debugPagealloc;
   }
 
-  /** prep_new_page() + post_alloc_hook() for a block of `order` just taken off a list. */
-  run(order: number): void {
+  /** prep_new_page() + post_alloc_hook() for a block of `order` just taken off a list, allocated with `gfp`. */
+  run(order: number, gfp: number): void {
     const m = this.meter;
     m.ns += this.costs.prepNewPage;
+    // want_init_on_alloc(gfp): init_on_alloc, or __GFP_ZERO.
+    if (this.initOnAlloc || gfp & __GFP_ZERO) m.ns += this.costs.clearPage * (1 << order);
     if (this.mapPagesNs > 0) {
       const pages = 1 << order;
       if (this.mapLock >= 0) {
@@ -134,6 +178,16 @@ export class PostAllocHook {
         this.locks.release(this.depotLock, m.now());
         this.locks.irqRestore();
         this.hookLocksTaken++;
+        // 6.9+: a new stack record goes on the stack list, unless (6.15+)
+        // !gfpflags_allow_spinning(gfp), i.e. no __GFP_RECLAIM bit.
+        if (this.stackListLock >= 0 && (!this.stackListNeedsSpinning || (gfp & __GFP_RECLAIM) !== 0)) {
+          m.ns += this.costs.kmallocFastPath; // kmalloc(sizeof(*stack), gfp_nested_mask(gfp))
+          this.locks.irqSave();
+          m.ns += this.locks.acquire(this.stackListLock, m.now()) + this.costs.spinLockUncontended + this.costs.irqSaveRestore;
+          this.locks.release(this.stackListLock, m.now());
+          this.locks.irqRestore();
+          this.hookLocksTaken++;
+        }
       }
     }
   }

@@ -6,26 +6,34 @@
  * the harness reports as the strategy's static properties.
  *
  * The one thing every strategy provides is getPage(): the page kvfree_rcu()
- * asks for when it needs a new block of pointers. It is called with the krc
- * lock (a raw_spinlock_t) held and IRQs off, in the caller's context: exactly
- * where the 2020 thread's problem sits.
+ * asks for when it needs a new block of pointers and its own bnode cache is
+ * empty. It is called with the krc lock (a raw_spinlock_t) held and IRQs off,
+ * in the caller's context: exactly where the 2020 thread's problem sits.
  */
 import type { z } from 'zod';
 import type { Core } from './core.ts';
+import type { BnodeCache } from './bnode-cache.ts';
 import type { Extensions } from './extension.ts';
 import { PROFILE_NAMES, kernelAtLeast, type ProfileName } from './profile.ts';
 
 export interface StrategyContext {
   readonly core: Core;
   readonly ext: Extensions;
+  /**
+   * kvfree_rcu()'s own per-CPU block-page cache on this kernel (bnode-cache.ts):
+   * the consumer pops it before it calls getPage() and refills it after a
+   * grace period before putPage(). A strategy may change its capacity and
+   * prefill in setup(), and refill it (startPageCacheWorker()).
+   */
+  readonly bnodeCache: BnodeCache;
 }
 
 export interface StrategyInstance {
-  /** The kvfree_rcu() page request on `cpu`: a pfn, or NIL when no page comes. */
+  /** The kvfree_rcu() page request on `cpu` after a bnode-cache miss: a pfn, or NIL when no page comes. */
   getPage(cpu: number): number;
   /**
    * A block's page once its grace period has ended (kfree_rcu_work(), task
-   * context). Default: free_page().
+   * context) and the bnode cache was full. Default: free_page().
    */
   putPage?(cpu: number, pfn: number): void;
 }

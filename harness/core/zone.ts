@@ -30,6 +30,16 @@ export class Zone {
   /** ZONE_BELOW_HIGH (6.x pcp high auto-tuning) and kswapd state. */
   belowHigh = false;
   kswapdPending = false;
+  /**
+   * zone->watermark_boost (v5.0+): raised by boost_watermark() on a fallback
+   * steal, added to every watermark check (wmark_pages(z, i) = _watermark[i] +
+   * watermark_boost), taken back by balance_pgdat() when kswapd has reclaimed it.
+   */
+  watermarkBoost = 0;
+  /** ZONE_BOOSTED_WATERMARK: rmqueue() wakes kswapd on its way out and clears it. */
+  boostedWatermark = false;
+  /** ZONE_RECLAIM_ACTIVE (v5.14+): set by balance_pgdat() while kswapd reclaims; nr_pcp_high() caps pcp->high. */
+  reclaimActive = false;
   /** Lowest nrFree seen, for reports. */
   minFreeSeen: number;
 

@@ -24,6 +24,14 @@ export interface MachineZoneSpec {
    * is allocated). Absent: empty pcplists.
    */
   initialPcpLists?: number[][];
+  /**
+   * Free pages each migratetype's free lists must hold at start (index =
+   * migratetype; /proc/buddyinfo has no split, /proc/pagetypeinfo has): the
+   * core gives whole pageblocks holding free blocks that type, from the zone's
+   * end down, until each has at least that many. Absent: every free block
+   * movable (as memblock_free_all leaves them).
+   */
+  initialFreeByMigratetype?: number[];
   /** pcp->high of each CPU at start (zoneinfo's pageset `high`); absent: the profile's starting high. */
   initialPcpHigh?: number[];
 }

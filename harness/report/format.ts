@@ -92,3 +92,32 @@ export function formatMiB(mib: number): string {
   if (mib >= 1024) return `${trimZeros((mib / 1024).toFixed(1))} GiB`;
   return `${formatNumber(mib)} MiB`;
 }
+
+/**
+ * The direction convention of every table (mmtests prints gains so that
+ * better is positive): one line for each table's legend.
+ */
+export const DIRECTION_TEXT =
+  'Changes against status-quo are gains: + is better, - is worse, whichever way the metric goes (a lower failure rate shows as +); {+x.xx%} in braces: a metric with no better direction, the plain change of the value (+ = more).';
+
+/** How the intervals are computed (harness/analysis/stats.ts, meanBootstrapCi95): one line for each table's legend. */
+export const INTERVAL_TEXT =
+  "Intervals: 95% bootstrap percentile intervals of the mean across seeds (exact: every resample, up to 8 seeds); they lie within the seeds' values, so counts never go below 0. Significance: no mark where both sides are constant across seeds or the change is 0.";
+
+/**
+ * The change shown in a table cell, from the relative change of the mean in
+ * percent: "(+x.xx%)" as a gain (gainOf in harness/analysis/summarize.ts)
+ * for a metric with a better direction, "{+x.xx%}" plain for one without,
+ * "(n/a)" when there is no relative change (status-quo's mean is 0).
+ */
+export function formatCellChange(metric: string, changePct: number | null): string {
+  if (changePct === null || !Number.isFinite(changePct)) return '(n/a)';
+  const better = metricDef(metric)?.better ?? 'none';
+  if (better === 'none') return `{${formatChange(changePct)}}`;
+  return `(${formatChange(better === 'higher' ? changePct : -changePct)})`;
+}
+
+/** A change is marked significant only when it is and does not show as 0.00%. */
+export function showsSignificant(ch: { readonly significant: boolean; readonly changePct: number | null }): boolean {
+  return ch.significant && formatChange(ch.changePct) !== '0.00%';
+}

@@ -23,7 +23,7 @@ import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results } from '../results/schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { historyTrendChart } from './charts/history-trend.ts';
-import { PALETTE } from './charts/theme.ts';
+import { PALETTE, strategyColor } from './charts/theme.ts';
 import { formatChange, formatMetric, formatMetricWithUnit } from './format.ts';
 import { CSS, figure } from './html.ts';
 import { html, raw, type Html } from './html-template.ts';
@@ -358,7 +358,7 @@ function judge(
     return { step: changed === 0 ? undefined : { ...base, test: 'exact', pValue: null, seedsChanged: changed, seedsCompared: a.length } };
   }
   const p = welchTTest(a, b);
-  if (p === null) return { reason: "fewer than 2 seeds in a run: no Welch's t-test" };
+  if (p === null) return { reason: "fewer than 2 seeds in a run, or both runs constant across seeds: no Welch's t-test" };
   const beyondNoise = changePct === null || Math.abs(changePct) > opts.noiseFloorPct;
   return { step: p < opts.alpha && beyondNoise ? { ...base, test: 'welch', pValue: p, seedsChanged: null, seedsCompared: Math.min(a.length, b.length) } : undefined };
 }
@@ -394,7 +394,7 @@ export function buildHistory(input: readonly HistoryRun[], opts: BuildHistoryOpt
     }
   }
   const allStrategies = [...(later.has(BASELINE) ? [BASELINE] : []), ...seenOrder.filter((s) => s !== BASELINE && !later.get(s)), ...seenOrder.filter((s) => s !== BASELINE && later.get(s))];
-  const colors = new Map(allStrategies.map((s, i) => [s, PALETTE[i % PALETTE.length]!]));
+  const colors = new Map(allStrategies.map((s) => [s, strategyColor(s)]));
   const allScenarios: string[] = [];
   for (const r of [...runs].reverse()) {
     for (const sc of r.scenarioDefs.keys()) if (!allScenarios.includes(sc)) allScenarios.push(sc);

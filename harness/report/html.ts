@@ -5,7 +5,8 @@
  * spec is embedded next to its chart so a reader can reuse it), and every
  * text that comes from an input is HTML-escaped (html-template.ts).
  *
- * Sections: how to read, summary (key findings), charts, detailed tables,
+ * Sections: how to read, summary (key findings), the comparison against a
+ * baseline (comparison-html.ts, when there is one), charts, detailed tables,
  * violation messages, static properties, strategies, scenarios, cost table,
  * config, environment, reproducing command, failed runs, the text summary.
  */
@@ -13,10 +14,12 @@ import { METRICS } from '../metrics/metric-defs.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
 import { buildCharts, type ChartDef } from './charts/index.ts';
 import { VIOLATION_METRICS } from './charts/violations-heatmap.ts';
-import { formatChange, formatDurationMs, formatMetric, formatMiB, formatNumber, formatRate, withSeparators } from './format.ts';
+import { DIRECTION_TEXT, INTERVAL_TEXT, formatCellChange, formatDurationMs, formatMetric, formatMiB, formatNumber, formatRate, showsSignificant, withSeparators } from './format.ts';
+import { verdictHtml } from './verdict-html.ts';
 import { html, raw, type Html } from './html-template.ts';
 import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort } from './model.ts';
 import { renderSvg } from './render-svg.ts';
+import { renderComparisonHtml } from './comparison-html.ts';
 import { SIGNIFICANCE_TEXT, renderTextSummary } from './text-summary.ts';
 
 export interface HtmlOptions {
@@ -45,6 +48,8 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
     warnings.push(...r.warnings.map((w) => `${c.id}: ${w}`));
     figures.push(figure(c, r.svg, i + 1));
   }
+  const modelFigures = figures.filter((_, i) => charts[i]!.section !== 'simulator');
+  const simulatorFigures = figures.filter((_, i) => charts[i]!.section === 'simulator');
   const text = renderTextSummary(results, opts.reportCommand !== undefined ? { reportCommand: opts.reportCommand } : {});
   const page = html`<!DOCTYPE html>
 <html lang="en">
@@ -57,13 +62,19 @@ export async function renderHtmlDetailed(results: Results, opts: HtmlOptions = {
 <body>
 <main>
 ${header(m, opts)}
-${toc(charts)}
+${toc(charts, results.comparison !== undefined)}
 ${howToRead(m)}
 ${summarySection(m)}
+${renderComparisonHtml(results.comparison)}
 <section id="charts">
 <h2>Charts</h2>
-${figures.length > 0 ? figures : html`<p>No chart: no run completed.</p>`}
+${modelFigures.length > 0 ? modelFigures : html`<p>No chart: no run completed.</p>`}
 </section>
+${simulatorFigures.length > 0 ? html`<section id="simulator-speed">
+<h2>Simulator speed</h2>
+<p>How fast the harness's JavaScript model ran on this machine. These are not kernel numbers and never share an axis with the modelled costs above.</p>
+${simulatorFigures}
+</section>` : ''}
 ${detailedTables(m)}
 ${violationMessages(m)}
 ${staticProperties(m)}
@@ -104,16 +115,19 @@ function header(m: ReportModel, opts: HtmlOptions): Html {
 <tr><th>seeds</th><td>${m.seedCount()} per cell (${r.config.seeds.join(', ')})${r.config.quick ? ', --quick' : ''}</td></tr>
 <tr><th>runs</th><td>${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed), ${formatNumber(t.simEvents)} simulated events, wall time ${formatDurationMs(t.wallMs)}</td></tr>
 <tr><th>reproduce</th><td><pre class="cmd">${r.command}</pre></td></tr>
+${r.costRange ? html`<tr><th>cost ranges</th><td>${r.costRange.verdict}</td></tr>` : ''}
 ${opts.reportCommand && opts.reportCommand !== r.command ? html`<tr><th>report written by</th><td><pre class="cmd">${opts.reportCommand}</pre></td></tr>` : ''}
 </table>
 </header>`;
 }
 
-function toc(charts: readonly ChartDef[]): Html {
+function toc(charts: readonly ChartDef[], comparison: boolean): Html {
   return html`<nav><h2>Contents</h2><ol>
 <li><a href="#how-to-read">How to read this report</a></li>
 <li><a href="#summary">Summary: key findings</a></li>
-<li><a href="#charts">Charts</a><ol>${charts.map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+${comparison ? html`<li><a href="#comparison">Comparison against baseline</a></li>` : ''}
+<li><a href="#charts">Charts</a><ol>${charts.filter((c) => c.section !== 'simulator').map((c) => html`<li><a href="#chart-${c.id}">${c.title}</a></li>`)}</ol></li>
+${charts.some((c) => c.section === 'simulator') ? html`<li><a href="#simulator-speed">Simulator speed</a></li>` : ''}
 <li><a href="#details">Detailed tables</a></li>
 <li><a href="#violation-messages">Violation messages</a></li>
 <li><a href="#static-properties">Static properties</a></li>
@@ -131,7 +145,7 @@ function toc(charts: readonly ChartDef[]): Html {
 function howToRead(m: ReportModel): Html {
   return html`<section id="how-to-read">
 <h2>How to read this report</h2>
-<p>Each strategy is one proposal from the 2020 LKML thread on getting a page without locks in <code>kvfree_rcu()</code> (or a later answer, marked <em>(later)</em>). Every strategy ran the same seeded event stream of every scenario on a model of the Linux page allocator: ${m.seedCount()} seeds per cell, and every number below is the mean over those seeds. <strong>${BASELINE}</strong> is the baseline: today's <code>__get_free_page(GFP_NOWAIT)</code> under the krc raw lock. Changes are relative to its mean on the same scenario; a change marked <span class="sig">*</span> is significant (${SIGNIFICANCE_TEXT}); error bars and [low, high] ranges are 95% confidence intervals of the mean (Student's t).</p>
+<p>Each strategy is one proposal from the 2020 LKML thread on getting a page without locks in <code>kvfree_rcu()</code> (or a later answer, marked <em>(later)</em>). Every strategy ran the same seeded event stream of every scenario on a model of the Linux page allocator: ${m.seedCount()} seeds per cell, and every number below is the mean over those seeds. <strong>${BASELINE}</strong> is the baseline: today's <code>__get_free_page(GFP_NOWAIT)</code> under the krc raw lock. Changes are relative to its mean on the same scenario; a change marked <span class="sig">*</span> is significant (${SIGNIFICANCE_TEXT}); error bars and [low, high] ranges are 95% intervals of the mean across seeds. ${DIRECTION_TEXT} ${INTERVAL_TEXT}</p>
 <p>Counts and rates (failures, fallbacks, violations, pcp hits) are <em>exact</em>: the simulator counts them, and the same seed gives the same number. Times in <em>virtual ns</em> are <em>modelled</em> from the cost table below (published measurements and documented estimates), not measured. The only wall-clock numbers are labelled <em>measured (JS, this machine)</em>: they time the JavaScript model and say nothing about a kernel. Lock-rule violations come from a lockdep-style validator: <code>invalidWaitContext</code> is what lockdep with PROVE_RAW_LOCK_NESTING prints as "BUG: Invalid wait context", <code>sleepInAtomic</code> what a PREEMPT_RT kernel hits as "scheduling while atomic".</p>
 </section>`;
 }
@@ -151,7 +165,7 @@ const violationsOf = (row: SummaryRow | undefined): number | undefined => {
 };
 
 function summarySection(m: ReportModel): Html {
-  const findings = keyFindings(m);
+  const failed = m.results.failedRuns.length;
   const tables = m.scenarioNames.map((sc) => {
     const rows = m.rowsOf(sc);
     // Cells not run because the scenario's kernel lacks the strategy.
@@ -160,17 +174,20 @@ function summarySection(m: ReportModel): Html {
     return html`<h3>Scenario <span class="name">${sc}</span></h3>
 ${scenarioLine(m, sc)}
 <div class="scroll"><table class="data">
-<thead><tr><th>strategy</th><th>lockless failure rate [95% CI]</th><th>vs ${BASELINE}</th><th>synchronize_rcu() fallbacks</th><th>lock-rule violations per run</th><th>reserved pages (mean)</th><th>ordinary alloc (virtual ns)</th><th>pcp hit rate</th></tr></thead>
+<thead><tr><th>strategy</th><th>kvfree_rcu() calls that fell back [95% CI]</th><th>gain vs ${BASELINE}</th><th>synchronize_rcu() fallbacks</th><th>lock-rule violations inside the request per run</th><th>worst request under the raw lock (virtual ns)</th><th>reserved pages (mean)</th><th>ordinary alloc (virtual ns)</th><th>pcp hit rate</th></tr></thead>
 <tbody>${rows.map((row) => {
-      const fr = row.metrics.locklessFailureRate;
-      const ch = row.vsStatusQuo?.locklessFailureRate;
-      const v = violationsOf(row);
+      // The share of calls that fell back (one denominator for every strategy); version 1 files: the failure rate of requests.
+      const frName = row.metrics.fallbackRate ? 'fallbackRate' : 'locklessFailureRate';
+      const fr = row.metrics[frName];
+      const ch = row.vsStatusQuo?.[frName];
+      const v = row.metrics.violationsInRequest?.mean;
       return html`<tr${row.strategy === BASELINE ? raw(' class="baseline"') : ''}>
 <th>${seriesName(m, row)}</th>
 <td>${fr ? html`${formatRate(fr.mean)} <span class="ci">[${formatRate(Math.max(0, fr.ciLow))}, ${formatRate(fr.ciHigh)}]</span>` : '-'}</td>
-<td>${changeCell(ch)}</td>
+<td>${changeCell(frName, ch)}</td>
 <td>${cellValue(row, 'fallbackSynchronizeRcu')}</td>
 <td class="${v !== undefined && v > 0 ? 'bad' : ''}">${v === undefined ? '-' : formatNumber(v)}</td>
+<td>${cellValue(row, 'locklessNsMax')}</td>
 <td>${cellValue(row, 'reservedPagesMean')}</td>
 <td>${cellValue(row, 'ordinaryFastPathNs')}</td>
 <td>${cellValue(row, 'ordinaryPcpHitRate')}</td>
@@ -179,44 +196,18 @@ ${scenarioLine(m, sc)}
   });
   return html`<section id="summary">
 <h2>Summary: key findings</h2>
-${findings.length > 0 ? html`<ul class="findings">${findings.map((f) => html`<li>${f}</li>`)}</ul>` : ''}
+${verdictHtml(m.results.verdict)}
+${failed > 0 ? html`<p><strong>${failed}</strong> run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of every mean (see <a href="#failed-runs">Failed runs</a>).</p>` : ''}
+<h3>Per scenario</h3>
+<p>${DIRECTION_TEXT} ${INTERVAL_TEXT}</p>
 ${tables}
 </section>`;
-}
-
-/** Factual one-liners computed from the summary (no judgement beyond the numbers). */
-function keyFindings(m: ReportModel): Html[] {
-  const out: Html[] = [];
-  const clean: string[] = [];
-  const dirty: string[] = [];
-  for (const s of m.strategyOrder) {
-    const rows = m.scenarioNames.flatMap((sc) => m.rowsOf(sc)).filter((r) => r.strategy === s);
-    if (rows.length === 0) continue;
-    const total = rows.reduce((a, r) => a + (violationsOf(r) ?? 0), 0);
-    (total > 0 ? dirty : clean).push(`${s}${m.strategy(s)?.later ? ' (later)' : ''}`);
-  }
-  if (clean.length > 0) out.push(html`No lock-rule violation in any scenario: ${clean.map((n, i) => html`${i > 0 ? ', ' : ''}<strong>${n}</strong>`)}.`);
-  if (dirty.length > 0) out.push(html`Lock-rule violations in at least one scenario: ${dirty.map((n, i) => html`${i > 0 ? ', ' : ''}<strong>${n}</strong>`)} (see the heatmap and the violation messages).`);
-  for (const sc of m.scenarioNames) {
-    const rows = m.rowsOf(sc).filter((r) => r.metrics.locklessFailureRate !== undefined);
-    if (rows.length === 0) continue;
-    const ok = rows.filter((r) => (violationsOf(r) ?? 0) === 0);
-    const best = [...(ok.length > 0 ? ok : rows)].sort((a, b) => a.metrics.locklessFailureRate!.mean - b.metrics.locklessFailureRate!.mean)[0]!;
-    const base = m.cell(BASELINE, sc, '');
-    const baseText = base?.metrics.locklessFailureRate ? html`; ${BASELINE}: ${formatRate(base.metrics.locklessFailureRate.mean)}, ${formatNumber(violationsOf(base) ?? 0)} violations per run` : '';
-    out.push(
-      html`<span class="name">${sc}</span>: lowest lockless failure rate ${ok.length > 0 ? 'without violations' : '(every strategy has violations)'}: <strong>${seriesName(m, best)}</strong> at ${formatRate(best.metrics.locklessFailureRate!.mean)}${best.metrics.reservedPagesMean && best.metrics.reservedPagesMean.mean > 0 ? ` holding ${formatNumber(best.metrics.reservedPagesMean.mean)} pages in reserve` : ''}${baseText}.`,
-    );
-  }
-  const failed = m.results.failedRuns.length;
-  if (failed > 0) out.push(html`<strong>${failed}</strong> run${failed === 1 ? '' : 's'} failed and ${failed === 1 ? 'is' : 'are'} left out of every mean (see <a href="#failed-runs">Failed runs</a>).`);
-  return out;
 }
 
 function scenarioLine(m: ReportModel, sc: string): Html {
   const s = m.scenario(sc);
   if (!s) return html`<p class="muted">No scenario details in the results file.</p>`;
-  return html`<p class="scen">${s.description}<br><span class="muted">kernel: ${describeKernel(s.kernel).join(', ')}; machine: ${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}; ${formatNumber(s.durationMs)} ms of virtual time per seed.</span></p>`;
+  return html`<p class="scen">${s.description}<br><span class="muted">kernel: ${describeKernel(s.kernel).join(', ')}; machine: ${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}; ${formatNumber(s.durationMs)} ms of virtual time per seed, ${s.warmupMs > 0 ? `after a ${formatNumber(s.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}.</span></p>`;
 }
 
 function seriesName(m: ReportModel, row: { strategy: string; variant: string }): Html {
@@ -230,11 +221,12 @@ function cellValue(row: SummaryRow, metric: string): string {
   return c ? formatMetric(metric, c.mean) : '-';
 }
 
-function changeCell(ch: { changePct: number | null; pValue: number | null; significant: boolean } | undefined): Html {
+/** A change as a gain ("(+x.xx%)": + better) or, for a metric with no better direction, plain ("{+x.xx%}"); format.ts, formatCellChange. */
+function changeCell(metric: string, ch: { changePct: number | null; pValue: number | null; significant: boolean } | undefined): Html {
   if (!ch) return html`<span class="muted">baseline</span>`;
-  const text = formatChange(ch.changePct);
-  const p = ch.pValue === null ? 'p not computable' : `p = ${ch.pValue < 0.001 ? ch.pValue.toExponential(1) : ch.pValue.toFixed(3)}`;
-  return ch.significant ? html`<span class="sig" title="${p} (significant)">${text}*</span>` : html`<span title="${p}">${text}</span>`;
+  const text = formatCellChange(metric, ch.changePct);
+  const p = ch.pValue === null ? 'p not computable (both sides constant across seeds, or no change)' : `p = ${ch.pValue < 0.001 ? ch.pValue.toExponential(1) : ch.pValue.toFixed(3)}`;
+  return showsSignificant(ch) ? html`<span class="sig" title="${p} (significant)">${text}*</span>` : html`<span title="${p}">${text}</span>`;
 }
 
 export function figure(c: ChartDef, svg: string, n: number): Html {
@@ -283,13 +275,13 @@ ${metrics.map((d) => html`<tr><th title="${d.description}">${d.name} <span class
         if (!c) return html`<td>-</td>`;
         const ch = r.vsStatusQuo?.[d.name];
         const ci = c.n > 1 && c.ciLow !== c.ciHigh ? html`<br><span class="ci">[${formatMetric(d.name, d.unit === 'ratio' ? Math.max(0, c.ciLow) : c.ciLow)}, ${formatMetric(d.name, c.ciHigh)}]</span>` : '';
-        return html`<td>${formatMetric(d.name, c.mean)}${ch ? html` ${raw('<span class="chg">(')}${changeCell(ch)}${raw(')</span>')}` : ''}${ci}</td>`;
+        return html`<td>${formatMetric(d.name, c.mean)}${ch ? html` <span class="chg">${changeCell(d.name, ch)}</span>` : ''}${ci}</td>`;
       })}</tr>`)}`,
     )}</tbody></table></div>`;
   });
   return html`<section id="details">
 <h2>Detailed tables</h2>
-<p>Every metric, per scenario: the mean over the seeds, its change against ${BASELINE} (<span class="sig">*</span>: ${SIGNIFICANCE_TEXT}; hover for the p-value) and its 95% confidence interval. Hover a metric name for its definition; the glossary is at the end of the text summary.</p>
+<p>Every metric, per scenario: the mean over the seeds, its change against ${BASELINE} (<span class="sig">*</span>: ${SIGNIFICANCE_TEXT}; hover for the p-value) and its 95% interval. ${DIRECTION_TEXT} ${INTERVAL_TEXT} Hover a metric name for its definition; the glossary is at the end of the text summary.</p>
 ${sections}
 </section>`;
 }
@@ -356,10 +348,10 @@ function strategiesSection(m: ReportModel): Html {
   const strategies = m.strategyOrder.map((n) => m.strategy(n)).filter((s) => s !== undefined);
   return html`<section id="strategies">
 <h2>Strategies</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>title</th><th>origin</th><th>description</th><th>parameters</th></tr></thead>
 <tbody>${strategies.map((s) => html`<tr><th>${s.name}${s.later ? html` <span class="later">(later)</span>` : ''}</th><td>${s.title}</td><td>${s.origin}</td><td>${s.description}</td><td>${paramsList(s.params)}</td></tr>`)}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -372,12 +364,12 @@ function paramsList(params: Record<string, unknown>): Html {
 function scenariosSection(m: ReportModel): Html {
   return html`<section id="scenarios">
 <h2>Scenarios</h2>
-<table class="data">
+<div class="scroll"><table class="data">
 <thead><tr><th>name</th><th>description</th><th>kernel config</th><th>machine</th><th>virtual time</th></tr></thead>
 <tbody>${m.results.scenarios.map(
-    (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms</td></tr>`,
+    (s) => html`<tr><th class="name">${s.name}</th><td>${s.description}</td><td>${describeKernel(s.kernel).join(', ')}</td><td>${s.machine.cpus} CPUs, ${formatMiB(s.machine.memoryMiB)}<br><span class="muted">${s.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ')} managed pages</span></td><td>${formatNumber(s.durationMs)} ms<br><span class="muted">${s.warmupMs > 0 ? `+ ${formatNumber(s.warmupMs)} ms warm-up` : 'cold start'}</span></td></tr>`,
   )}</tbody>
-</table>
+</table></div>
 </section>`;
 }
 
@@ -445,8 +437,8 @@ function failedRunsSection(m: ReportModel): Html {
 ${f.length === 0
   ? html`<p>None: every run completed.</p>`
   : html`<p>${f.length} run${f.length === 1 ? '' : 's'} failed; they are left out of every mean above.</p>
-<table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
-<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table>`}
+<div class="scroll"><table class="data"><thead><tr><th>strategy</th><th>scenario</th><th>seed</th><th>error</th></tr></thead>
+<tbody>${f.map((x) => html`<tr><td>${seriesName(m, x)}</td><td class="name">${x.scenario}</td><td>${x.seed}</td><td><code class="msg">${x.error}</code></td></tr>`)}</tbody></table></div>`}
 </section>`;
 }
 
@@ -483,12 +475,14 @@ table.data tr.overridden td { background: #fff6e5; }
 .ci, .unit, .muted { color: var(--muted); font-size: 12px; }
 .sig { font-weight: 700; color: var(--accent); }
 .bad { color: var(--bad); }
+p.headline { font-size: 16px; }
+table.data.comparison tr.failing td, table.data.comparison tr.failing th { background: #fdf0ef; }
 .later { color: #8a4b00; font-style: italic; font-weight: normal; }
 .variant { color: var(--muted); font-weight: normal; }
 .name { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; font-size: 0.92em; }
 .msg { white-space: pre-wrap; word-break: break-word; }
 ul.plain { margin: 0; padding-left: 16px; }
-ul.findings li { margin: 3px 0; }
+ol.ranking li { margin: 3px 0; }
 p.scen { margin: 0 0 6px; max-width: 1100px; }
 figure.chart-figure { margin: 18px 0 30px; padding: 0; }
 .chart { overflow-x: auto; }

@@ -14,7 +14,8 @@
  */
 import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
-import { formatChange, formatDurationMs, formatMetric, formatMiB, formatNumber, withSeparators } from './format.ts';
+import { DIRECTION_TEXT, INTERVAL_TEXT, formatCellChange, formatDurationMs, formatMetric, formatMiB, formatNumber, showsSignificant, withSeparators } from './format.ts';
+import { verdictText } from './verdict-text.ts';
 import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort, type ReportSection } from './model.ts';
 
 export const TEXT_WIDTH = 80;
@@ -31,6 +32,7 @@ export function renderTextSummary(results: Results, opts: TextOptions = {}): str
   if (opts.reportCommand !== undefined) opts = { reportCommand: toAscii(opts.reportCommand) };
   const out: string[] = [];
   header(out, m, opts);
+  out.push(...verdictText(m.results.verdict, TEXT_WIDTH, wrapText));
   legend(out, m);
   for (const section of m.sections()) scenarioSection(out, m, section);
   staticProperties(out, m);
@@ -71,6 +73,7 @@ function header(out: string[], m: ReportModel, opts: TextOptions): void {
   kv('commit', env.gitCommit === null ? 'unknown (not a git checkout)' : `${env.gitCommit}${env.gitDirty ? ' (with uncommitted changes)' : ''}`);
   const seeds = r.config.seeds;
   kv('seeds', `${seeds.length} per cell (${seeds.join(', ')})${r.config.quick ? ', --quick' : ''}`);
+  if (r.costRange) kv('costs', r.costRange.verdict);
   kv('host', `${env.cpuModel}, ${env.cpuCount} CPUs, ${formatMiB(env.totalMemoryMiB)}, node ${env.node}, ${env.os} ${env.arch} (wall-clock numbers only; simulated results do not depend on it)`);
   out.push('');
   out.push('Reproduce with:');
@@ -95,14 +98,18 @@ function legend(out: string[], m: ReportModel): void {
     `Rows are metrics (glossary at the end), columns are strategies. Every number is the mean over the ${n} seeds of a cell; each seed runs the same event stream for every strategy (same workload hash).`,
   );
   item(BASELINE, "the baseline column: today's __get_free_page(GFP_NOWAIT) under the krc raw lock.");
-  item('value (+x.xx%)', `a strategy's mean and the relative change of that mean against the status-quo mean on the same scenario.`);
-  item('*value (+x.xx%)*', `the change is significant: ${SIGNIFICANCE_TEXT}. Unmarked: not significant (or identical).`);
+  item('value (+x.xx%)', `a strategy's mean and the change of that mean against the status-quo mean on the same scenario and kernel, as a gain: + better, - worse.`);
+  item('value {+x.xx%}', 'a metric with no better direction: the plain change (+ = more).');
+  item('*value (+x.xx%)*', `the change is significant: ${SIGNIFICANCE_TEXT}. Unmarked: not significant, both sides constant across seeds, or no change.`);
   item('(n/a)', 'status-quo\'s mean is 0 and this one is not: no relative change.');
   item('^', 'proposed after the 2020 thread (marked "later").');
   item('[key=value]', 'a sweep point (--sweep): the strategy run with that parameter.');
   item('k M G T', 'x 1e3, 1e6, 1e9, 1e12 (three significant digits).');
   item('%', 'a ratio (rate) shown as a percentage.');
   item('ns', 'modelled virtual nanoseconds from the cost table, not time measured on this machine.');
+  out.push('');
+  para(out, DIRECTION_TEXT);
+  para(out, INTERVAL_TEXT);
   out.push('');
   out.push('Strategies');
   const plain = m.series.filter((s) => s.variant === '' || !m.series.some((o) => o.strategy === s.strategy && o.variant === ''));
@@ -135,7 +142,7 @@ function scenarioSection(out: string[], m: ReportModel, section: ReportSection):
     kv('kernel', describeKernel(sc.kernel).join(', '));
     const zones = sc.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ');
     kv('machine', `${sc.machine.cpus} CPUs, ${formatMiB(sc.machine.memoryMiB)} (managed pages: ${zones})`);
-    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed`);
+    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed, ${sc.warmupMs > 0 ? `after a ${formatNumber(sc.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}`);
   } else {
     out.push('  (no scenario details in the results file)');
   }
@@ -194,7 +201,7 @@ function groupColumns(m: ReportModel, section: ReportSection, metrics: readonly 
     const values = metrics.map((d) => valueOf(row, d.name));
     const changes = metrics.map((d) => {
       const ch = row.vsStatusQuo?.[d.name];
-      return ch ? { text: `(${formatChange(ch.changePct)})`, sig: ch.significant } : null;
+      return ch ? { text: formatCellChange(d.name, ch.changePct), sig: showsSignificant(ch) } : null;
     });
     const vw = Math.max(...values.map((v) => v.length));
     const cw = Math.max(0, ...changes.map((c) => (c ? c.text.length : 0)));

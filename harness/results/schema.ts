@@ -5,17 +5,27 @@
  *
  * Version history:
  *   1 - first version.
+ *   2 - metrics kvfreeCalls, fallbackRate, locklessNsSuccess, locklessNsFailure,
+ *       locklessNsP999, locklessNsMax (MetricDef.since); the kernel of every
+ *       summary cell (`kernel`); intervals of non-negative metrics from a
+ *       bootstrap (`ciMethod`); the verdict (`verdict`). Version 1 files still
+ *       read: their runs lack the new metrics (absent, not 0), their summary
+ *       cells the kernel, and they carry no verdict.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, describeFound, describeIoError } from '../errors.ts';
-import { METRIC_NAMES } from '../metrics/metric-defs.ts';
+import { METRICS } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
 
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+/** Versions this nolock-bench reads. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
-const metricsShape = Object.fromEntries(METRIC_NAMES.map((n) => [n, z.number()])) as Record<(typeof METRIC_NAMES)[number], z.ZodNumber>;
+type MetricsShape = { [K in (typeof METRICS)[number] as K['name']]: K extends { since: number } ? z.ZodOptional<z.ZodNumber> : z.ZodNumber };
+// A metric added after version 1 may be absent (a file of an older version).
+const metricsShape = Object.fromEntries(METRICS.map((d) => [d.name, 'since' in d ? z.number().optional() : z.number()])) as MetricsShape;
 export const MetricsSchema = z.object(metricsShape);
 
 const StaticPropertiesSchema = z.object({
@@ -44,6 +54,8 @@ export const RunRowSchema = z.object({
   params: z.record(z.string(), z.unknown()),
   workloadHash: z.string(),
   metrics: MetricsSchema,
+  /** The warm-up's own metrics (run.warmup.ms > 0), excluded from `metrics` (simEvents and simWallMs aside). */
+  warmup: MetricsSchema.optional(),
   violations: z.array(z.object({ kind: z.string(), message: z.string(), count: z.number() })),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
@@ -75,6 +87,8 @@ const CellSchema = z.object({
   stddev: z.number(),
   ciLow: z.number(),
   ciHigh: z.number(),
+  /** How [ciLow, ciHigh] was computed (absent in version 1 files: Student's t). */
+  ciMethod: z.enum(['student-t', 'bootstrap']).optional(),
 });
 export type SummaryCell = z.infer<typeof CellSchema>;
 
@@ -84,6 +98,12 @@ const ChangeSchema = z.object({
   /** Welch's t-test p-value across seeds (null when not computable). */
   pValue: z.number().nullable(),
   significant: z.boolean(),
+  /**
+   * The change in the direction that is better: +x when this strategy is x%
+   * better than status-quo, -x when worse (the mmtests convention); null when
+   * the metric has no better direction or changePct is null. Absent in version 1 files.
+   */
+  gainPct: z.number().nullable().optional(),
 });
 export type Change = z.infer<typeof ChangeSchema>;
 
@@ -91,6 +111,8 @@ export const SummaryRowSchema = z.object({
   strategy: z.string(),
   scenario: z.string(),
   variant: z.string(),
+  /** The kernel profile every run of the cell ran on (absent in version 1 files). */
+  kernel: z.string().optional(),
   metrics: z.record(z.string(), CellSchema),
   vsStatusQuo: z.record(z.string(), ChangeSchema).nullable(),
 });
@@ -109,6 +131,8 @@ export const TimelineSchema = z.object({
   locklessFailures: z.array(z.number()),
   ordinaryFailures: z.array(z.number()),
   watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }),
+  /** Per populated zone: its free pages against its own watermarks (absent in older results). */
+  zones: z.array(z.object({ name: z.string(), freePages: z.array(z.number()), watermarks: z.object({ min: z.number(), low: z.number(), high: z.number() }) })).default([]),
 });
 export type TimelineRow = z.infer<typeof TimelineSchema>;
 
@@ -157,9 +181,29 @@ export type Comparison = z.infer<typeof ComparisonSchema>;
  */
 const RunIdSchema = z.string().refine((id) => id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id), { message: 'a run id usable as a directory name (no "/", "\\", "." or "..")' });
 
+/** One strategy's place in a scenario's ranking, with why (harness/analysis/verdict.ts). */
+export const VerdictEntrySchema = z.object({ strategy: z.string(), reasons: z.array(z.string()) });
+export const ScenarioVerdictSchema = z.object({
+  /** The kernel profile every ranked run ran on. */
+  kernel: z.string(),
+  /** Best first. */
+  ranking: z.array(VerdictEntrySchema),
+  /** Groups of strategies that are equal within the seeds' spread on every criterion. */
+  ties: z.array(z.array(z.string())),
+  /** Cells of the scenario left out of the ranking, and why (another kernel). */
+  notRanked: z.array(z.object({ strategy: z.string(), reason: z.string() })).optional(),
+});
+export const VerdictSchema = z.object({
+  /** Keyed by scenario name ("<scenario>@<kernel>" with --kernels). */
+  scenarios: z.record(z.string(), ScenarioVerdictSchema),
+  overall: z.string(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+export type ScenarioVerdict = z.infer<typeof ScenarioVerdictSchema>;
+
 export const ResultsSchema = z.object({
   schema: z.literal(RESULTS_SCHEMA_ID),
-  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   runId: RunIdSchema,
   createdAt: z.string(),
   command: z.string(),
@@ -176,6 +220,8 @@ export const ResultsSchema = z.object({
   config: z.object({
     strategies: z.array(z.string()),
     scenarios: z.array(z.string()),
+    /** --kernels: every scenario ran on each of these kernel profiles, named "<scenario>@<kernel>" (absent: each scenario's own kernel). */
+    kernels: z.array(z.string()).optional(),
     seeds: z.array(z.number()),
     quick: z.boolean(),
     sets: z.array(z.string()),
@@ -206,6 +252,8 @@ export const ResultsSchema = z.object({
       kernel: z.record(z.string(), z.unknown()),
       machine: z.object({ cpus: z.number(), memoryMiB: z.number(), zones: z.array(z.object({ kind: z.string(), managedPages: z.number() })) }),
       durationMs: z.number(),
+      /** run.warmup.ms: the steady load's run-in before measurement; 0 a cold start (absent in older results: they started cold). */
+      warmupMs: z.number().default(0),
     }),
   ),
   costTable: z.array(z.object({ key: z.string(), ns: z.number(), defaultNs: z.number(), kind: z.string(), source: z.string(), overridden: z.boolean() })),
@@ -230,6 +278,17 @@ export const ResultsSchema = z.object({
   }),
   /** Present when the run was compared against --baseline. */
   comparison: ComparisonSchema.optional(),
+  /** --cost-range: the corners run and which conclusions flipped (harness/analysis/cost-range.ts). */
+  costRange: z
+    .object({
+      rule: z.string(),
+      corners: z.array(z.string()),
+      flips: z.array(z.object({ scenario: z.string(), corner: z.string(), kind: z.enum(['cheapest', 'order']), text: z.string() })),
+      verdict: z.string(),
+    })
+    .optional(),
+  /** The ranking of the strategies per scenario, computed from the summary (version 2 on). */
+  verdict: VerdictSchema.optional(),
 });
 export type Results = z.infer<typeof ResultsSchema>;
 
@@ -271,8 +330,8 @@ export function parseResults(text: string, file: string): Results {
   if (head.schema !== RESULTS_SCHEMA_ID) {
     throw new InputError({ file, where: 'schema', expected: `"${RESULTS_SCHEMA_ID}"`, found: describeFound(head.schema) });
   }
-  if (head.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new InputError({ file, where: 'schemaVersion', expected: `${RESULTS_SCHEMA_VERSION} (this nolock-bench reads version ${RESULTS_SCHEMA_VERSION} only)`, found: describeFound(head.schemaVersion) });
+  if (typeof head.schemaVersion !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(head.schemaVersion)) {
+    throw new InputError({ file, where: 'schemaVersion', expected: `${READABLE_SCHEMA_VERSIONS.join(' or ')} (the versions this nolock-bench reads)`, found: describeFound(head.schemaVersion) });
   }
   const r = ResultsSchema.safeParse(json);
   if (!r.success) {

@@ -18,7 +18,7 @@ import { __GFP_MOVABLE, __GFP_RECLAIMABLE } from '../core/gfp.ts';
 import { NIL, type PageAllocator } from '../core/index.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { Reserve, ReserveTotals } from '../core/reserve.ts';
-import { FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
+import { FLAG_HARDIRQ_NO_THREAD, FLAG_IRQS_OFF, FLAG_LEGACY_GFP0, FLAG_RAW_LOCK_HELD, FLAG_UNRECLAIMABLE, OP_ALLOC, OP_FREE, OP_KVFREE_RCU, type EventBatch } from '../workload/events.ts';
 import type { KvfreeRcu } from './kvfree-rcu.ts';
 import type { SlotTable } from './slots.ts';
 import type { TimelineRecorder } from './timeline.ts';
@@ -45,6 +45,13 @@ export interface EventLoopSetup {
   readonly cpus: number;
   /** The run's end (virtual ns): events at or after it are not run. */
   readonly endNs: number;
+  /**
+   * The end of the warm-up (virtual ns; 0: a cold start). When virtual time
+   * reaches it, the deferred work due before it runs, then onWarmupEnd(), which
+   * reads the warm-up's counters and resets them (with resetCounters()).
+   */
+  readonly warmupEndNs: number;
+  readonly onWarmupEnd: (t: number) => void;
   /** Check the core's invariants every this many events (0: never). */
   readonly checkEvery: number;
   /** Wall-time limit (ms, 0: none), counted from wall0. */
@@ -73,6 +80,13 @@ export class EventLoop {
   fastPathNsSum = 0.5; // a double field from the start (see below)
   /** Reserved pages integrated over virtual time (page x ns). */
   reservedArea = 0.5;
+  /**
+   * Virtual ns during which some populated zone had fewer free pages than its
+   * low (min) watermark, _watermark[] without the boost: sampled at each
+   * workload event, held until the next one.
+   */
+  belowLowNs = 0.5;
+  belowMinNs = 0.5;
   minFree: number;
   /** Workload events run. */
   events = 0;
@@ -81,6 +95,15 @@ export class EventLoop {
 
   private lastT = 0.5;
   private tlNext = 0.5;
+  /** Time of the last watermark sample, and what it found (1: below low, 2: below min too). */
+  private wmT = 0.5;
+  private wmState = 0;
+  /** The populated zones, with their low and min watermarks. */
+  private readonly wmZones: PageAllocator['zones'][number][];
+  private readonly wmLow: Int32Array;
+  private readonly wmMin: Int32Array;
+  /** warmupEndNs until the warm-up has ended, then Infinity. */
+  private warmEnd = 0.5;
   private checkLeft: number;
   /** CPU busy until (virtual ns): a task/softirq event waits for its CPU. */
   private readonly busy: Float64Array;
@@ -93,9 +116,16 @@ export class EventLoop {
     // the object's shape, and V8 throws away code that relied on the first.
     this.fastPathNsSum = 0;
     this.reservedArea = 0;
+    this.belowLowNs = 0;
+    this.belowMinNs = 0;
+    this.wmT = 0;
+    this.wmZones = s.alloc.zones.filter((z) => z.managedPages > 0);
+    this.wmLow = Int32Array.from(this.wmZones, (z) => z.wmark[1]!);
+    this.wmMin = Int32Array.from(this.wmZones, (z) => z.wmark[0]!);
     this.t = 0;
     this.lastT = 0;
-    this.tlNext = 0;
+    this.tlNext = s.warmupEndNs;
+    this.warmEnd = s.warmupEndNs > 0 ? s.warmupEndNs : Infinity;
     this.minFree = s.alloc.totalFree();
     this.checkLeft = s.checkEvery;
     this.busy = new Float64Array(s.cpus);
@@ -132,6 +162,16 @@ export class EventLoop {
     const flagIrqsOff = FLAG_IRQS_OFF;
     const flagRawLockHeld = FLAG_RAW_LOCK_HELD;
     const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
+    const flagHardirqNoThread = FLAG_HARDIRQ_NO_THREAD;
+    const flagUnreclaimable = FLAG_UNRECLAIMABLE;
+    const wmZones = this.wmZones;
+    const wmLow = this.wmLow;
+    const wmMin = this.wmMin;
+    const nrWmZones = wmZones.length;
+    let belowLowNs = this.belowLowNs;
+    let belowMinNs = this.belowMinNs;
+    let wmT = this.wmT;
+    let wmState = this.wmState;
     const nil = NIL;
     const reclaimableGfp = __GFP_MOVABLE | __GFP_RECLAIMABLE;
     const wallCheckMask = CHECK_WALL_EVERY - 1;
@@ -153,6 +193,7 @@ export class EventLoop {
     let events = this.events;
     let checkLeft = this.checkLeft;
     let t = this.t;
+    let warmEnd = this.warmEnd;
     let more = true;
     const n = b.length;
     const { time, cpu: cpuOf, op: opOf, ctx: ctxOf, flags: flagsOf, order: orderOf, gfp: gfpOf, slot: slotOf } = b;
@@ -164,7 +205,56 @@ export class EventLoop {
           break;
         }
         progress[0] = t;
+        if (t >= warmEnd) {
+          // The warm-up ends: hand its counters over, then count afresh
+          // (once per run, so the locals go through the fields).
+          this.ordinaryAllocs = ordinaryAllocs;
+          this.ordinaryFailures = ordinaryFailures;
+          this.legacyGfp0Failures = legacyGfp0Failures;
+          this.order0Allocs = order0Allocs;
+          this.order0Hits = order0Hits;
+          this.fastPathNsSum = fastPathNsSum;
+          this.reservedArea = reservedArea;
+          this.lastT = lastT;
+          this.minFree = minFree;
+          this.events = events;
+          this.belowLowNs = belowLowNs;
+          this.belowMinNs = belowMinNs;
+          this.wmT = wmT;
+          this.wmState = wmState;
+          this.endWarmup();
+          belowLowNs = 0;
+          belowMinNs = 0;
+          wmT = this.wmT;
+          ordinaryAllocs = 0;
+          ordinaryFailures = 0;
+          legacyGfp0Failures = 0;
+          order0Allocs = 0;
+          order0Hits = 0;
+          fastPathNsSum = 0;
+          reservedArea = 0;
+          lastT = this.lastT;
+          minFree = this.minFree;
+          warmEnd = Infinity;
+        }
         while (queue.peekTime() <= t) this.runDeferred();
+        // Below low / min: the state found at the last event held until now.
+        if (wmState !== 0) {
+          belowLowNs += t - wmT;
+          if (wmState === 2) belowMinNs += t - wmT;
+        }
+        wmT = t;
+        wmState = 0;
+        for (let z = 0; z < nrWmZones; z++) {
+          const f = wmZones[z]!.nrFree;
+          if (f < wmLow[z]!) {
+            wmState = 1;
+            if (f < wmMin[z]!) {
+              wmState = 2;
+              break;
+            }
+          }
+        }
         // A strategy may create a reserve at any time: checked per event.
         if (reserveTotals.reserves > 0) {
           reservedArea += reserveTotals.pages * (t - lastT);
@@ -183,6 +273,8 @@ export class EventLoop {
         // One call site: a double passed to a call V8 does not inline is boxed
         // on the heap, and every extra site in this loop spends inlining budget.
         alloc.beginOp(cpu, ctx, (flags & flagIrqsOff) !== 0, start);
+        // A hardirq of a never-threaded handler (timer, IPI): LD_WAIT_SPIN even on !RT.
+        if (flags & flagHardirqNoThread) alloc.locks.hardirqNoThread = 1;
         if (op === opAlloc) {
           const gfp = gfpOf[i]!;
           const order = orderOf[i]!;
@@ -205,7 +297,7 @@ export class EventLoop {
             for (let z = 0; z < nrZones; z++) free += zones[z]!.nrFree;
             if (free < minFree) minFree = free;
           }
-          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0);
+          slots.set(slotOf[i]!, pfn, order, (gfp & reclaimableGfp) !== 0 && (flags & flagUnreclaimable) === 0);
         } else if (op === opFree) {
           slots.free(slotOf[i]!);
         } else if (op === opKvfreeRcu) {
@@ -241,8 +333,39 @@ export class EventLoop {
       this.events = events;
       this.checkLeft = checkLeft;
       this.t = t;
+      this.belowLowNs = belowLowNs;
+      this.belowMinNs = belowMinNs;
+      this.wmT = wmT;
+      this.wmState = wmState;
     }
     return more;
+  }
+
+  /**
+   * The end of the warm-up: runs the deferred work due before it, integrates
+   * the reserves up to it, lets the run read the warm-up's figures
+   * (onWarmupEnd), and zeroes the loop's counters. Events stays a count of the
+   * whole run.
+   */
+  private endWarmup(): void {
+    const s = this.s;
+    const w = this.warmEnd;
+    this.warmEnd = Infinity;
+    while (s.queue.peekTime() < w) this.runDeferred();
+    if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (w - this.lastT);
+    this.lastT = w;
+    this.closeWatermarkSpan(w);
+    s.onWarmupEnd(w);
+    this.belowLowNs = 0;
+    this.belowMinNs = 0;
+    this.ordinaryAllocs = 0;
+    this.ordinaryFailures = 0;
+    this.legacyGfp0Failures = 0;
+    this.order0Allocs = 0;
+    this.order0Hits = 0;
+    this.fastPathNsSum = 0;
+    this.reservedArea = 0;
+    this.minFree = s.alloc.totalFree();
   }
 
   /**
@@ -251,8 +374,18 @@ export class EventLoop {
    */
   finish(): void {
     const s = this.s;
+    if (this.warmEnd < Infinity) this.endWarmup();
+    this.closeWatermarkSpan(s.endNs);
     while (s.queue.peekTime() < s.endNs) this.runDeferred();
     if (s.reserveTotals.reserves > 0) this.reservedArea += s.reserveTotals.pages * (s.endNs - this.lastT);
+  }
+
+  /** Counts the last watermark sample's state up to `t` (the end of the warm-up or of the run). */
+  private closeWatermarkSpan(t: number): void {
+    if (t <= this.wmT) return;
+    if (this.wmState !== 0) this.belowLowNs += t - this.wmT;
+    if (this.wmState === 2) this.belowMinNs += t - this.wmT;
+    this.wmT = t;
   }
 
   /** Runs the next item of deferred work, watching for a stuck instant and the wall-time limit. */
@@ -270,7 +403,22 @@ export class EventLoop {
       stuck[0] = at;
       stuck[1] = 0;
     }
-    queue.runNext();
+    if (queue.topIsCpuBound()) {
+      // A kworker's item waits for its CPU: a task or softirq operation the
+      // CPU is running (or has queued) goes first; the item then runs and
+      // keeps the CPU busy for its own cost.
+      const busy = this.busy;
+      const cpu = queue.topCpu();
+      if (busy[cpu]! > at) {
+        queue.deferTop(busy[cpu]!);
+        return;
+      }
+      s.alloc.meter.begin(at);
+      queue.runNext();
+      busy[cpu] = at + s.alloc.meter.ns;
+    } else {
+      queue.runNext();
+    }
     if (s.wallLimitMs > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - s.wall0 > s.wallLimitMs) {
       s.fail(`wall-time limit of ${s.wallLimitMs} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
     }

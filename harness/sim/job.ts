@@ -32,6 +32,8 @@ export interface JobSpec {
   readonly costOverrides: Readonly<Record<string, unknown>>;
   /** Scale the scenario's duration (--quick). */
   readonly durationScale: number;
+  /** The kernel profile to run the scenario on (--kernels; the scenario is then named "<name>@<kernel>"); absent: the scenario's own. */
+  readonly kernel?: string;
   readonly timelinePoints: number;
   readonly wallLimitMs: number;
   /** Virtual-time limit of one operation (ms of modelled time; 0: none). */
@@ -57,7 +59,8 @@ export interface JobOutcome {
  * pool hands them to the worker that holds it.
  */
 export function jobStreamKey(job: JobSpec): string {
-  return JSON.stringify([job.scenario, job.scenarioSets, job.durationScale, job.seed]);
+  // The kernel shapes the stream too: the generator sizes watermarks by profile.
+  return JSON.stringify([job.scenario, job.scenarioSets, job.durationScale, job.seed, job.kernel ?? null]);
 }
 
 /**
@@ -69,11 +72,17 @@ export function jobScenarioKey(job: JobSpec): string {
   return JSON.stringify(job.scenario);
 }
 
-/** Loads a scenario from its source and applies the sets (InputError on bad input). */
-export function buildScenario(src: ScenarioSource, sets: readonly (readonly [string, string])[], durationScale: number): Scenario {
+/**
+ * Loads a scenario from its source and applies the sets (InputError on bad
+ * input). With `kernel` (--kernels) the scenario runs on that kernel profile
+ * and is named "<name>@<kernel>": every table and verdict keyed by it
+ * compares strategies on that one kernel.
+ */
+export function buildScenario(src: ScenarioSource, sets: readonly (readonly [string, string])[], durationScale: number, kernel?: string): Scenario {
   let s = src.kind === 'builtin' ? loadBuiltinScenario(src.name) : loadScenario(src.path);
   for (const [k, v] of sets) s = applySet(s, k, v, `--set ${k}=${v}`);
   if (durationScale !== 1) s = applySet(s, 'run.durationMs', String(Math.max(1, Math.round(s.run.durationMs * durationScale))), '--quick');
+  if (kernel !== undefined) s = { ...applySet(s, 'kernel.profile', JSON.stringify(kernel), `--kernels ${kernel}`), name: `${s.name}@${kernel}` };
   return s;
 }
 
@@ -97,7 +106,7 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
   const strategy = strategies.find((s) => s.name === job.strategy);
   if (!strategy) return { index: job.index, error: `unknown strategy ${job.strategy}` };
   try {
-    const scenario = buildScenario(job.scenario, job.scenarioSets, job.durationScale);
+    const scenario = buildScenario(job.scenario, job.scenarioSets, job.durationScale, job.kernel);
     const params = strategyParams(strategy, scenario, job.strategyParams);
     // Generated (and timed) apart from the run, so simWallMs is the simulation's alone.
     const { stream, generatedMs } = streams.get(scenario, job.seed, scenarioMachine(scenario));
@@ -123,6 +132,7 @@ export async function runJob(job: JobSpec, progress?: Float64Array): Promise<Job
       params: result.params,
       workloadHash: result.workloadHash,
       metrics: result.metrics,
+      ...(result.warmup ? { warmup: result.warmup } : {}),
       violations: result.violations.map((v) => ({ kind: v.kind, message: v.message, count: v.count })),
     };
     return { index: job.index, row, staticProperties: result.staticProperties, workloadWallMs: generatedMs, ...(result.timeline ? { timeline: result.timeline } : {}) };

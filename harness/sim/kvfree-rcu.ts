@@ -3,22 +3,29 @@
  *
  *  kvfree_call_rcu():  krc_this_cpu_lock() (local_irq_save + raw_spin_lock of
  *    the per-CPU krcp->lock), kvfree_call_rcu_add_ptr_to_bulk(): when there is
- *    no block or it is full (KVFREE_BULK_MAX_ENTR pointers), ask for a page,
- *    here through the strategy under test (in the thread's kernel:
- *    __get_free_page(GFP_NOWAIT | __GFP_NOWARN)); no page: a two-argument call
+ *    no block or it is full (KVFREE_BULK_MAX_ENTR pointers), take a page from
+ *    kvfree_rcu()'s own bnode cache (get_cached_bnode(), bnode-cache.ts); on
+ *    5.12+ a headless caller then drops krcp->lock and allocates itself
+ *    (add_ptr_to_bulk_krc_lock(), can_alloc); only then ask the strategy under
+ *    test (in the thread's kernel: __get_free_page(GFP_NOWAIT | __GFP_NOWARN),
+ *    not on PREEMPT_RT); no page: a two-argument call
  *    links the object through its rcu_head (krcp->head), a headless call
  *    unlocks and runs synchronize_rcu() inline, which may sleep.
  *    Then schedule_delayed_work(monitor, KFREE_DRAIN_JIFFIES) if not pending.
  *  kfree_rcu_monitor() (workqueue, task context): hand the blocks and the
  *    rcu_head list to a free kfree_rcu_cpu_work (KFREE_N_BATCHES = 2 per CPU)
  *    and queue_rcu_work(): after a grace period kfree_rcu_work() frees the
- *    objects and gives each block's page back (strategy.putPage, default
+ *    objects and gives each block's page back: put_cached_bnode() while the
+ *    cache is below rcu_min_cached_objs, else strategy.putPage (default
  *    free_page()). With both batches busy, the monitor tries again later.
  *
  * Objects themselves are slab memory and not modelled; blocks are real pages.
  */
 import { NIL, type Core, type StrategyInstance } from '../core/index.ts';
+import type { BnodeCache } from '../core/bnode-cache.ts';
 import { CTX_TASK } from '../core/context.ts';
+import { parseGfp } from '../core/gfp.ts';
+import { kernelAtLeast } from '../core/profile.ts';
 import { LogHistogram } from '../metrics/histogram.ts';
 
 /** KFREE_N_BATCHES (kernel/rcu/tree.c, v5.10). */
@@ -34,6 +41,8 @@ export interface RcuParams {
 
 export class KvfreeRcu {
   // Counters read by the metrics.
+  /** kvfree_rcu() calls (kvfreeCalls). */
+  calls = 0;
   requests = 0;
   failures = 0;
   fallbackRcuHead = 0;
@@ -41,7 +50,25 @@ export class KvfreeRcu {
   zoneLockInRequests = 0;
   /** Lock-rule violations (any kind) raised inside the page request itself. */
   violationsInRequests = 0;
+  /** Of those, locks taken in NMI (nmiLock): the design's deadlock risk, apart from the caller's own NMI code. */
+  nmiLocksInRequests = 0;
   readonly requestNs = new LogHistogram();
+  /** Modelled ns of the page requests that got a page [0] and of those that got none [1] (a typed array: these sums hold fractions). */
+  readonly requestNsByOutcome = new Float64Array(2);
+
+  /** Zeroes the counters and the request-cost histogram (the end of a run's warm-up); blocks and caches are kept. */
+  resetCounters(): void {
+    this.calls = 0;
+    this.requestNsByOutcome.fill(0);
+    this.requests = 0;
+    this.failures = 0;
+    this.fallbackRcuHead = 0;
+    this.fallbackSynchronizeRcu = 0;
+    this.zoneLockInRequests = 0;
+    this.violationsInRequests = 0;
+    this.nmiLocksInRequests = 0;
+    this.requestNs.reset();
+  }
 
   private readonly curBlock: Int32Array;
   private readonly curRecords: Int32Array;
@@ -55,12 +82,19 @@ export class KvfreeRcu {
   private readonly callerRawLock: Int32Array;
   private readonly monitorKind: number;
   private readonly gpEndKind: number;
+  /**
+   * GFP of the 5.12+ headless path (add_ptr_to_bulk_krc_lock() with can_alloc,
+   * 3e7ce7a187fc; flags from ee6ddf58475c), or -1 on a kernel without it.
+   */
+  private readonly headlessAllocGfp: number;
 
   constructor(
     private readonly core: Core,
     private readonly strategy: StrategyInstance,
+    private readonly cache: BnodeCache,
     private readonly params: RcuParams,
   ) {
+    this.headlessAllocGfp = kernelAtLeast(core.config.profile, 5, 12) ? parseGfp('GFP_KERNEL|__GFP_NORETRY|__GFP_NOMEMALLOC|__GFP_NOWARN', cache.gfpRegistry) : -1;
     const cpus = core.config.machine.cpus;
     this.curBlock = new Int32Array(cpus).fill(NIL);
     this.curRecords = new Int32Array(cpus);
@@ -94,6 +128,7 @@ export class KvfreeRcu {
     // Flag and NIL values as literals (FLAG_RAW_LOCK_HELD = 2, FLAG_HEADLESS = 1,
     // NIL = -1): a module binding is reloaded on every use.
     // test/core-page-alloc.test.ts pins them with the core's hot-path literals.
+    this.calls++;
     const callerLock = flags & 2 ? this.callerRawLock[cpu]! : -1;
     if (callerLock >= 0) m.ns += locks.acquire(callerLock, m.now()) + costs.rawSpinLockUncontended;
     // krc_this_cpu_lock(): local_irq_save() + raw_spin_lock(&krcp->lock).
@@ -101,15 +136,41 @@ export class KvfreeRcu {
     const krc = this.krcLock[cpu]!;
     m.ns += locks.acquire(krc, m.now()) + costs.krcLock;
     let success = true;
+    const headless = (flags & 1) !== 0;
     if (this.curBlock[cpu] === -1 || this.curRecords[cpu]! >= this.params.blockEntries) {
       this.requests++;
-      const zl = a.stats.zoneLockTaken;
-      const v0 = locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock;
-      const ns0 = m.ns;
-      const pfn = this.strategy.getPage(cpu);
-      this.requestNs.record(m.ns - ns0);
+      let zl = a.stats.zoneLockTaken;
+      let nmi0 = locks.nmiLock;
+      let v0 = locks.invalidWaitContext + locks.sleepInAtomic + nmi0;
+      let ns0 = m.ns;
+      let pfn = this.cache.get(cpu);
+      if (pfn === -1 && headless && this.headlessAllocGfp >= 0) {
+        // 5.12+ add_ptr_to_bulk_krc_lock(..., can_alloc): krc_this_cpu_unlock(),
+        // __get_free_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOMEMALLOC |
+        // __GFP_NOWARN), raw_spin_lock_irqsave(&krcp->lock). Done with the lock
+        // dropped, so it is not part of the request's locked section: its
+        // locks, reports and time are kept out of the request's metrics.
+        const zlD = a.stats.zoneLockTaken;
+        const nmiD = locks.nmiLock;
+        const vD = locks.invalidWaitContext + locks.sleepInAtomic + nmiD;
+        const nsD = m.ns;
+        locks.release(krc, m.now());
+        locks.irqRestore();
+        pfn = a.allocPages(this.headlessAllocGfp, 0);
+        locks.irqSave();
+        m.ns += locks.acquire(krc, m.now()) + costs.krcLock;
+        zl += a.stats.zoneLockTaken - zlD;
+        nmi0 += locks.nmiLock - nmiD;
+        v0 += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - vD;
+        ns0 += m.ns - nsD;
+      }
+      if (pfn === -1) pfn = this.strategy.getPage(cpu);
+      const requestNs = m.ns - ns0;
+      this.requestNs.record(requestNs);
+      this.requestNsByOutcome[pfn === -1 ? 1 : 0]! += requestNs;
       this.zoneLockInRequests += a.stats.zoneLockTaken - zl;
       this.violationsInRequests += locks.invalidWaitContext + locks.sleepInAtomic + locks.nmiLock - v0;
+      this.nmiLocksInRequests += locks.nmiLock - nmi0;
       if (pfn === -1) {
         this.failures++;
         success = false;
@@ -120,7 +181,6 @@ export class KvfreeRcu {
         this.curRecords[cpu] = 0;
       }
     }
-    const headless = (flags & 1) !== 0;
     if (success) {
       this.curRecords[cpu]!++;
       m.ns += costs.kvfreeRcuStore;
@@ -192,6 +252,8 @@ export class KvfreeRcu {
     this.batches[i] = null;
     if (!blocks) return;
     for (const pfn of blocks) {
+      // put_cached_bnode() under krcp->lock, else the strategy's putPage / free_page().
+      if (this.cache.put(cpu, pfn)) continue;
       if (this.strategy.putPage) this.strategy.putPage(cpu, pfn);
       else a.freePages(pfn, 0);
     }

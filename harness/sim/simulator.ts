@@ -27,6 +27,8 @@ import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
+import { BnodeCache } from '../core/bnode-cache.ts';
+import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { SlotTable } from './slots.ts';
 import { TimelineRecorder, type Timeline } from './timeline.ts';
 
@@ -92,6 +94,12 @@ export interface RunResult {
   readonly params: Record<string, unknown>;
   readonly profile: string;
   readonly timeline?: Timeline;
+  /**
+   * The warm-up's own figures (run.warmup.ms > 0), over its span: the same
+   * metrics, counted from t = 0 to the start of measurement. simEvents and
+   * simWallMs of `metrics` cover the whole run, warm-up included.
+   */
+  readonly warmup?: RunMetrics;
 }
 
 /** Thrown when a run cannot complete (strategy error, broken invariant, limit). */
@@ -120,14 +128,17 @@ export function runOne(spec: RunSpec): RunResult {
     costs: spec.costs ?? DEFAULT_COST_TABLE,
     lockdep: k.lockdep,
     preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(profile) },
   });
   const alloc = core.alloc;
   const ext = core.extensionsFor(strategy.name);
   const params = strategy.params.parse(spec.params) as Record<string, unknown>;
-  const instance = strategy.setup({ core, ext }, params);
+  // kvfree_rcu()'s own block-page cache on this kernel; the strategy may retune it in setup().
+  const bnodeCache = new BnodeCache(core, ext);
+  const instance = strategy.setup({ core, ext, bnodeCache }, params);
+  bnodeCache.fillAtBoot();
   const rcu = scenario.workload.rcu;
-  const krc = new KvfreeRcu(core, instance, {
+  const krc = new KvfreeRcu(core, instance, bnodeCache, {
     blockEntries: rcu.blockEntries,
     gracePeriodNs: rcu.gracePeriodMs * 1e6,
     drainDelayNs: rcu.drainDelayMs * 1e6,
@@ -143,14 +154,16 @@ export function runOne(spec: RunSpec): RunResult {
   const hash = new WorkloadHash();
   const batch = new EventBatch(4096);
   const cpus = machine.cpus;
-  const endNs = scenario.run.durationMs * 1e6;
+  // The stream: the warm-up [0, W), then the measured run [W, W + durationMs).
+  const warmupNs = scenario.run.warmup.ms * 1e6;
+  const endNs = warmupNs + scenario.run.durationMs * 1e6;
   const reserves = ext.reserves;
   // The raw_spinlock_t a FLAG_RAW_LOCK_HELD caller holds around its allocation.
   const callerRawLock = new Int32Array(cpus);
   for (let c = 0; c < cpus; c++) callerRawLock[c] = alloc.locks.define(`caller's raw_spinlock_t around an allocation (cpu ${c})`, 'raw_spinlock_t');
 
   const points = spec.timelinePoints ?? 0;
-  const tl = points > 0 ? new TimelineRecorder(alloc, krc, ext.reserveTotals) : null;
+  const tl = points > 0 ? new TimelineRecorder(alloc, krc, ext.reserveTotals, warmupNs) : null;
   const fail = (msg: string, t: number): never => {
     throw new RunFailure(`${strategy.name} x ${scenario.name} seed ${seed} at ${(t / 1e6).toFixed(3)} ms virtual: ${msg}`, t / 1e6);
   };
@@ -170,9 +183,75 @@ export function runOne(spec: RunSpec): RunResult {
     progress: spec.progress ?? new Float64Array(1),
     callerRawLock,
     timeline: tl,
-    timelineStepNs: points > 0 ? endNs / points : Infinity,
+    timelineStepNs: points > 0 ? (endNs - warmupNs) / points : Infinity,
     fail,
+    warmupEndNs: warmupNs,
+    onWarmupEnd: () => {
+      warmup = collect(warmupNs);
+      // Count the measured part afresh; memory, pcplists, blocks, caches,
+      // reserves, kswapd and locks held carry on as they are.
+      krc.resetCounters();
+      alloc.locks.resetCounters();
+      alloc.stats.reset();
+      alloc.buddy.fallbackAllocs = 0;
+      alloc.buddy.watermarkBoosts = 0;
+      const c = ext.counters;
+      c.watermarkBreaches = 0;
+      c.migratetypeMixing = 0;
+      c.invalidGfpCombination = 0;
+      for (const r of reserves) r.peakPages = r.pages;
+    },
   });
+  let warmup: RunMetrics | undefined;
+  /** The run's metrics from its counters now; `spanNs`: the virtual time they cover. */
+  const collect = (spanNs: number): RunMetrics => {
+    const locks = alloc.locks;
+    let reservedPeak = 0;
+    for (const r of reserves) reservedPeak += r.peakPages;
+    const fallbacks = krc.fallbackRcuHead + krc.fallbackSynchronizeRcu;
+    const successes = krc.requests - krc.failures;
+    return {
+      kvfreeCalls: krc.calls,
+      locklessRequests: krc.requests,
+      locklessFailures: krc.failures,
+      locklessFailureRate: krc.requests > 0 ? krc.failures / krc.requests : 0,
+      locklessNs: krc.requestNs.mean(),
+      locklessNsP99: krc.requestNs.quantile(0.99),
+      fallbackRate: krc.calls > 0 ? fallbacks / krc.calls : 0,
+      locklessNsSuccess: successes > 0 ? krc.requestNsByOutcome[0]! / successes : 0,
+      locklessNsFailure: krc.failures > 0 ? krc.requestNsByOutcome[1]! / krc.failures : 0,
+      locklessNsP999: krc.requestNs.quantile(0.999),
+      locklessNsMax: krc.requestNs.max,
+      zoneLockInLockless: krc.zoneLockInRequests,
+      fallbackRcuHead: krc.fallbackRcuHead,
+      fallbackSynchronizeRcu: krc.fallbackSynchronizeRcu,
+      ordinaryAllocs: loop.ordinaryAllocs,
+      ordinaryFailures: loop.ordinaryFailures,
+      ordinaryPcpHitRate: loop.order0Allocs > 0 ? loop.order0Hits / loop.order0Allocs : 0,
+      ordinaryFastPathNs: loop.order0Allocs > 0 ? loop.fastPathNsSum / loop.order0Allocs : 0,
+      legacyGfp0Failures: loop.legacyGfp0Failures,
+      invalidWaitContext: locks.invalidWaitContext,
+      sleepInAtomic: locks.sleepInAtomic,
+      nmiLockViolations: krc.nmiLocksInRequests,
+      workloadNmiLocks: locks.nmiLock - krc.nmiLocksInRequests,
+      violationsInRequest: krc.violationsInRequests,
+      invalidGfpCombination: ext.counters.invalidGfpCombination,
+      watermarkBreaches: ext.counters.watermarkBreaches,
+      migratetypeMixing: ext.counters.migratetypeMixing,
+      reservedPagesPeak: reservedPeak,
+      reservedPagesMean: spanNs > 0 ? loop.reservedArea / spanNs : 0,
+      minFreePages: loop.minFree,
+      belowLowShare: spanNs > 0 ? loop.belowLowNs / spanNs : 0,
+      belowMinShare: spanNs > 0 ? loop.belowMinNs / spanNs : 0,
+      kswapdWakes: alloc.stats.kswapdWakes,
+      directReclaims: alloc.stats.directReclaims,
+      fallbackSteals: alloc.buddy.fallbackAllocs,
+      lockWaitNs: locks.contendedNs,
+      trylockFailures: locks.trylockFailures,
+      simEvents: loop.events + core.queue.popped,
+      simWallMs: performance.now() - wall0,
+    };
+  };
 
   try {
     for (;;) {
@@ -195,49 +274,16 @@ export function runOne(spec: RunSpec): RunResult {
   }
   if (tl !== null) tl.sample(endNs, loop.ordinaryFailures);
 
-  const locks = alloc.locks;
-  let reservedPeak = 0;
-  for (const r of reserves) reservedPeak += r.peakPages;
-  const metrics: RunMetrics = {
-    locklessRequests: krc.requests,
-    locklessFailures: krc.failures,
-    locklessFailureRate: krc.requests > 0 ? krc.failures / krc.requests : 0,
-    locklessNs: krc.requestNs.mean(),
-    locklessNsP99: krc.requestNs.quantile(0.99),
-    zoneLockInLockless: krc.zoneLockInRequests,
-    fallbackRcuHead: krc.fallbackRcuHead,
-    fallbackSynchronizeRcu: krc.fallbackSynchronizeRcu,
-    ordinaryAllocs: loop.ordinaryAllocs,
-    ordinaryFailures: loop.ordinaryFailures,
-    ordinaryPcpHitRate: loop.order0Allocs > 0 ? loop.order0Hits / loop.order0Allocs : 0,
-    ordinaryFastPathNs: loop.order0Allocs > 0 ? loop.fastPathNsSum / loop.order0Allocs : 0,
-    legacyGfp0Failures: loop.legacyGfp0Failures,
-    invalidWaitContext: locks.invalidWaitContext,
-    sleepInAtomic: locks.sleepInAtomic,
-    nmiLockViolations: locks.nmiLock,
-    violationsInRequest: krc.violationsInRequests,
-    invalidGfpCombination: ext.counters.invalidGfpCombination,
-    watermarkBreaches: ext.counters.watermarkBreaches,
-    migratetypeMixing: ext.counters.migratetypeMixing,
-    reservedPagesPeak: reservedPeak,
-    reservedPagesMean: endNs > 0 ? loop.reservedArea / endNs : 0,
-    minFreePages: loop.minFree,
-    kswapdWakes: alloc.stats.kswapdWakes,
-    directReclaims: alloc.stats.directReclaims,
-    fallbackSteals: alloc.buddy.fallbackAllocs,
-    lockWaitNs: locks.contendedNs,
-    trylockFailures: locks.trylockFailures,
-    simEvents: loop.events + core.queue.popped,
-    simWallMs: performance.now() - wall0,
-  };
+  const metrics = collect(endNs - warmupNs);
   const result: RunResult = {
     metrics,
     workloadHash: replay !== null ? replay.digest() : hash.digest(),
-    violations: locks.records.slice(0, 20).map((r) => ({ ...r })),
+    violations: alloc.locks.records.slice(0, 20).map((r) => ({ ...r })),
     staticProperties: ext.describe(),
     params,
     profile,
     ...(tl !== null ? { timeline: tl.finish() } : {}),
+    ...(warmup !== undefined ? { warmup } : {}),
   };
   // The next run on this thread reuses the frame table (core.ts, spareFrames).
   core.release();

@@ -21,6 +21,17 @@ export interface Timeline {
   readonly locklessFailures: number[];
   readonly ordinaryFailures: number[];
   readonly watermarks: { min: number; low: number; high: number };
+  /**
+   * Each populated zone's free pages against its own watermarks (a zone at
+   * min while another has plenty is hidden by the sums above).
+   */
+  readonly zones: TimelineZone[];
+}
+
+export interface TimelineZone {
+  readonly name: string;
+  readonly freePages: number[];
+  readonly watermarks: { min: number; low: number; high: number };
 }
 
 export class TimelineRecorder {
@@ -31,18 +42,27 @@ export class TimelineRecorder {
   private readonly blocks: number[] = [];
   private readonly lockless: number[] = [];
   private readonly ordinary: number[] = [];
+  /** Free pages of each populated zone, per sample. */
+  private readonly zoneFree: number[][];
+  private readonly populated: PageAllocator['zones'][number][];
 
   constructor(
     private readonly alloc: PageAllocator,
     private readonly krc: KvfreeRcu,
     private readonly reserves: ReserveTotals,
-  ) {}
+    /** Where measurement starts (the end of the warm-up, ns): time 0 of the timeline. */
+    private readonly originNs = 0,
+  ) {
+    this.populated = alloc.zones.filter((z) => z.managedPages > 0);
+    this.zoneFree = this.populated.map(() => []);
+  }
 
   /** One sample at virtual time `at` (ns), with the ordinary allocation failures counted so far. */
   sample(at: number, ordinaryFailures: number): void {
     const alloc = this.alloc;
-    this.time.push(at / 1e6);
+    this.time.push((at - this.originNs) / 1e6);
     this.free.push(alloc.totalFree());
+    for (let z = 0; z < this.populated.length; z++) this.zoneFree[z]!.push(this.populated[z]!.nrFree);
     const count = alloc.pcp.count;
     let pcpPages = 0;
     for (let i = 0; i < count.length; i++) pcpPages += count[i]!;
@@ -72,6 +92,7 @@ export class TimelineRecorder {
       locklessFailures: this.lockless,
       ordinaryFailures: this.ordinary,
       watermarks: { min, low, high },
+      zones: this.populated.map((z, i) => ({ name: z.name, freePages: this.zoneFree[i]!, watermarks: { min: z.wmark[0]!, low: z.wmark[1]!, high: z.wmark[2]! } })),
     };
   }
 }

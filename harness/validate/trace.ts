@@ -168,6 +168,7 @@ export function checkTrace(input: TraceCheckInput): TraceCheck {
     if (z.pagesets.length === 0) continue;
     const mz = machine.zones[i]!;
     mz.initialPcpLists = start.lists[i]!;
+    mz.initialFreeByMigratetype = start.freeByMigratetype[i]!;
     mz.initialPcpHigh = z.pagesets.map((p) => p.high);
   }
   if (trace.maxCpu >= machine.cpus) {
@@ -345,7 +346,12 @@ function kernelPfnToZone(zi: ParsedZoneinfo): (pfn: number) => number {
  * none. Callers may rely on: lists[zone][cpu][pindex] in pages, summing to the
  * zoneinfo count unless the trace needs more (then a note says so).
  */
-function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: number) => number, maxOrder: number): { lists: number[][][]; notes: string[] } {
+function inferStartLists(
+  trace: KmemText,
+  zi: ParsedZoneinfo,
+  zoneOf: (pfn: number) => number,
+  maxOrder: number,
+): { lists: number[][][]; freeByMigratetype: number[][]; notes: string[] } {
   const nrLists = 3 * (maxOrder + 1);
   const cpus = Math.max(1, ...zi.zones.map((z) => z.pagesets.length));
   const key = (z: number, cpu: number, pindex: number): number => (z * cpus + cpu) * nrLists + pindex;
@@ -391,6 +397,31 @@ function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: numb
       if (mt >= 0 && mt <= 2) exact[key(z, cpu, 3 * ord + mt)] = 1;
     }
   }
+  // The buddy's free lists per migratetype (unmovable, reclaimable): pages the kernel
+  // took from them under zone->lock (mm_page_alloc_zone_locked of that migratetype)
+  // before its first fallback for that migratetype (mm_page_alloc_extfrag), less what
+  // drains gave back to them, prove what they held at start.
+  const nz = zi.zones.length;
+  const fDelta = new Float64Array(nz * 3);
+  const fNeed = new Float64Array(nz * 3);
+  const fDone = new Uint8Array(nz * 3);
+  const touchFree = (k: number, d: number): void => {
+    if (fDone[k]) return;
+    fDelta[k] = fDelta[k]! + d;
+    if (-fDelta[k]! > fNeed[k]!) fNeed[k] = -fDelta[k]!;
+  };
+  for (let i = 0; i < trace.length; i++) {
+    const kind = trace.kind[i]!;
+    const mt = trace.migratetype[i]!;
+    const pfn = trace.pfn[i]!;
+    if (mt < 0 || mt > 2 || pfn === PFN_NONE) continue;
+    const k = zoneOf(pfn) * 3 + mt;
+    if (kind === EV_ZONE_LOCKED) touchFree(k, -(1 << trace.order[i]!));
+    else if (kind === EV_PCPU_DRAIN) touchFree(k, 1 << trace.order[i]!);
+    else if (kind === EV_EXTFRAG) fDone[k] = 1;
+  }
+  const freeByMigratetype = zi.zones.map((_, z) => [fNeed[z * 3]!, 0, fNeed[z * 3 + 2]!]);
+
   const notes: string[] = [];
   let parkedTotal = 0;
   let sharedTotal = 0;
@@ -441,7 +472,9 @@ function inferStartLists(trace: KmemText, zi: ParsedZoneinfo, zoneOf: (pfn: numb
     `start pcplists inferred from the trace (zoneinfo prints one count per CPU): ${sharedTotal} pages beyond the lower bounds of lists the kernel never refilled, ${parkedTotal} on lists no allocation of the trace uses`,
   );
   if (over > 0) notes.push(`the trace needs ${over} more pages on the start pcplists than the zoneinfo counts (captured before the trace began)`);
-  return { lists, notes };
+  const claimed = freeByMigratetype.reduce((a, v) => a + v[0]! + v[2]!, 0);
+  if (claimed > 0) notes.push(`start free lists: ${claimed} free pages given to unmovable/reclaimable pageblocks (what the kernel took from those lists without a fallback; buddyinfo has no split by migratetype)`);
+  return { lists, freeByMigratetype, notes };
 }
 
 function replay(core: Core, trace: KmemText, zoneIdx: (pfn: number) => number, kernel: ResolvedKernel, file: string, vmstatDecay: boolean): ReplayResult {

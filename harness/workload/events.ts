@@ -25,6 +25,20 @@ export const FLAG_RAW_LOCK_HELD = 1 << 1;
 export const FLAG_IRQS_OFF = 1 << 2;
 /** An ordinary allocation made by a legacy gfp == 0 caller (`__get_free_page(0)`). */
 export const FLAG_LEGACY_GFP0 = 1 << 3;
+/**
+ * A hardirq event from a handler that is never threaded: a timer (tick,
+ * HRTIMER_MODE_HARD hrtimer), an IPI, an IRQF_NO_THREAD / IRQF_PERCPU handler.
+ * Lockdep gives it LD_WAIT_SPIN even on !RT; a device handler that forced
+ * threading would thread runs at LD_WAIT_CONFIG on !RT (see LockSet.currInner).
+ */
+export const FLAG_HARDIRQ_NO_THREAD = 1 << 4;
+/**
+ * An allocation reclaim cannot take back (anonymous memory on a machine
+ * without swap, mlocked or pinned pages): never on the reclaim LRU, whatever
+ * its migratetype. Set on the fill allocations of a pressure phase with
+ * `reclaimable: false`.
+ */
+export const FLAG_UNRECLAIMABLE = 1 << 5;
 
 export class EventBatch {
   length = 0;

@@ -25,10 +25,12 @@ import {
   CTX_HARDIRQ,
   CTX_TASK,
   EventBatch,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_HEADLESS,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
   FLAG_RAW_LOCK_HELD,
+  FLAG_UNRECLAIMABLE,
   OP_ALLOC,
   OP_FREE,
   OP_KVFREE_RCU,
@@ -100,6 +102,8 @@ export interface PressurePlan {
   fillSmall: number;
   churnMeanGapNs: number;
   churnLifetimeNs: number;
+  /** Whether reclaim may take the fill pages back (false: FLAG_UNRECLAIMABLE). */
+  reclaimable: boolean;
 }
 
 function meanPagesPerAlloc(orderMix: readonly number[]): number {
@@ -178,6 +182,7 @@ export function pressurePlans(
       fillSmall: H - fillBig * 2 ** FILL_BIG_ORDER,
       churnMeanGapNs: ph.churnPerCpuPerSec > 0 ? 1e9 / ph.churnPerCpuPerSec : Infinity,
       churnLifetimeNs: ph.churnLifetimeMs * 1e6,
+      reclaimable: ph.reclaimable,
     };
   });
 }
@@ -211,7 +216,8 @@ const caches = new WeakMap<Scenario, ScenarioCache>();
 /**
  * A seeded workload for `scenario` on `machine` (CPU indices in [0, machine.cpus)).
  * A caller may rely on: events in non-decreasing time, all before
- * run.durationMs; a slot's OP_FREE after its OP_ALLOC and before the slot is
+ * run.warmup.ms + run.durationMs (the first run.warmup.ms carry only the steady
+ * load: background allocations and Poisson kvfree_rcu() calls); a slot's OP_FREE after its OP_ALLOC and before the slot is
  * allocated again; every slot < maxSlots (exact: a probe pass computes it on
  * first read, cached per scenario object; a run does not need it, its tables
  * grow); the same events for the same (scenario, seed,
@@ -234,7 +240,12 @@ export function createWorkload(scenario: Scenario, seed: number, machine: Worklo
     cache.trace = tr ? loadTrace(tr.file, tr.format) : null;
   }
   const trace = cache.trace;
-  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus });
+  // The warm-up (run.warmup.ms) comes first: the scenario's timed load
+  // (pressure phases, bursts, the flood, the trace) starts after it.
+  const warmupNs = scenario.run.warmup.ms * 1e6;
+  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus }).map((p) =>
+    warmupNs > 0 ? { ...p, startNs: p.startNs + warmupNs, endNs: p.endNs + warmupNs, rampStartNs: p.rampStartNs + warmupNs } : p,
+  );
   const key = `${seed}/${machine.cpus}`;
   const slotCache = cache.slotBounds;
   // The exact slot bound, on demand: a probe pass costs about a third of the
@@ -316,6 +327,10 @@ export class Workload implements WorkloadSource {
   private readonly kvHeadless: number;
   private readonly kvRaw: number;
   private readonly kvIrqs: number;
+  /** FLAG_HARDIRQ_NO_THREAD for hardirq kvfree_rcu() calls from never-threaded handlers, else 0. */
+  private readonly kvHardirqFlag: number;
+  /** The same for background allocations (and their frees) in hardirq. */
+  private readonly bgHardirqFlag: number;
   private readonly burstEveryNs: number;
   private readonly burstCalls: number;
   private readonly burstSpacingNs: number;
@@ -365,7 +380,9 @@ export class Workload implements WorkloadSource {
   ) {
     const w = scenario.workload;
     this.cpus = cpus;
-    this.durationNs = scenario.run.durationMs * 1e6;
+    // The stream covers the warm-up [0, W) and the measured run [W, W + durationMs).
+    const warmupNs = scenario.run.warmup.ms * 1e6;
+    this.durationNs = warmupNs + scenario.run.durationMs * 1e6;
     this.pressure = plans;
     this.slotBound = slotBound;
 
@@ -377,11 +394,12 @@ export class Workload implements WorkloadSource {
     this.kvHeadless = kv.headlessShare;
     this.kvRaw = kv.rawLockHeldShare;
     this.kvIrqs = kv.irqsOffShare;
+    this.kvHardirqFlag = kv.hardirqKind === 'never-threaded' ? FLAG_HARDIRQ_NO_THREAD : 0;
     const burst = kv.burst;
     this.burstEveryNs = burst ? burst.everyMs * 1e6 : Infinity;
     this.burstCalls = burst ? burst.calls : 0;
     this.burstSpacingNs = burst ? burst.spacingNs : 0;
-    this.burstStartNs = burst ? burst.startMs * 1e6 : Infinity;
+    this.burstStartNs = burst ? warmupNs + burst.startMs * 1e6 : Infinity;
     this.burstCtx = burst ? CTX_INDEX[burst.context]! : CTX_TASK;
 
     const bg = w.background;
@@ -421,12 +439,13 @@ export class Workload implements WorkloadSource {
     this.bgCtxFixed = bgUsed && anyAtomic ? fixedChoice(bgCtxW) : 0;
     this.bgCtx = this.bgCtxFixed < 0 ? cumulativeWeights(bgCtxW) : new Float64Array([1]);
     this.bgRemote = cpus > 1 ? bg.remoteFreeShare : 0;
+    this.bgHardirqFlag = bg.hardirqKind === 'never-threaded' ? FLAG_HARDIRQ_NO_THREAD : 0;
 
     const flood = w.userspaceFlood;
     this.floodGapNs = flood && flood.callsPerSec > 0 ? 1e9 / flood.callsPerSec : Infinity;
     this.floodHeadless = flood ? flood.headlessShare : 0;
-    this.floodStartNs = flood ? flood.startMs * 1e6 : Infinity;
-    this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : flood.endMs * 1e6, this.durationNs) : 0;
+    this.floodStartNs = flood ? warmupNs + flood.startMs * 1e6 : Infinity;
+    this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : warmupNs + flood.endMs * 1e6, this.durationNs) : 0;
 
     const fillAsked = GFP_HIGHUSER_MOVABLE;
     this.fillGfp = (earlyBoot ? fillAsked & ~GFP_BOOT_STRIP : fillAsked) >>> 0;
@@ -438,7 +457,7 @@ export class Workload implements WorkloadSource {
     // -- trace
     this.trace = trace;
     const tr = w.trace;
-    this.traceOffsetNs = tr ? tr.offsetMs * 1e6 : 0;
+    this.traceOffsetNs = tr ? warmupNs + tr.offsetMs * 1e6 : 0;
     this.traceLoop = tr ? tr.loop : false;
     this.tracePeriodNs = 0;
     this.traceSlotMap = new Int32Array(trace ? Math.max(1, trace.maxSlots) : 1);
@@ -714,7 +733,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = meta & 0xffff;
         bOp[k] = opFree;
         bCtx[k] = ctx;
-        bFlags[k] = ctx >= ctxHardirq ? flagIrqsOff : 0;
+        bFlags[k] = (ctx >= ctxHardirq ? flagIrqsOff : 0) | (ctx === ctxHardirq ? this.bgHardirqFlag : 0);
         bOrder[k] = (meta >>> 20) & 0xf;
         bMt[k] = (meta >>> 24) & 0xff;
         bGfp[k] = 0;
@@ -739,10 +758,21 @@ export class Workload implements WorkloadSource {
           srcNext[s] = t < this.floodEndNs ? t : Infinity;
           nFlood++;
         } else {
-          ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
-          if (rng.chance(s, this.kvHeadless)) flags |= flagHeadless;
-          if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
-          if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+          // Headless kvfree_rcu(ptr) calls might_sleep() (kvfree_call_rcu(),
+          // kernel/rcu/tree.c v5.9+): it is legal only where sleeping is, so a
+          // headless call is a task-context call with IRQs on and no raw lock
+          // held. The contexts, raw-lock and IRQs-off shares apply to the
+          // two-argument calls: the workload commits no caller bug that no
+          // page design causes.
+          if (rng.chance(s, this.kvHeadless)) {
+            ctx = ctxTask;
+            flags = flagHeadless;
+          } else {
+            ctx = kind === kBurst ? this.burstCtx : this.kvCtxFixed >= 0 ? this.kvCtxFixed : rng.pick(s, this.kvCtx);
+            if (rng.chance(s, this.kvRaw)) flags |= flagRawLockHeld;
+            if (ctx >= ctxHardirq || rng.chance(s, this.kvIrqs)) flags |= flagIrqsOff;
+            if (ctx === ctxHardirq) flags |= this.kvHardirqFlag;
+          }
           if (kind === kKv) {
             srcNext[s] = st + rng.exponential(s, this.kvGapNs);
             nKv++;
@@ -779,7 +809,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = cpu;
         bOp[k] = opAlloc;
         bCtx[k] = ctx;
-        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= ctxHardirq ? flagIrqsOff : 0);
+        bFlags[k] = this.bgGfpFlags[gi]! | (ctx >= ctxHardirq ? flagIrqsOff : 0) | (ctx === ctxHardirq ? this.bgHardirqFlag : 0);
         bOrder[k] = order;
         bMt[k] = mt;
         bGfp[k] = this.bgGfp[gi]!;
@@ -807,7 +837,7 @@ export class Workload implements WorkloadSource {
         bCpu[k] = fcpu;
         bOp[k] = opAlloc;
         bCtx[k] = ctxTask;
-        bFlags[k] = this.fillFlags;
+        bFlags[k] = plan.reclaimable ? this.fillFlags : this.fillFlags | FLAG_UNRECLAIMABLE;
         bOrder[k] = order;
         bMt[k] = this.fillMt;
         bGfp[k] = this.fillGfp;

@@ -9,7 +9,8 @@
  *   `# entries-in-buffer/entries-written: 40123/40123   #P:2`, the column legend;
  * - event lines `<comm>-<pid> [CPU] <irq flags> <secs>.<usecs>: <event>: <fields>`,
  *   the irq-flags column 4 characters in 5.10 (`d..1`), 5 from 5.16 (`d..3.`,
- *   the migrate-disable column);
+ *   the migrate-disable column), 7 in the 5.10 -rt kernels (`.....13`:
+ *   need-resched-lazy and preempt-lazy-depth added), as the header's legend says;
  * - `CPU:N [LOST M EVENTS]` where the ring buffer dropped events.
  * Event fields per version:
  * - mm_page_alloc `page=%p pfn=%lu order=%d migratetype=%d gfp_flags=%s`: pfn in
@@ -90,7 +91,7 @@ export interface KmemText {
   /** The distinct gfp_flags texts, parsed by the caller against its kernel's GFP layout. */
   readonly gfpTexts: readonly string[];
   readonly header: KmemTraceHeader;
-  /** Width of the irq-flags column (4 in 5.10, 5 from 5.16), 0 without one (perf script). */
+  /** Width of the irq-flags column (4 in 5.10, 5 from 5.16, 7 in 5.10 -rt), 0 without one (perf script). */
   readonly flagWidth: number;
   /** 10 (pfn=%lu, up to 5.11) or 16 (pfn=0x%lx); 0 before the first pfn. */
   readonly pfnBase: number;
@@ -106,7 +107,9 @@ export const IRQ_SOFTIRQ = 4;
 export const IRQ_NMI = 8;
 
 // `<comm>-<pid> [CPU] <flags> <secs>.<usecs>: <event>: <rest>`; an optional `(tgid)` column before [CPU].
-const LINE_RE = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d{1,5})\]\s+(?:([.\w]{4,5})\s+)?(\d+)\.(\d{6,9}):\s+(\w+):(?:\s(.*))?$/;
+const LINE_RE = /^\s*(.+?)-(\d+)\s+(?:\(\s*[\d-]+\)\s+)?\[(\d{1,5})\]\s+(?:([.\w]{4,7})\s+)?(\d+)\.(\d{6,9}):\s+(\w+):(?:\s(.*))?$/;
+// The column legend: `#                              || / _--=> preempt-depth`, one line per flag column, in column order.
+const LEGEND_RE = /^#[\s|/_]*-*=>\s*(\S[^]*?)\s*$/;
 const LOST_RE = /^\s*CPU:\s*(\d+)\s+\[LOST\s+(\d+)\s+EVENTS\]\s*$/;
 const ENTRIES_RE = /^#\s*entries-in-buffer\/entries-written:\s*(\d+)\/(\d+)\s+#P:(\d+)/;
 const TRACER_RE = /^#\s*tracer:\s*(\S+)/;
@@ -188,6 +191,9 @@ export function parseKmemText(text: string, file: string): KmemText {
   const header: KmemTraceHeader = { tracer: null, entriesInBuffer: null, entriesWritten: null, cpus: null };
   const lost: KmemLost[] = [];
   let flagWidth = -1;
+  /** Names of the irq-flags columns from the header legend, in column order. */
+  const legend: string[] = [];
+  let hardirqCol = -1;
   let pfnBase = 0;
   let other = 0;
   let maxCpu = 0;
@@ -206,6 +212,8 @@ export function parseKmemText(text: string, file: string): KmemText {
     const trimmed = line.trim();
     if (trimmed === '') continue;
     if (trimmed.startsWith('#')) {
+      const lg = LEGEND_RE.exec(trimmed);
+      if (lg) legend.push(lg[1]!);
       const t = TRACER_RE.exec(trimmed);
       if (t) header.tracer = t[1]!;
       const e = ENTRIES_RE.exec(trimmed);
@@ -324,8 +332,14 @@ export function parseKmemText(text: string, file: string): KmemText {
     }
     let irq = 0;
     if (flags !== undefined) {
+      if (hardirqCol < 0) {
+        // Which column says hardirq/softirq: the legend's, else the third (the
+        // fourth in -rt 5.10, whose 7 columns add need-resched-lazy after need-resched).
+        const li = legend.findIndex((name) => name.startsWith('hardirq/softirq'));
+        hardirqCol = li >= 0 && legend.length === flags.length ? li : flags.length === 7 ? 3 : 2;
+      }
       const c0 = flags[0];
-      const c2 = flags[2];
+      const c2 = flags[hardirqCol];
       if (c0 === 'd' || c0 === 'D') irq |= IRQ_OFF;
       if (c2 === 'z' || c2 === 'Z') irq |= IRQ_NMI | IRQ_OFF;
       else if (c2 === 'h' || c2 === 'H') irq |= IRQ_HARDIRQ | IRQ_OFF;

@@ -12,6 +12,8 @@
  * The resolved Scenario is itself a valid scenario input: parsing it again gives
  * the same Scenario (computed fields keep their computed values).
  */
+import { BnodeCache } from '../core/bnode-cache.ts';
+import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
@@ -69,6 +71,23 @@ const contextWeights = (def: { task: number; softirq: number; hardirq: number; n
         `Default: ${JSON.stringify(def)}.`,
     );
 
+/**
+ * Which hardirq handler a hardirq event comes from. 'threadable': a device
+ * handler that forced IRQ threading would move to a thread (lockdep marks it
+ * with lockdep_hardirq_threaded() in __handle_irq_event_percpu(), and an
+ * hrtimer not marked HRTIMER_MODE_HARD with irq_config in
+ * __lockdep_hrtimer_enter()): LD_WAIT_CONFIG on !RT. 'never-threaded': the
+ * tick and HRTIMER_MODE_HARD timers, IPIs, IRQF_NO_THREAD / IRQF_PERCPU
+ * handlers: LD_WAIT_SPIN on every kernel (task_wait_context(),
+ * kernel/locking/lockdep.c). On PREEMPT_RT only never-threaded handlers run in
+ * hardirq (a threaded one is a task-context event), so both are LD_WAIT_SPIN there.
+ */
+const hardirqKind = (what: string) =>
+  z
+    .enum(['threadable', 'never-threaded'])
+    .default('threadable')
+    .describe(`Which hardirq handlers the ${what} come from: 'threadable' (a device handler: LD_WAIT_CONFIG on !RT) or 'never-threaded' (timers, IPIs, IRQF_NO_THREAD: LD_WAIT_SPIN on every kernel). Default: "threadable".`);
+
 const DEFAULT_KV_CONTEXTS = { task: 0.8, softirq: 0.2, hardirq: 0, nmi: 0 };
 const DEFAULT_BG_CONTEXTS = { task: 0.7, softirq: 0.25, hardirq: 0.05, nmi: 0 };
 const DEFAULT_GFP_MIX = { GFP_KERNEL: 0.6, GFP_ATOMIC: 0.1, GFP_NOWAIT: 0.1, GFP_HIGHUSER_MOVABLE: 0.2, legacy0: 0 };
@@ -100,6 +119,13 @@ const kernelSchema = z
       .default(null)
       .describe(
         'CONFIG_TRANSPARENT_HUGEPAGE with khugepaged: raises the default vm.min_free_kbytes (set_recommended_min_free_kbytes). null: as Debian builds its kernels, on without preemptRt, off with it. Default: null.',
+      ),
+    initOnAlloc: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe(
+        "init_on_alloc: every allocated page is cleared (clear_page(), cost table clearPage), as __GFP_ZERO does for one allocation. null: as Debian ships the profile's kernel (CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y in Debian's 5.10, 6.1, 6.12 and 7.2 packages, so on). Default: null.",
       ),
     arch: z
       .enum(['x86_64', 'powerpc'])
@@ -239,10 +265,11 @@ const kvfreeRcuSchema = z
       .default(20000)
       .describe('Poisson rate of kvfree_rcu() calls on each calling CPU, per second of virtual time. Default: 20000.'),
     cpus: cpuSet('CPUs that call kvfree_rcu().'),
-    headlessShare: share(0.1, 'Share of calls that use the headless one-argument form kvfree_rcu(ptr) (FLAG_HEADLESS).'),
+    headlessShare: share(0.1, 'Share of calls that use the headless one-argument form kvfree_rcu(ptr) (FLAG_HEADLESS). It calls might_sleep(), so these calls come from task context with IRQs on and no raw lock held; contexts, rawLockHeldShare and irqsOffShare apply to the two-argument calls.'),
     contexts: contextWeights(DEFAULT_KV_CONTEXTS, 'Calling contexts of kvfree_rcu() calls.'),
-    rawLockHeldShare: share(0, 'Share of calls made while the caller already holds a raw_spinlock_t (FLAG_RAW_LOCK_HELD).'),
-    irqsOffShare: share(0, 'Share of task/softirq calls made with IRQs already disabled (FLAG_IRQS_OFF; hardirq and NMI calls always have it).'),
+    rawLockHeldShare: share(0, 'Share of two-argument calls made while the caller already holds a raw_spinlock_t (FLAG_RAW_LOCK_HELD).'),
+    irqsOffShare: share(0, 'Share of two-argument task/softirq calls made with IRQs already disabled (FLAG_IRQS_OFF; hardirq and NMI calls always have it).'),
+    hardirqKind: hardirqKind('kvfree_rcu() calls made in hardirq context'),
     burst: burstSchema
       .nullable()
       .default(null)
@@ -315,6 +342,7 @@ const backgroundSchema = z
       'Calling contexts of non-sleeping background allocations (GFP_ATOMIC, GFP_NOWAIT); sleeping ones are always task context.',
     ),
     remoteFreeShare: share(0, 'Share of background pages freed on another CPU than the one that allocated them (e.g. network buffers).'),
+    hardirqKind: hardirqKind('background allocations made in hardirq context'),
   })
   .strict()
   .prefault({})
@@ -349,6 +377,12 @@ const pressurePhaseSchema = z
       .positive()
       .default(20)
       .describe('Mean exponential lifetime of the churn allocations, in ms. Default: 20.'),
+    reclaimable: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether reclaim (kswapd, direct reclaim) may take the fill pages back, as it takes page cache; false: anonymous memory on a machine without swap (or mlocked), which stays until the phase ends, so free memory stays at the target and the watermarks are really crossed. Default: true.',
+      ),
   })
   .strict();
 
@@ -409,9 +443,33 @@ const workloadSchema = z
   .prefault({})
   .describe('The work. Default: every field at its default.');
 
+/**
+ * Default warm-up (ms of virtual time): six mean background lifetimes (10 ms)
+ * and two kvfree_rcu() block cycles (grace period 10 ms + drain delay 20 ms),
+ * so pcplists, kvfree_rcu() blocks and strategy caches are in a steady state
+ * when measurement starts.
+ */
+export const DEFAULT_WARMUP_MS = 60;
+
+const warmupSchema = z
+  .object({
+    ms: z
+      .number()
+      .min(0)
+      .max(60_000)
+      .default(DEFAULT_WARMUP_MS)
+      .describe(
+        `Virtual time (ms) the scenario's steady load (background allocations and Poisson kvfree_rcu() calls, not bursts, floods, pressure phases or traces) runs before measurement starts; the metrics count only what follows, and the warm-up's own figures are reported apart (warmup in results.json). 0: a cold start (empty pcplists, no kvfree_rcu() blocks), for boot-time questions; reports label it. Default: ${DEFAULT_WARMUP_MS}.`,
+      ),
+  })
+  .strict()
+  .prefault({})
+  .describe(`The warm-up before measurement. Default: { "ms": ${DEFAULT_WARMUP_MS} }.`);
+
 const runSchema = z
   .object({
-    durationMs: z.number().positive().default(1000).describe('Length of a run in ms of virtual time (> 0). Default: 1000.'),
+    durationMs: z.number().positive().default(1000).describe('Length of a run in ms of virtual time (> 0), after the warm-up; event times (bursts, phases, traces) count from its start. Default: 1000.'),
+    warmup: warmupSchema,
     seeds: z
       .array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
       .min(1)
@@ -445,6 +503,7 @@ export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 export type CpuSet = 'all' | number[];
 export type ContextName = 'task' | 'softirq' | 'hardirq' | 'nmi';
+export type HardirqKind = 'threadable' | 'never-threaded';
 export interface ContextWeights {
   task: number;
   softirq: number;
@@ -462,6 +521,7 @@ export interface PressurePhase {
   rampMs: number;
   churnPerCpuPerSec: number;
   churnLifetimeMs: number;
+  reclaimable: boolean;
 }
 
 export interface Scenario {
@@ -478,6 +538,7 @@ export interface Scenario {
     debugPagealloc: boolean;
     kasan: boolean;
     pageOwner: boolean;
+    initOnAlloc: boolean | null;
     arch: 'x86_64' | 'powerpc';
     earlyBoot: boolean;
   };
@@ -500,6 +561,7 @@ export interface Scenario {
       contexts: ContextWeights;
       rawLockHeldShare: number;
       irqsOffShare: number;
+      hardirqKind: HardirqKind;
       burst: { everyMs: number; calls: number; cpus: CpuSet; spacingNs: number; startMs: number; context: ContextName } | null;
     };
     rcu: { gracePeriodMs: number; drainDelayMs: number; blockEntries: number };
@@ -510,6 +572,7 @@ export interface Scenario {
       orderMix: number[];
       lifetimeMeanMs: number;
       contexts: ContextWeights;
+      hardirqKind: HardirqKind;
       remoteFreeShare: number;
     };
     pressure: PressurePhase[];
@@ -517,7 +580,8 @@ export interface Scenario {
     /** `file` is absolute and `format` resolved once parsed. */
     trace: { file: string; format: 'jsonl' | 'csv' | 'kmem'; offsetMs: number; loop: boolean; foldCpus: boolean } | null;
   };
-  run: { durationMs: number; seeds: number[] };
+  /** warmup.ms: the steady load's run-in before measurement (0: cold start). */
+  run: { durationMs: number; seeds: number[]; warmup: { ms: number } };
   strategies: Record<string, unknown>;
 }
 
@@ -646,7 +710,8 @@ export function issueToInputError(issues: readonly Issue[], input: unknown, file
     return new InputError({
       file,
       where: formatPath([...path, shown]),
-      expected: known.length > 0 ? `one of the fields ${known.join(', ')}` : 'no field here',
+      // At most 7 fields named (the guess names the likely one): the message stays one readable line.
+      expected: known.length > 0 ? `one of the fields ${known.length > 7 ? `${known.slice(0, 7).join(', ')}, ...` : known.join(', ')}` : 'no field here',
       found: `unknown field ${JSON.stringify(shown)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     });
   }
@@ -1053,6 +1118,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
         contexts: { ...w.kvfreeRcu.contexts },
         rawLockHeldShare: w.kvfreeRcu.rawLockHeldShare,
         irqsOffShare: w.kvfreeRcu.irqsOffShare,
+        hardirqKind: w.kvfreeRcu.hardirqKind,
         burst: burst ? { ...burst } : null,
       },
       rcu: { ...w.rcu },
@@ -1066,7 +1132,7 @@ function resolveScenario(parsed: Parsed, raw: unknown, file: string): Scenario {
       userspaceFlood: flood ? { ...flood } : null,
       trace,
     },
-    run: { durationMs, seeds: [...p.run.seeds] },
+    run: { durationMs, seeds: [...p.run.seeds], warmup: { ms: p.run.warmup.ms } },
     strategies: p.strategies,
   };
   machineSpecs.set(scenario, spec);
@@ -1148,10 +1214,12 @@ export function checkReservesFit(strategy: StrategyDefinition, params: Record<st
     costs: resolveCostTable({}),
     lockdep: k.lockdep,
     preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64 },
+    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(k.profile) },
   });
   const ext = core.extensionsFor(strategy.name);
-  strategy.setup({ core, ext }, strategy.params.parse(params) as Record<string, unknown>);
+  const bnodeCache = new BnodeCache(core, ext);
+  strategy.setup({ core, ext, bnodeCache }, strategy.params.parse(params) as Record<string, unknown>);
+  bnodeCache.fillAtBoot();
   const reserved = ext.reserves.reduce((a, r) => a + r.pages, 0);
   if (reserved === 0) return;
   const failed = core.alloc.stats.allocFailures;

@@ -28,6 +28,7 @@ import {
   CTX_SOFTIRQ,
   CTX_TASK,
   FLAG_HEADLESS,
+  FLAG_HARDIRQ_NO_THREAD,
   FLAG_IRQS_OFF,
   FLAG_LEGACY_GFP0,
   FLAG_RAW_LOCK_HELD,
@@ -49,8 +50,8 @@ const JSONL_KEYS = [...CSV_COLUMNS, 'flags'];
 /** Own-format op names. */
 export const TRACE_OPS = ['alloc', 'free', 'kvfree_rcu', 'kvfree_rcu_headless'] as const;
 /** Own-format flag names (the `flags` column, `|`-separated). */
-export const TRACE_FLAG_NAMES = ['irqs_off', 'raw_lock_held', 'legacy_gfp0'] as const;
-const TRACE_FLAG_BITS = [FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD, FLAG_LEGACY_GFP0];
+export const TRACE_FLAG_NAMES = ['irqs_off', 'raw_lock_held', 'legacy_gfp0', 'hardirq_no_thread'] as const;
+const TRACE_FLAG_BITS = [FLAG_IRQS_OFF, FLAG_RAW_LOCK_HELD, FLAG_LEGACY_GFP0, FLAG_HARDIRQ_NO_THREAD];
 
 /** enum migratetype (include/linux/mmzone.h, CONFIG_CMA and CONFIG_MEMORY_ISOLATION on). */
 export const MIGRATETYPE_NAMES = ['unmovable', 'movable', 'reclaimable', 'highatomic', 'cma', 'isolate'] as const;
@@ -200,9 +201,9 @@ export function parseTrace(text: string, format: TraceFormat, file: string): Tra
 const BINARY_RE = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
 
 // trace_pipe:   `  <comm>-<pid>  [003] d..1. 12345.678901: mm_page_alloc: page=... pfn=0x... ...`
-//               (optionally a `(tgid)` column before the CPU, 4 flag characters on older kernels)
+//               (optionally a `(tgid)` column before the CPU; 4 flag characters in 5.10, 7 in 5.10 -rt)
 // perf script:  `  <comm> <pid> [003] 12345.678901: kmem:mm_page_alloc: page=0x... pfn=0x... ...`
-const KMEM_LINE_RE = /\s\[(\d{1,5})\]\s+(?:([.\w]{4,5})\s+)?(\d+)\.(\d{1,9}):\s+(?:[\w-]+:)?(\w+):(?:\s(.*))?$/;
+const KMEM_LINE_RE = /\s\[(\d{1,5})\]\s+(?:([.\w]{4,7})\s+)?(\d+)\.(\d{1,9}):\s+(?:[\w-]+:)?(\w+):(?:\s(.*))?$/;
 const LOST_RE = /^\s*CPU:\s*\d+\s+\[LOST\s+(\d+)\s+EVENTS\]\s*$/;
 
 class TraceParser {
@@ -312,12 +313,13 @@ class TraceParser {
     this.checkTime(t, n, `${secText}.${fracText}`);
 
     // Context from the irq-flags column (trace_pipe only; perf script has none):
-    // char 0 'd'/'D' = IRQs off; char 2 'z'/'Z' NMI, 'h'/'H' hardirq, 's' softirq.
+    // char 0 'd'/'D' = IRQs off; char 2 (3 in 5.10 -rt) 'z'/'Z' NMI, 'h'/'H' hardirq, 's' softirq.
     let ctx = CTX_TASK;
     let flags = 0;
     if (irqFlags !== undefined) {
       const c0 = irqFlags[0];
-      const c2 = irqFlags[2];
+      // 5.10 -rt prints 7 columns, need-resched-lazy before hardirq/softirq.
+      const c2 = irqFlags[irqFlags.length === 7 ? 3 : 2];
       if (c0 === 'd' || c0 === 'D') flags |= FLAG_IRQS_OFF;
       if (c2 === 'z' || c2 === 'Z') ctx = CTX_NMI;
       else if (c2 === 'h' || c2 === 'H') ctx = CTX_HARDIRQ;

@@ -40,6 +40,10 @@ let page: Page;
 let userDataDir: string;
 let reportPath: string;
 let hostile: boolean;
+/** strategy x scenario (x sweep point) rows with a failure rate: one bar each. */
+let expectedBars = 0;
+/** The run measured the simulator's speed (not --no-measure). */
+let measured = false;
 const consoleErrors: string[] = [];
 const foreignRequests: string[] = [];
 const dialogs: string[] = [];
@@ -52,6 +56,8 @@ beforeAll(async () => {
   const real = process.env.NOLOCK_E2E_RESULTS;
   const results = real ? readResults(real) : makeSampleResults({ hostile: true, failedRun: true });
   hostile = !real;
+  measured = results.measured.length > 0;
+  expectedBars = results.summary.filter((r) => r.metrics.locklessFailureRate !== undefined).length;
   const paths = await writeReports(results, join(OUT, 'e2e-reports'), { command: 'npm run test:e2e' });
   reportPath = paths.html;
 
@@ -113,11 +119,48 @@ describe('HTML report in chromium', () => {
         };
       }),
     );
-    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-failure-rate', 'chart-fast-path-cost', 'chart-failure-vs-reserve', 'chart-violations', 'chart-timeline']));
+    expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['chart-failure-rate', 'chart-fast-path-cost', 'chart-failure-vs-reserve', 'chart-violations', 'chart-timeline', ...(measured ? ['chart-simulator-speed'] : [])]));
     for (const c of charts) {
       expect(c.marks, `${c.id} marks`).toBeGreaterThan(3);
       expect(c.width, `${c.id} width`).toBeGreaterThan(200);
       expect(c.height, `${c.id} height`).toBeGreaterThan(150);
+    }
+  });
+
+  it('draws a visible mark for every bar, a value of 0 too (failure rate, fast-path cost)', async () => {
+    for (const id of ['chart-failure-rate', 'chart-fast-path-cost']) {
+      // The value ticks: marks at least 2 px high, one per strategy x scenario (x panel).
+      const visible = await page.$$eval(`#${id} svg g.role-mark path, #${id} svg g.role-mark rect`, (els) => els.filter((e) => e.getBoundingClientRect().height >= 2 && e.getBoundingClientRect().width >= 2).length);
+      expect(visible, id).toBeGreaterThanOrEqual(expectedBars * (id === 'chart-fast-path-cost' ? 2 : 1));
+    }
+  });
+
+  it('shows the simulator\'s own JS timings in their own section, not among the model charts', async () => {
+    expect(await page.locator('#charts figure#chart-simulator-speed').count()).toBe(0);
+    expect(await page.locator('#simulator-speed figure#chart-simulator-speed').count()).toBe(measured ? 1 : 0);
+  });
+
+  it('lets no table overflow the page at 1,280 and 1,024 px: a wide table scrolls in its own box', async () => {
+    for (const width of [1280, 1024]) {
+    await page.setViewportSize({ width, height: 900 });
+    try {
+      const problems = await page.$$eval('main table', (tables) =>
+        tables.flatMap((t) => {
+          const doc = t.ownerDocument;
+          const main = doc.querySelector('main')!.getBoundingClientRect();
+          const box = t.parentElement!;
+          const overflow = doc.defaultView!.getComputedStyle(box).overflowX;
+          const scrolls = overflow === 'auto' || overflow === 'scroll';
+          const r = (scrolls ? box : t).getBoundingClientRect();
+          const where = t.closest('section')?.id ?? 'header';
+          return r.right > main.right + 1 ? [`${where}: a table ${scrolls ? 'box' : ''} ends at ${Math.round(r.right)} px, past main at ${Math.round(main.right)} px`] : [];
+        }),
+      );
+      expect(problems, `at ${width} px`).toEqual([]);
+      expect(await page.$eval('html', (h) => h.scrollWidth)).toBeLessThanOrEqual(width);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
     }
   });
 
@@ -158,5 +201,5 @@ describe('HTML report in chromium', () => {
       await fig.screenshot({ path: join(OUT, `report-${id}.png`) });
     }
     expect(existsSync(join(OUT, 'report.png'))).toBe(true);
-  });
+  }, 120_000);
 });

@@ -29,6 +29,15 @@ const inputs = mkdtempSync(join(resolve('test-output'), 'fuzz-cli-in-'));
 /** A small valid results file for report and merge. */
 const GOOD = join(inputs, 'good.json');
 writeFileSync(GOOD, resultsText(slimResults()));
+/** GOOD cut into shards 1/2 and 2/2, for merge. */
+const SHARDS = [1, 2].map((index) => {
+  const r = slimResults();
+  (r['config'] as Record<string, unknown>)['shard'] = { index, count: 2 };
+  r['runs'] = (r['runs'] as unknown[]).filter((_, i) => i % 2 === index - 1) as typeof r['runs'];
+  const path = join(inputs, `shard-${index}.json`);
+  writeFileSync(path, resultsText(r));
+  return path;
+});
 
 /** Every option of `cmd` (with the global ones), by name. */
 const optionsOf = (cmd: CommandName): Record<string, { type?: string; array?: boolean; choices?: readonly unknown[] }> => ({ ...GLOBAL_OPTIONS, ...COMMAND_OPTIONS[cmd] });
@@ -80,7 +89,7 @@ function baseLine(cmd: CommandName, dirs: readonly string[] = out.flags): string
     case 'list':
       return ['list'];
     case 'merge':
-      return ['merge', GOOD, ...dirs];
+      return ['merge', ...SHARDS, ...dirs];
     case 'validate':
       return ['validate', 'zoneinfo', 'test/fixtures/zoneinfo-6.18-2cpu.txt', '--sysctl', 'test/fixtures/zoneinfo-6.18-2cpu.sysctl.txt', '--kernel', '6.x'];
     case 'lab':
@@ -294,7 +303,7 @@ const unknownCommand: fc.Arbitrary<Variant> = fc
   .tuple(
     fc.oneof(
       fc.constantFrom(...COMMANDS).chain(nearMiss),
-      fc.constantFrom('', 'help', 'run', 'version', 'COMPARE', 'ｃｏｍｐａｒｅ', 'compare\u0000', 'lst', 'reports', 'merge.'),
+      fc.constantFrom('', 'run', 'version', 'hepl', 'Help', 'COMPARE', 'ｃｏｍｐａｒｅ', 'compare\u0000', 'lst', 'reports', 'merge.'),
       fc.string({ maxLength: 10 }),
       controlText,
     ),
@@ -315,10 +324,17 @@ const wrongArguments: fc.Arbitrary<Variant> = fc.oneof(
     { args: ['report', ...out.flags], mention: 'command line', what: 'report without a file' },
     { args: ['report', GOOD, GOOD, ...out.flags], mention: 'command line', what: 'report with two files' },
     { args: ['merge', ...out.flags], mention: 'command line', what: 'merge without files' },
-    { args: [], mention: 'command line', what: 'nothing at all' },
-    { args: ['--verbose'], mention: 'command line', what: 'only --verbose' },
   ),
 );
+
+/** `help` with something that is not one command after it: a near miss, two commands, an unknown option. */
+const badHelp: fc.Arbitrary<Variant> = fc
+  .oneof(
+    fc.constantFrom(...COMMANDS).chain(nearMiss).filter((w) => !(COMMANDS as string[]).includes(w) && !w.startsWith('-')).map((w) => ['help', w]),
+    fc.tuple(commandArb, commandArb).map(([a, b]) => ['help', a, b]),
+    fc.tuple(commandArb, fc.constantFrom('--quick', '--seeds', '--x', '-h')).map(([a, o]) => ['help', a, o]),
+  )
+  .map((args) => ({ args, mention: 'command line', what: show(args) }));
 
 const variants: fc.Arbitrary<Variant> = fc
   .tuple(
@@ -336,6 +352,7 @@ const variants: fc.Arbitrary<Variant> = fc
       { weight: 2, arbitrary: unicodeValue },
       { weight: 2, arbitrary: unknownCommand },
       { weight: 1, arbitrary: wrongArguments },
+      { weight: 1, arbitrary: badHelp },
     ),
     fc.integer({ min: 0, max: 9 }),
   )
@@ -369,5 +386,55 @@ describe('command lines: malformed variants exit 2 with one clear line, nothing 
     });
     expect(triedVariants('cli')).toBeGreaterThanOrEqual(FUZZ_RUNS.cli);
     expect(entriesUnder(out.dir)).toEqual([]);
+  });
+});
+
+// -- help -----------------------------------------------------------------------------------------
+
+/** Words of `cmd`'s valid command line (arguments and options), any of which may come with --help. */
+const someOf = (cmd: CommandName): fc.Arbitrary<string[]> => {
+  // Each option stays with its values: an option without them is malformed, --help or not.
+  const chunks: string[][] = [];
+  for (const w of baseLine(cmd, out.flags).slice(1)) {
+    if (w.startsWith('--') || chunks.length === 0) chunks.push([w]);
+    else chunks[chunks.length - 1]!.push(w);
+  }
+  return fc.subarray(chunks).map((c) => c.flat());
+};
+
+describe('help: usage on stdout, exit 0, nothing run, nothing written', () => {
+  it('a bare nolock-bench, `help`, `--help` and --verbose alone print the usage with every command', async () => {
+    for (const args of [[], ['help'], ['--help'], ['--verbose'], ['help', '--verbose']]) {
+      const r = await runCaptured(args);
+      expect(r.code, `${show(args)}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^nolock-bench <command> \[options\]/);
+      for (const cmd of COMMANDS) expect(r.stdout).toContain(`nolock-bench ${cmd}`);
+    }
+  });
+
+  it('COMMAND --help and `help COMMAND` need no other argument, for every command', async () => {
+    for (const cmd of COMMANDS) {
+      for (const args of [[cmd, '--help'], ['help', cmd], [cmd, '--help', '--verbose']]) {
+        const r = await runCaptured(args);
+        expect(r.code, `${show(args)}: ${r.stderr}`).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^nolock-bench ${cmd}\\b`));
+        for (const name of Object.keys(COMMAND_OPTIONS[cmd])) expect(r.stdout, `${cmd} --help lists --${name}`).toContain(`--${name}`);
+      }
+    }
+  });
+
+  it('COMMAND --help with any part of a valid command line prints the help and runs nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(commandArb.chain((cmd) => fc.tuple(fc.constant(cmd), someOf(cmd), fc.boolean())), async ([cmd, words, end]) => {
+        const args = end ? [cmd, ...words, '--help'] : [cmd, '--help', ...words];
+        const r = await runCaptured(args);
+        expect(r.code, `${show(args)}: ${r.stderr}`).toBe(0);
+        expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^nolock-bench ${cmd}\\b`));
+        expect(entriesUnder(out.dir)).toEqual([]);
+      }),
+      { numRuns: 100, seed: 19 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 /** Test helpers: a small core with one strategy set up, and the kvfree_rcu request context. */
+import { BnodeCache } from '../../harness/core/bnode-cache.ts';
 import { CTX_TASK, createCore, type Core, type StrategyDefinition, type StrategyInstance } from '../../harness/core/index.ts';
 import { DEFAULT_COST_TABLE } from '../../harness/core/cost-table.ts';
 import type { Extensions } from '../../harness/core/extension.ts';
@@ -14,6 +15,8 @@ export interface SmallCoreOptions {
   kasan?: boolean;
   pageOwner?: boolean;
   arch?: Arch;
+  /** Fill kvfree_rcu()'s bnode cache at boot after setup() when its settings say so (kfree_rcu_batch_init()); default false: empty caches. */
+  bootFill?: boolean;
 }
 
 export function smallCore(o: SmallCoreOptions = {}): Core {
@@ -31,26 +34,44 @@ export interface Setup {
   core: Core;
   ext: Extensions;
   inst: StrategyInstance;
-  /** Calls getPage as kvfree_rcu() does: on `cpu`, IRQs off, the raw krcp->lock held. */
+  /** kvfree_rcu()'s own bnode cache (empty unless bootFill). */
+  cache: BnodeCache;
+  /**
+   * A page request as kvfree_rcu() makes it: on `cpu`, IRQs off, the raw
+   * krcp->lock held, get_cached_bnode() first, then the strategy's getPage.
+   */
   request(cpu?: number, time?: number, ctx?: number): number;
+  /** kfree_rcu_work() giving a block's page back: put_cached_bnode(), else putPage / free_page(). */
+  putPage(cpu: number, pfn: number, time?: number): void;
 }
 
 export function setupStrategy(s: StrategyDefinition, params: Record<string, unknown> = {}, o: SmallCoreOptions = {}): Setup {
   const core = smallCore(o);
   const ext = core.extensionsFor(s.name);
-  const inst = s.setup({ core, ext }, s.params.parse(params) as Record<string, unknown>);
+  const cache = new BnodeCache(core, ext);
+  const inst = s.setup({ core, ext, bnodeCache: cache }, s.params.parse(params) as Record<string, unknown>);
+  if (o.bootFill) cache.fillAtBoot();
   const krc = core.alloc.locks.define('krcp->lock', 'raw_spinlock_t');
   return {
     core,
     ext,
     inst,
+    cache,
     request(cpu = 0, time = 0, ctx = CTX_TASK) {
       const a = core.alloc;
       a.beginOp(cpu, ctx, true, time);
       a.locks.acquire(krc, time);
-      const pfn = inst.getPage(cpu);
+      let pfn = cache.get(cpu);
+      if (pfn === -1) pfn = inst.getPage(cpu);
       a.locks.release(krc, a.meter.now());
       return pfn;
+    },
+    putPage(cpu, pfn, time = 0) {
+      const a = core.alloc;
+      a.beginOp(cpu, CTX_TASK, false, time);
+      if (cache.put(cpu, pfn)) return;
+      if (inst.putPage) inst.putPage(cpu, pfn);
+      else a.freePages(pfn, 0);
     },
   };
 }

@@ -7,6 +7,7 @@
  * what they mean in a real run.
  */
 import { summarize } from '../../harness/analysis/summarize.ts';
+import { computeVerdict } from '../../harness/analysis/verdict.ts';
 import { METRIC_NAMES } from '../../harness/metrics/metric-defs.ts';
 import { ResultsSchema, type Results, type RunRow } from '../../harness/results/schema.ts';
 
@@ -141,6 +142,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     kernel: i === 0 ? { profile: '5.9', preemptRt: true, lockdep: true, debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', earlyBoot: false } : { profile: '7.2', preemptRt: false, lockdep: false, debugPagealloc: true, kasan: false, pageOwner: true, arch: 'x86_64', earlyBoot: false },
     machine: { cpus: 4, memoryMiB: 4096, zones: [{ kind: 'DMA', managedPages: 3973 }, { kind: 'DMA32', managedPages: 782336 }, { kind: 'Normal', managedPages: 262144 }] },
     durationMs: 1000,
+    warmupMs: 60,
   }));
 
   const addRun = (strategy: string, scenario: string, variant: string, seed: number, scale: number): void => {
@@ -155,6 +157,12 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     metrics.locklessFailureRate = requests === 0 ? 0 : failures / requests;
     metrics.locklessNs = p.nsLockless * jitter();
     metrics.locklessNsP99 = p.nsLockless * 4.2 * jitter();
+    metrics.kvfreeCalls = 200_000;
+    metrics.fallbackRate = failures / metrics.kvfreeCalls;
+    metrics.locklessNsSuccess = p.nsLockless * 1.1 * jitter();
+    metrics.locklessNsFailure = failures > 0 ? p.nsLockless * 0.3 * jitter() : 0;
+    metrics.locklessNsP999 = p.nsLockless * (p.zoneLock > 0 ? 30 : 6) * jitter();
+    metrics.locklessNsMax = p.nsLockless * (p.zoneLock > 0 ? 40 : 8) * jitter();
     metrics.zoneLockInLockless = Math.round(requests * p.zoneLock * jitter());
     metrics.fallbackRcuHead = Math.round(failures * 380);
     metrics.fallbackSynchronizeRcu = Math.round(failures * 0.3);
@@ -167,6 +175,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
     metrics.invalidWaitContext = rt ? Math.round(requests * p.invalidWait * jitter()) : 0;
     metrics.sleepInAtomic = rt ? Math.round(requests * p.invalidWait * 0.5 * jitter()) : 0;
     metrics.nmiLockViolations = 0;
+    metrics.violationsInRequest = metrics.invalidWaitContext + metrics.sleepInAtomic;
     metrics.invalidGfpCombination = strategy === 'gfp-no-locks-bit' ? Math.round(4 * jitter()) : 0;
     metrics.watermarkBreaches = strategy === 'lockless-entry' ? Math.round(120 * jitter()) : 0;
     metrics.migratetypeMixing = Math.round(requests * p.mixing * jitter());
@@ -244,6 +253,10 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
       locklessFailures: lf,
       ordinaryFailures: of,
       watermarks: { min: 16000, low: 20000, high: 24000 },
+      zones: [
+        { name: 'DMA32', freePages: free.map((f) => Math.round(f * 0.75)), watermarks: { min: 12000, low: 15000, high: 18000 } },
+        { name: 'Normal', freePages: free.map((f) => Math.round(f * 0.25)), watermarks: { min: 4000, low: 5000, high: 6000 } },
+      ],
     });
   }
 
@@ -254,7 +267,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
 
   const results = {
     schema: 'nolock-bench/results',
-    schemaVersion: 1,
+    schemaVersion: 2,
     runId: '20251125-064900-sample',
     createdAt: '2025-11-25T06:49:00.000Z',
     command: `npm run compare -- --seeds 1,2,3 --sweep dedicated-pool.poolPages=4,16,64 --scenarios rt-lockdep-burst,steady-4cpu --results-dir /tmp/a/very/long/path/that/goes/on/and/on/results --run-id 20251125-064900-sample`,
@@ -291,5 +304,7 @@ export function makeSampleResults(opts: SampleOptions = {}): Results {
       eventsPerSecPerCore: 1_750_000,
     },
   };
-  return ResultsSchema.parse(results);
+  const parsed = ResultsSchema.parse(results);
+  parsed.verdict = computeVerdict(parsed);
+  return parsed;
 }

@@ -4,7 +4,9 @@
  * Student's t) as error bars.
  */
 import type { ReportModel } from '../model.ts';
-import { LATER_OPACITY, VEGA_LITE_SCHEMA, baseConfig, seriesColorScaleFor, type ChartDef } from './theme.ts';
+import { LATER_OPACITY, RATE_AXIS, VEGA_LITE_SCHEMA, baseConfig, seriesColorScaleFor, valueTick, type ChartDef } from './theme.ts';
+
+const Y_TITLE = 'lockless failure rate (% of page requests)';
 import { bandLayout } from './layout.ts';
 
 export function failureRateChart(m: ReportModel): ChartDef | undefined {
@@ -19,6 +21,7 @@ export function failureRateChart(m: ReportModel): ChartDef | undefined {
   const scenarios = m.scenarioNames.filter((sc) => values.some((v) => v.scenario === sc));
   const layout = bandLayout(scenarios, seriesDomain.length, { min: 480, max: 1000 });
   const color = seriesColorScaleFor(m, seriesDomain);
+  const colorEnc = { field: 'series', type: 'nominal', title: 'strategy', scale: color, sort: seriesDomain, legend: { symbolType: 'square' } };
   const spec = {
     $schema: VEGA_LITE_SCHEMA,
     ...baseConfig(),
@@ -37,15 +40,16 @@ export function failureRateChart(m: ReportModel): ChartDef | undefined {
       {
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'mean', type: 'quantitative', title: 'lockless failure rate (% of page requests)', axis: { format: '.1%' } },
-          color: { field: 'series', type: 'nominal', title: 'strategy', scale: color, sort: seriesDomain, legend: { symbolType: 'square' } },
+          y: { field: 'mean', type: 'quantitative', title: Y_TITLE, axis: RATE_AXIS },
+          color: colorEnc,
           opacity: LATER_OPACITY,
         },
       },
+      valueTick('mean', Y_TITLE, colorEnc, { axis: RATE_AXIS }),
       {
         mark: { type: 'errorbar', ticks: { size: 6 }, color: '#222222', thickness: 1.2 },
         encoding: {
-          y: { field: 'ciLow', type: 'quantitative', title: 'lockless failure rate (% of page requests)' },
+          y: { field: 'ciLow', type: 'quantitative', title: Y_TITLE, axis: RATE_AXIS },
           y2: { field: 'ciHigh' },
         },
       },
@@ -55,7 +59,7 @@ export function failureRateChart(m: ReportModel): ChartDef | undefined {
     id: 'failure-rate',
     title: 'Lockless failure rate per strategy and scenario',
     caption:
-      "Bars: the mean failure rate of the lockless page request (locklessFailureRate) over the seeds; whiskers: its 95% confidence interval (clipped to [0, 100%]). Non-overlapping whiskers between a strategy and status-quo usually coincide with a significant change in the tables (Welch's t-test, p < 0.05).",
+      "Bars: the mean failure rate (a thick line marks the value, so a rate of 0% shows as a line on the axis, not as a missing bar) of the lockless page request (locklessFailureRate) over the seeds; whiskers: its 95% confidence interval (clipped to [0, 100%]). Non-overlapping whiskers between a strategy and status-quo usually coincide with a significant change in the tables (Welch's t-test, p < 0.05).",
     spec,
   };
 }

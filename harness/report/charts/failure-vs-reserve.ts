@@ -6,7 +6,7 @@
  * panel per scenario.
  */
 import { variantShort, variantValue, type ReportModel } from '../model.ts';
-import { LATER_OPACITY, VEGA_LITE_SCHEMA, baseConfig, strategyColorScale, strategyLabel, type ChartDef } from './theme.ts';
+import { LATER_OPACITY, RATE_AXIS, VEGA_LITE_SCHEMA, baseConfig, strategyColorScale, strategyLabel, type ChartDef } from './theme.ts';
 
 export function failureVsReserveChart(m: ReportModel): ChartDef | undefined {
   const values = m.orderedSummary().flatMap((row) => {
@@ -73,7 +73,7 @@ export function failureVsReserveChart(m: ReportModel): ChartDef | undefined {
           mark: { type: 'line', strokeWidth: 2 },
           encoding: {
             x: { field: 'reserved', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis },
-            y: { field: 'rate', type: 'quantitative', title: yTitle, axis: { format: '.1%' } },
+            y: { field: 'rate', type: 'quantitative', title: yTitle, axis: RATE_AXIS },
             color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: color, sort: colorDomain },
             detail: { field: 'strategy' },
             order: { field: 'reserved', type: 'quantitative' },
@@ -83,7 +83,7 @@ export function failureVsReserveChart(m: ReportModel): ChartDef | undefined {
           mark: { type: 'rule', strokeWidth: 1 },
           encoding: {
             x: { field: 'reserved', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis },
-            y: { field: 'rateLow', type: 'quantitative', title: yTitle },
+            y: { field: 'rateLow', type: 'quantitative', title: yTitle, axis: RATE_AXIS },
             y2: { field: 'rateHigh' },
             color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: color, sort: colorDomain },
             opacity: LATER_OPACITY,
@@ -93,7 +93,7 @@ export function failureVsReserveChart(m: ReportModel): ChartDef | undefined {
           mark: { type: 'point', filled: true, size: 70, stroke: '#333333', strokeWidth: 0.6 },
           encoding: {
             x: { field: 'reserved', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis },
-            y: { field: 'rate', type: 'quantitative', title: yTitle },
+            y: { field: 'rate', type: 'quantitative', title: yTitle, axis: RATE_AXIS },
             color: { field: 'strategy', type: 'nominal', title: 'strategy', scale: color, sort: colorDomain },
             shape: { field: 'kind', type: 'nominal', title: 'run', sort: ['run with its defaults', 'sweep point'], scale: { domain: ['run with its defaults', 'sweep point'], range: ['circle', 'diamond'] } },
             opacity: LATER_OPACITY,
@@ -104,7 +104,7 @@ export function failureVsReserveChart(m: ReportModel): ChartDef | undefined {
           mark: { type: 'text', dy: -10, fontSize: 10, color: '#333333' },
           encoding: {
             x: { field: 'reserved', type: 'quantitative', title: xTitle, scale: xScale, axis: xAxis },
-            y: { field: 'rate', type: 'quantitative', title: yTitle },
+            y: { field: 'rate', type: 'quantitative', title: yTitle, axis: RATE_AXIS },
             text: { field: 'point', type: 'nominal' },
           },
         }] : []),

@@ -52,22 +52,37 @@ export function timelineChart(m: ReportModel): ChartDef | undefined {
     for (const i of idx) {
       const at = (arr: readonly number[]): number | null => arr[i] ?? null;
       const t0 = t.timeMs[i];
-      values.push({ t: t0 === undefined ? null : Math.round(t0 * 1000) / 1000, series: s.label, later: s.later, free: at(t.freePages), pcp: at(t.pcpPages), reserved: at(t.reservedPages), lf: at(t.locklessFailures), of: at(t.ordinaryFailures) });
+      const row: Record<string, unknown> = { t: t0 === undefined ? null : Math.round(t0 * 1000) / 1000, series: s.label, later: s.later, free: at(t.freePages), pcp: at(t.pcpPages), reserved: at(t.reservedPages), lf: at(t.locklessFailures), of: at(t.ordinaryFailures) };
+      t.zones.forEach((z, zi) => (row[`z${zi}`] = at(z.freePages)));
+      values.push(row);
     }
   }
-  const wm = first.watermarks;
   // One label per watermark when they are far enough apart on a 150 px axis,
   // else one label for the three (they would overprint each other).
-  const yMax = Math.max(wm.high, ...picked.flatMap((t) => t.freePages));
-  const apart = yMax > 0 && (Math.min(wm.low - wm.min, wm.high - wm.low) / yMax) * 150 >= 12;
-  const watermarks = [
-    { wm: 'min watermark', v: wm.min },
-    { wm: 'low watermark', v: wm.low },
-    { wm: 'high watermark', v: wm.high },
-  ];
-  const wmLabels = apart
-    ? watermarks.map((w) => ({ ...w, label: `${w.wm} ${formatNumber(w.v)}` }))
-    : [{ wm: 'watermarks', v: wm.high, label: `watermarks (dashed): min ${formatNumber(wm.min)}, low ${formatNumber(wm.low)}, high ${formatNumber(wm.high)}` }];
+  const wmLayersFor = (wm: { min: number; low: number; high: number }, free: readonly number[]): VlSpec[] => {
+    const yMax = Math.max(wm.high, ...free);
+    const apart = yMax > 0 && (Math.min(wm.low - wm.min, wm.high - wm.low) / yMax) * 150 >= 12;
+    const watermarks = [
+      { wm: 'min watermark', v: wm.min },
+      { wm: 'low watermark', v: wm.low },
+      { wm: 'high watermark', v: wm.high },
+    ];
+    const wmLabels = apart
+      ? watermarks.map((w) => ({ ...w, label: `${w.wm} ${formatNumber(w.v)}` }))
+      : [{ wm: 'watermarks', v: wm.high, label: `watermarks (dashed): min ${formatNumber(wm.min)}, low ${formatNumber(wm.low)}, high ${formatNumber(wm.high)}` }];
+    return [
+      {
+        data: { values: watermarks },
+        mark: { type: 'rule', color: '#555555', strokeDash: [5, 4], strokeWidth: 1 },
+        encoding: { y: { field: 'v', type: 'quantitative', title: 'free pages (4 KiB pages)' } },
+      },
+      {
+        data: { values: wmLabels },
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: '#333333' },
+        encoding: { y: { field: 'v', type: 'quantitative', title: 'free pages (4 KiB pages)' }, x: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+      },
+    ];
+  };
   const domain = seriesColorScale(m).domain.filter((l) => picked.some((t) => m.seriesOf(t.strategy, t.variant).label === l));
   const color = seriesColorScaleFor(m, domain);
   const width = 720;
@@ -86,18 +101,14 @@ export function timelineChart(m: ReportModel): ChartDef | undefined {
       ...extra,
     ],
   });
-  const wmLayers: VlSpec[] = [
-    {
-      data: { values: watermarks },
-      mark: { type: 'rule', color: '#555555', strokeDash: [5, 4], strokeWidth: 1 },
-      encoding: { y: { field: 'v', type: 'quantitative', title: 'free pages (4 KiB pages)' } },
-    },
-    {
-      data: { values: wmLabels },
-      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 4, dy: -2, fontSize: 10, color: '#333333' },
-      encoding: { y: { field: 'v', type: 'quantitative', title: 'free pages (4 KiB pages)' }, x: { value: 0 }, text: { field: 'label', type: 'nominal' } },
-    },
-  ];
+  // Free pages per zone against that zone's own watermarks (older results
+  // have only the sums).
+  const freePanels: VlSpec[] =
+    first.zones.length > 0
+      ? first.zones.map((z, zi) =>
+          linePanel(`z${zi}`, `zone ${z.name}: free pages against its watermarks`, 'free pages (4 KiB pages)', wmLayersFor(z.watermarks, picked.flatMap((t) => t.zones[zi]?.freePages ?? []))),
+        )
+      : [linePanel('free', 'free pages against the watermarks (summed over the zones)', 'free pages (4 KiB pages)', wmLayersFor(first.watermarks, picked.flatMap((t) => t.freePages)))];
   const failures: VlSpec = {
     title: { text: 'cumulative failures', fontSize: 13 },
     width,
@@ -121,12 +132,12 @@ export function timelineChart(m: ReportModel): ChartDef | undefined {
     ...baseConfig(),
     title: {
       text: `Timeline of scenario ${scenario}`,
-      subtitle: `Seed ${first.seed}, one line per strategy, sampled ${first.timeMs.length} times over the run (virtual time). Watermarks are summed over the zones.`,
+      subtitle: `Seed ${first.seed}, one line per strategy, sampled ${first.timeMs.length} times over the measured run (virtual time from the end of the warm-up).`,
     },
     // The samples once (one row per sample and strategy), shared by the panels.
     datasets: { timeline: values },
     vconcat: [
-      linePanel('free', 'free pages against the watermarks', 'free pages (4 KiB pages)', wmLayers),
+      ...freePanels,
       linePanel('pcp', 'pages on the pcplists (all CPUs)', 'pcp pages (4 KiB pages)'),
       linePanel('reserved', "pages held in the strategy's reserves (pool level)", 'reserved pages (4 KiB pages)'),
       failures,
@@ -137,7 +148,7 @@ export function timelineChart(m: ReportModel): ChartDef | undefined {
   return {
     id: 'timeline',
     title: `Timeline: ${scenario}`,
-    caption: `Scenario ${scenario}, chosen as the scenario with timelines where the strategies' mean lockless failure rate is highest. Free pages (NR_FREE_PAGES over the zones) against min/low/high, pages on all pcplists, pages held in reserves (a pool or a cache), and failures counted from the start: lockless page requests (solid) and ordinary allocations (dashed).`,
+    caption: `Scenario ${scenario}, chosen as the scenario with timelines where the strategies' mean lockless failure rate is highest. Free pages of each populated zone (its NR_FREE_PAGES) against that zone's min/low/high, pages on all pcplists, pages held in reserves (a pool or a cache), and failures counted from the start: lockless page requests (solid) and ordinary allocations (dashed).`,
     spec,
   };
 }

@@ -1,8 +1,7 @@
 /**
- * Chart (d): lock-rule violations as a strategy x scenario heatmap, one panel
- * per kind (lockdep's invalid wait context, sleeping in atomic context on
- * PREEMPT_RT, zone->lock inside a "lockless" request, locks taken in NMI,
- * invalid GFP combinations). Cell: mean events per run over the seeds.
+ * Chart (d): lock-rule violations caused by the page request as a strategy x
+ * scenario heatmap, one panel per kind (REQUEST_KINDS below; the totals of
+ * every kind for older results). Cell: mean events per run over the seeds.
  */
 import { formatNumber } from '../format.ts';
 import type { ReportModel } from '../model.ts';
@@ -17,9 +16,24 @@ export const VIOLATION_METRICS = [
   { metric: 'invalidGfpCombination', label: 'invalidGfpCombination' },
 ] as const;
 
+/**
+ * What the heatmap draws: the violations the page request itself raises
+ * (violationsInRequest) and the two a design causes by its nature
+ * (zone->lock in a "lockless" request, an invalid GFP combination), not the
+ * totals, which the calling context dominates (a PREEMPT_RT or NMI scenario
+ * reports the same events for every design). Results written before
+ * violationsInRequest existed get the totals.
+ */
+const REQUEST_KINDS = [
+  { metric: 'violationsInRequest', label: 'violationsInRequest (raised inside the page request)' },
+  { metric: 'zoneLockInLockless', label: 'zoneLockInLockless' },
+  { metric: 'invalidGfpCombination', label: 'invalidGfpCombination' },
+] as const;
+
 export function violationsHeatmapChart(m: ReportModel): ChartDef | undefined {
   const rows = m.orderedSummary();
-  const kinds = VIOLATION_METRICS.filter((k) => rows.some((r) => r.metrics[k.metric] !== undefined));
+  const byRequest = rows.some((r) => r.metrics.violationsInRequest !== undefined);
+  const kinds = (byRequest ? REQUEST_KINDS : VIOLATION_METRICS).filter((k) => rows.some((r) => r.metrics[k.metric] !== undefined));
   // One colour scale for every panel: the text turns white on the darker half (symlog).
   const top = Math.max(0, ...kinds.flatMap((k) => rows.map((r) => r.metrics[k.metric]?.mean ?? 0)));
   const values = rows.flatMap((row) =>
@@ -47,8 +61,8 @@ export function violationsHeatmapChart(m: ReportModel): ChartDef | undefined {
     $schema: VEGA_LITE_SCHEMA,
     ...baseConfig(),
     title: {
-      text: 'Lock-rule violations per strategy and scenario',
-      subtitle: `Mean events per run over ${m.seedCount()} seeds (exact counts from the lockdep-style validator). Grey: none. 0 everywhere is the goal.`,
+      text: byRequest ? 'Lock-rule violations caused by the page request, per strategy and scenario' : 'Lock-rule violations per strategy and scenario',
+      subtitle: `Mean events per run over ${m.seedCount()} seeds (exact counts from the lockdep-style validator)${byRequest ? ", raised inside the request, not by the caller's context" : ''}. Grey: none. 0 everywhere is the goal.`,
     },
     data: { values },
     facet: { field: 'kind', type: 'nominal', title: null, sort: kinds.map((k) => k.label), header: { labelFontSize: 12, labelFontWeight: 'bold' } },
@@ -90,8 +104,9 @@ export function violationsHeatmapChart(m: ReportModel): ChartDef | undefined {
   return {
     id: 'violations',
     title: 'Lock-rule violations heatmap',
-    caption:
-      'Each panel is one kind of lock-rule violation; rows are strategies, columns scenarios; the number in a cell is the mean count per run. invalidWaitContext: lockdep "BUG: Invalid wait context" (needs lockdep in the scenario); sleepInAtomic: a sleeping lock or might_sleep() in atomic context (PREEMPT_RT); zoneLockInLockless: zone->lock taken inside a page request that claims to be lockless; nmiLockViolations: a lock (not a trylock) taken in NMI; violationsInRequest: any of these raised inside the page request itself, i.e. what the design adds on top of the calling context; invalidGfpCombination: a flag combination the strategy declares invalid that went on and took locks.',
+    caption: byRequest
+      ? "Rows are strategies, columns scenarios; the number in a cell is the mean count per run. violationsInRequest: lock-rule violations of any kind (lockdep's invalid wait context, a sleeping lock or might_sleep() in atomic context on PREEMPT_RT, a lock taken in NMI) raised inside the page request itself, i.e. what the design adds; those of the calling context (the same for every design) are in the detailed tables. zoneLockInLockless: zone->lock taken inside a page request that claims to be lockless; invalidGfpCombination: a flag combination the strategy declares invalid that went on and took locks."
+      : 'Each panel is one kind of lock-rule violation; rows are strategies, columns scenarios; the number in a cell is the mean count per run. invalidWaitContext: lockdep "BUG: Invalid wait context" (needs lockdep in the scenario); sleepInAtomic: a sleeping lock or might_sleep() in atomic context (PREEMPT_RT); zoneLockInLockless: zone->lock taken inside a page request that claims to be lockless; nmiLockViolations: a lock (not a trylock) taken in NMI inside the page request (the workload\'s own NMI locks are workloadNmiLocks, not shown); violationsInRequest: any of these raised inside the page request itself, i.e. what the design adds on top of the calling context; invalidGfpCombination: a flag combination the strategy declares invalid that went on and took locks.',
     spec,
   };
 }

@@ -78,9 +78,16 @@ const pickPfn = (order: number): number => {
   }
 };
 
-function header(comm: string, cpu: number, ctx: string, us: number): string {
+/**
+ * The line header. `maySleep`: the event is an allocation whose GFP has
+ * __GFP_DIRECT_RECLAIM (GFP_KERNEL, GFP_HIGHUSER_MOVABLE...), which
+ * prepare_alloc_pages() checks with might_sleep_if(): a real kernel would
+ * report it IRQs-off, so a plausible trace never shows one that way.
+ */
+function header(comm: string, cpu: number, ctx: string, us: number, maySleep = false): string {
   // "%16s-%-7d [%03d] %s %5lu.%06lu: " with irq-flags: irqs-off, need-resched, hardirq/softirq, preempt-depth, migrate-disable
-  const irqsOff = ctx === 'hardirq' || r.chance(ctx === 'softirq' ? 0.3 : 0.05);
+  // The draw is made either way, so the rest of the file keeps its random stream.
+  const irqsOff = ctx === 'hardirq' || (r.chance(ctx === 'softirq' ? 0.3 : 0.05) && !maySleep);
   const flags = `${irqsOff ? 'd' : '.'}${r.chance(0.03) ? 'N' : '.'}${ctx === 'hardirq' ? 'h' : ctx === 'softirq' ? 's' : '.'}${ctx === 'task' ? (r.chance(0.5) ? '.' : '1') : '2'}.`;
   const total = BASE_USEC + us;
   const sec = BASE_SEC + Math.floor(total / 1e6);
@@ -88,6 +95,9 @@ function header(comm: string, cpu: number, ctx: string, us: number): string {
   const task = `${commName(comm, cpu)}-${pidOf(comm, cpu)}`;
   return `${task.padStart(22)}     [${String(cpu).padStart(3, '0')}] ${flags} ${sec}.${String(usec).padStart(6, '0')}`;
 }
+
+/** The GFP string includes __GFP_DIRECT_RECLAIM (GFP_KERNEL and GFP_HIGHUSER_MOVABLE do; GFP_ATOMIC, GFP_NOWAIT, none do not). */
+const mayReclaim = (gfp: string): boolean => /(^|\|)(GFP_KERNEL|GFP_HIGHUSER_MOVABLE)(\||$)/.test(gfp);
 
 const events: Ev[] = [];
 let seq = 0;
@@ -105,7 +115,7 @@ for (let cpu = 0; cpu < CPUS; cpu++) {
       us: t,
       cpu,
       seq: seq++,
-      text: `${header(comm, cpu, kind.ctx, t)}: mm_page_alloc: page=${page} pfn=0x${pfn.toString(16)} order=${order} migratetype=${kind.mt} gfp_flags=${kind.gfp}`,
+      text: `${header(comm, cpu, kind.ctx, t, mayReclaim(kind.gfp))}: mm_page_alloc: page=${page} pfn=0x${pfn.toString(16)} order=${order} migratetype=${kind.mt} gfp_flags=${kind.gfp}`,
     });
     if (!failed && order === 0 && r.chance(0.08)) {
       // pcp refill from the buddy lists under zone->lock
