@@ -74,7 +74,7 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
     pfnDigest: 133862109
   },
   "6.x": {
-    ns: 64304276.47800325,
+    ns: 64344481.20500364,
     maxOpNs: 8361481.823,
     stats: {
       allocs: 11186,
@@ -123,14 +123,14 @@ const GOLDEN: Record<'5.9' | '6.x', GoldenResult> = {
       pageblocksStolen: 14
     },
     locks: {
-      invalidWaitContext: 1686,
+      invalidWaitContext: 2075,
       sleepInAtomic: 4000,
       nmiLock: 0,
-      contendedNs: 4348.984000004026,
+      contendedNs: 4729.038000003717,
       contendedAcquisitions: 14,
       trylockFailures: 0
     },
-    hookLocksTaken: 1598,
+    hookLocksTaken: 3196,
     nrFree: [
       174,
       7807
