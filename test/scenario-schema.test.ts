@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
 import { bootMinFreeKbytes } from '../harness/machine/min-free-kbytes.ts';
 import { BUILTIN_SCENARIOS, builtinScenarioPath, loadBuiltinScenario } from '../harness/workload/builtin.ts';
 import {
@@ -17,17 +16,8 @@ import {
   scenarioMachine,
   type Scenario,
 } from '../harness/workload/scenario-schema.ts';
+import { inputError } from './helpers/input-error.ts';
 
-/** Run f and return the one InputError it throws (fails the test otherwise). */
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, got none');
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'nolock-scenario-'));
 

@@ -20,18 +20,10 @@ import {
 import { createWorkload } from '../harness/workload/generator.ts';
 import { parseScenario } from '../harness/workload/scenario-schema.ts';
 import { loadTrace, parseTrace, traceFormatFromPath, workloadToCsv, TRACE_CSV_HEADER, type TraceData, type TraceFormat } from '../harness/workload/trace.ts';
+import { inputError } from './helpers/input-error.ts';
 
 const SAMPLE = 'harness/workload/traces/sample.kmem.txt';
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, got none');
-}
 
 /** Paired, ordered, dense: what every TraceData promises. */
 function checkTrace(t: TraceData): void {

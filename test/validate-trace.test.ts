@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
 import { createCore } from '../harness/core/core.ts';
 import { DEFAULT_COST_TABLE } from '../harness/core/cost-table.ts';
 import {
@@ -21,19 +20,11 @@ import {
 import { parseTrace } from '../harness/workload/trace.ts';
 import { checkTrace, countWithin, percentDiff, type TraceCheckInput } from '../harness/validate/trace.ts';
 import { renderTraceCheck, validateCommand } from '../harness/cli/validate.ts';
+import { inputError } from './helpers/input-error.ts';
 
 const DIR = 'test/fixtures/lab-trace';
 const read = (f: string): string => readFileSync(`${DIR}/${f}`, 'utf8');
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, got none');
-}
 
 function countKinds(text: string, file: string): number[] {
   const t = parseKmemText(text, file);

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
 import { resolveKernel } from '../harness/validate/kernel-version.ts';
 import { checkZoneinfo } from '../harness/validate/zoneinfo.ts';
 import { validateCommand } from '../harness/cli/validate.ts';
+import { inputError } from './helpers/input-error.ts';
 
 const FIX = join(import.meta.dirname, 'fixtures', 'lab-zoneinfo');
 const read = (name: string, what: 'zoneinfo' | 'sysctl' | 'uname'): string => readFileSync(join(FIX, `${name}.${what}.txt`), 'utf8');
@@ -17,15 +17,6 @@ const capture = (name: string) => ({
   kernel: read(name, 'uname').trim(),
 });
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InputError);
-    return e as InputError;
-  }
-  throw new Error('expected an InputError, got none');
-}
 
 describe('resolveKernel', () => {
   it('a uname -r string: PREEMPT_RT from -rt, the nearest profile at or below, exact and drift', () => {
