@@ -43,14 +43,14 @@ export interface TextOptions {
  * ones (at most MAX_COLUMNS) that differ between its strategies and fit.
  */
 const KEY_COLUMNS: readonly (readonly [metric: string, head: string])[] = [
-  ['violationsInRequest', 'viol'],
+  ['violationsInRequest', 'inReqViol'],
   ['fallbackRate', 'fallback'],
   ['locklessNsMax', 'nsMax'],
   ['locklessNsP999', 'nsP999'],
-  ['ordinaryPcpHitRate', 'pcpHit'],
-  ['legacyGfp0Failures', 'gfp0Fail'],
-  ['watermarkBreaches', 'wmBreach'],
-  ['migratetypeMixing', 'mtMix'],
+  ['ordinaryPcpHitRate', 'pcpHitRate'],
+  ['legacyGfp0Failures', 'gfp0Failures'],
+  ['watermarkBreaches', 'breaches'],
+  ['migratetypeMixing', 'mixing'],
   ['reservedPagesMean', 'reserved'],
   ['zoneLockInLockless', 'zoneLock'],
 ];
@@ -113,7 +113,6 @@ function summaryHeader(out: string[], m: ReportModel): void {
   const cold = r.scenarios.filter((s) => s.warmupMs === 0).map((s) => s.name);
   if (cold.length > 0) para(out, `Cold start (no warm-up): ${cold.join(', ')}.`);
   if (r.failedRuns.length > 0) para(out, `Failed runs: ${r.failedRuns.length}, left out of every mean (details.txt).`);
-  out.push('');
 }
 
 /**
@@ -149,14 +148,14 @@ function scenarioTitle(key: string, kernel: string | undefined): string {
 }
 
 function summaryVerdict(out: string[], m: ReportModel, short: ReadonlyMap<string, string>): void {
-  out.push('Verdict');
+  // The paragraph is headed by its first word, "Verdict:" (a heading line of its own would cost a line).
   const v = m.results.verdict;
   if (v === undefined) {
-    para(out, 'None in this results file (it predates the verdict: results schema version 1). Run the compare again to get one.');
+    para(out, 'Verdict: none in this results file (it predates the verdict: results schema version 1). Run the compare again to get one.');
     out.push('');
     return;
   }
-  para(out, v.overall);
+  para(out, `Verdict: ${v.overall}`);
   const entries = Object.entries(v.scenarios);
   const keyW = Math.min(24, Math.max(0, ...entries.map(([k, s]) => scenarioTitle(k, s.kernel).length)) + 2);
   // A ranking label as the verdict names it: "strategy" or "strategy [param=v]".
@@ -211,20 +210,20 @@ function summaryTables(out: string[], m: ReportModel, short: ReadonlyMap<string,
   const n = m.seedCount();
   const renamed = m.strategyOrder.filter((x) => short.get(x) !== x).map((x) => `${short.get(x)}=${x}`);
   const later = m.strategyOrder.some((x) => m.strategy(x)?.later);
-  const columns = KEY_COLUMNS.filter(([metric]) => used.has(metric)).map(([metric, head]) => `${head}=${metric}`);
+    // A header that starts or ends its metric's name needs no key ("nsMax": locklessNsMax).
+  const plain = (metric: string, head: string): boolean => metric.toLowerCase().startsWith(head.toLowerCase()) || metric.toLowerCase().endsWith(head.toLowerCase());
+  const columns = KEY_COLUMNS.filter(([metric, head]) => used.has(metric) && !plain(metric, head)).map(([metric, head]) => `${head}=${metric}`);
   para(
     out,
     [
-      `Tables: mean of ${n} seed${n === 1 ? '' : 's'}; ${BASELINE} first, then value (gain: + is better; *+x%* significant; (n/a): ${BASELINE} is 0); unchanged columns are left out; a=b: same row.`,
-      renamed.length > 0 ? `${renamed.join(' ')}${later ? ' (^: later)' : ''};` : '',
+      `Tables: mean of ${n} seed${n === 1 ? '' : 's'}, ${BASELINE} first, then value (gain, + is better, *x%* significant); a=b same row; unchanged columns left out.`,
+      renamed.length > 0 ? `${renamed.join(' ')}${later ? ' (^ later)' : ''};` : '',
       columns.length > 0 ? `${columns.join(' ')}.` : '',
     ]
       .filter((x) => x !== '')
       .join(' '),
   );
-  out.push('');
   for (const t of tables) out.push(...t);
-  out.push('');
 }
 
 /** The gain (+ is better) in percent: stored gainPct, else from changePct and the metric's direction. */
@@ -346,7 +345,7 @@ function whereNext(out: string[], m: ReportModel, reportCommand: string | undefi
     out.push('Report written by:');
     out.push(...shellLines(reportCommand, '  '));
   }
-  para(out, `More beside this file: details.txt (every metric, 95% intervals, reasons, glossary${r.comparison ? ', full regression check' : ''}), index.html (charts); data: results/${r.runId}/results.json`);
+  para(out, `More: details.txt, index.html; results/${r.runId}/results.json`);
 }
 
 /** A deep copy with every string (values, not keys' meaning) passed through f. */
