@@ -101,7 +101,9 @@ function summaryHeader(out: string[], m: ReportModel): void {
   const env = r.environment;
   const commit = env.gitCommit === null ? 'no git commit' : `commit ${env.gitCommit.slice(0, 7)}${env.gitDirty ? ' (dirty)' : ''}`;
   const seeds = r.config.seeds.length;
-  para(out, `nolock-bench ${r.runId}, ${r.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}, ${commit}, ${seeds} seed${seeds === 1 ? '' : 's'}${r.config.quick ? ', --quick' : ''}`);
+  // The date, unless the run id already says it (the default id is the start time).
+  const date = r.runId.includes(r.createdAt.slice(0, 10)) ? '' : `${r.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}, `;
+  para(out, `nolock-bench ${r.runId}, ${date}${commit}, ${seeds} seed${seeds === 1 ? '' : 's'}${r.config.quick ? ', --quick' : ''}`);
   const ks = kernelsOf(m);
   const kernels = ks.length === 0 ? 'the model (kernel not recorded)' : `the model of Linux ${andList(ks)}${ks.length > 1 ? ' (per scenario)' : ''}`;
   para(out, `Numbers from ${kernels}, not from kernels.`);
@@ -258,6 +260,8 @@ function scenarioTable(m: ReportModel, short: ReadonlyMap<string, string>, secti
   for (const [metric, head] of candidates) {
     if (columns.length >= MAX_COLUMNS) break;
     const col = keyColumn(section, rows, metric, head);
+    // Means that differ but print the same, with no gain shown, carry nothing either.
+    if (col.cells.every((c) => c.trim() === col.cells[0]!.trim())) continue;
     if (width + GAP + col.width > TEXT_WIDTH) continue;
     columns.push(col);
     used.add(metric);
