@@ -319,7 +319,7 @@ function regressionCheck(out: string[], c: Comparison, short: ReadonlyMap<string
   const failing = c.cells.filter((x) => x.failing);
   const improved = c.cells.filter((x) => x.verdict === 'improved' && !x.failing).length;
   const head = failing.length > 0 ? comparisonHeadline(c) : `no regression: ${c.comparedCells.toLocaleString('en-US')} cells compared${improved > 0 ? `, ${improved.toLocaleString('en-US')} improved` : ''}`;
-  out.push(`Regression check against ${c.baselineRunId}${c.baselineCommit ? ` (commit ${c.baselineCommit.slice(0, 12)})` : ''}`);
+  out.push('', `Regression check against ${c.baselineRunId}${c.baselineCommit ? ` (commit ${c.baselineCommit.slice(0, 12)})` : ''}`);
   para(out, head);
   if (c.differences.length > 0) {
     out.push('Configuration differences (baseline -> this run):');
