@@ -10,8 +10,8 @@ import { goldenRun, type GoldenResult } from './support/golden-workload.ts';
 
 const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
   "5.9": {
-    "ns": 64587155.528992064,
-    "maxOpNs": 2953723.4110000036,
+    "ns": 64587155.52899206,
+    "maxOpNs": 2953723.411000003,
     "stats": {
       "allocs": 11247,
       "allocFailures": 12,
@@ -62,7 +62,7 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
       "invalidWaitContext": 3495,
       "sleepInAtomic": 3952,
       "nmiLock": 0,
-      "contendedNs": 2192169.724999938,
+      "contendedNs": 2192169.724999951,
       "contendedAcquisitions": 7,
       "trylockFailures": 0
     },
@@ -74,27 +74,27 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
     "pfnDigest": 556857094
   },
   "7.2": {
-    ns: 64304276.47800325,
-    maxOpNs: 8361481.823,
-    stats: {
-      allocs: 11186,
-      allocFailures: 0,
-      pcpHits: 4831,
-      pcpMisses: 5279,
-      pcpTrylockFailures: 0,
-      slowpathEntries: 10,
-      kswapdWakes: 2,
-      kswapdRuns: 2,
-      kswapdReclaimed: 132,
-      directReclaims: 8,
-      directReclaimed: 25748,
-      drainAllPages: 292,
-      watermarkFailures: 18,
-      frees: 10547,
-      badFrees: 128,
-      pcpMissHookFailures: 0,
-      fastPathRejects: 0,
-      zoneLockTaken: 7416
+    "ns": 66935471.888004035,
+    "maxOpNs": 3048509.602000005,
+    "stats": {
+      "allocs": 11145,
+      "allocFailures": 11,
+      "pcpHits": 4799,
+      "pcpMisses": 5256,
+      "pcpTrylockFailures": 0,
+      "slowpathEntries": 44,
+      "kswapdWakes": 38,
+      "kswapdRuns": 40,
+      "kswapdReclaimed": 153,
+      "directReclaims": 346,
+      "directReclaimed": 27064,
+      "drainAllPages": 317,
+      "watermarkFailures": 438,
+      "frees": 10669,
+      "badFrees": 128,
+      "pcpMissHookFailures": 0,
+      "fastPathRejects": 0,
+      "zoneLockTaken": 7371
     },
     "pcp": {
       "refills": 5256,
@@ -123,14 +123,14 @@ const GOLDEN: Record<'5.9' | '7.2', GoldenResult> = {
       "pageblocksStolen": 16
     },
     "locks": {
-      "invalidWaitContext": 1755,
+      "invalidWaitContext": 2154,
       "sleepInAtomic": 3977,
       "nmiLock": 0,
-      "contendedNs": 1885789.288000004,
+      "contendedNs": 1885378.2910000037,
       "contendedAcquisitions": 8,
       "trylockFailures": 0
     },
-    "hookLocksTaken": 1590,
+    "hookLocksTaken": 3180,
     "nrFree": [
       351,
       8138

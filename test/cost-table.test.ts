@@ -28,6 +28,8 @@ const EXPECTED_KEYS = [
   'rmqueueBulkPerPage',
   'freePcppagesBulkPerPage',
   'prepNewPage',
+  'clearPage',
+  'kmallocFastPath',
   'kernelMapPagesX86',
   'kernelMapPagesPowerpc',
   'kasanAllocPages',

@@ -72,6 +72,8 @@ describe('initramfs pieces', () => {
     expect(a.join(' ')).toContain('-nic none');
     expect(a.join(' ')).not.toMatch(/kvm/);
     expect(a.at(-1)).toContain('nb.mode=trace');
+    expect(a.at(-1)).toContain('no_timer_check');
+    expect(a.at(-1)).toContain('noirqdebug');
   });
 });
 
@@ -96,6 +98,15 @@ describe('serial log', () => {
     expect(p.errors).toEqual(['write-back percpu_pagelist_fraction']);
     expect(p.done).toBe(true);
     expect(p.broken).toEqual([]);
+  });
+
+  it('decodes a gzip-base64 stream with a kernel message printed into its middle', () => {
+    const lines = b64.split('\r\n');
+    const mid = lines[0]!;
+    lines[0] = `${mid.slice(0, 30)}[   78.064236] Disabling IRQ #4\r\n${mid.slice(30)}`;
+    const p = parseSerialLog(`@@NB-BEGIN trace gzip-base64@@\r\n${lines.join('\r\n')}\r\n@@NB-END trace@@\r\n`);
+    expect(p.broken).toEqual([]);
+    expect(p.sections.get('trace')).toBe(trace);
   });
 
   it('reports a cut section and a damaged transfer as broken, not as text', () => {

@@ -74,7 +74,7 @@ describe('defaults', () => {
   it('an empty object is a complete scenario', () => {
     const s = parseScenario({}, join(tmp, 'empty.json'));
     expect(s.name).toBe('empty');
-    expect(s.kernel).toEqual({ profile: '5.9', preemptRt: false, lockdep: false, debugPagealloc: false, kasan: false, pageOwner: false, thp: true, arch: 'x86_64', earlyBoot: false });
+    expect(s.kernel).toEqual({ profile: '5.9', preemptRt: false, lockdep: false, debugPagealloc: false, kasan: false, pageOwner: false, thp: true, initOnAlloc: null, arch: 'x86_64', earlyBoot: false });
     expect(s.machine.cpus).toBe(4);
     expect(s.machine.memoryMiB).toBe(4096);
     expect(s.machine.zones.map((z) => z.kind)).toEqual(['DMA', 'DMA32', 'Normal', 'Movable', 'Device']);

@@ -7,6 +7,7 @@ import { BnodeCache } from '../harness/core/bnode-cache.ts';
 import { describe, expect, it } from 'vitest';
 import { CTX_TASK, GFP_ATOMIC, GFP_KERNEL, GFP_HIGHUSER_MOVABLE, NIL, WMARK_MIN, __GFP_DMA32, createCore } from '../harness/core/index.ts';
 import { DEFAULT_COST_TABLE } from '../harness/core/cost-table.ts';
+import { KvfreeRcu } from '../harness/sim/kvfree-rcu.ts';
 import dedicatedPool from '../strategies/dedicated-pool.ts';
 import gfpNoLocksBit from '../strategies/gfp-no-locks-bit.ts';
 import gfpZeroMask from '../strategies/gfp-zero-mask.ts';
@@ -347,3 +348,38 @@ describe('PREEMPT_RT before 6.x: the -rt patch set puts pcplists under pa_lock (
   });
 });
 
+
+describe("kvfree_rcu()'s own 5.12+ headless path (add_ptr_to_bulk_krc_lock(), can_alloc)", () => {
+  it('a headless caller that may sleep gets a page with krcp->lock dropped on 6.x, none on 5.9; no lock counted inside the request', () => {
+    for (const profile of ['5.9', '7.2'] as const) {
+      const core = createCore({
+        profile,
+        costs: DEFAULT_COST_TABLE,
+        lockdep: true,
+        preemptRt: true,
+        debug: { debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', pageOwnerNewStackPeriod: 64 },
+        machine: { cpus: 2, minFreeKbytes: 1024, watermarkScaleFactor: 10, lowmemReserveRatio: [32], zones: [{ kind: 'Normal', managedPages: 16384 }] },
+      });
+      const ext = core.extensionsFor('never');
+      const cache = new BnodeCache(core, ext);
+      const krc = new KvfreeRcu(core, { getPage: () => NIL }, cache, { blockEntries: 510, gracePeriodNs: 1e6, drainDelayNs: 1e6 });
+      drainCpu(core);
+      const a = core.alloc;
+      const allocs = a.stats.allocs;
+      a.beginOp(0, CTX_TASK, false, 1000);
+      krc.call(0, 1 /* FLAG_HEADLESS */);
+      expect(krc.requests).toBe(1);
+      if (profile === '7.2') {
+        expect(krc.failures).toBe(0);
+        expect(a.stats.allocs).toBe(allocs + 1);
+        expect(a.stats.zoneLockTaken).toBeGreaterThan(0); // the refill, with the raw lock dropped
+        expect(krc.zoneLockInRequests).toBe(0);
+        expect(a.locks.sleepInAtomic + a.locks.invalidWaitContext).toBe(0);
+      } else {
+        expect(krc.failures).toBe(1);
+        expect(krc.fallbackSynchronizeRcu).toBe(1);
+        expect(a.stats.allocs).toBe(allocs);
+      }
+    }
+  });
+});

@@ -68,7 +68,7 @@ interface Value {
 }
 
 interface Entry {
-  /** "strategy" or "strategy [param=v]" for a strategy-parameter sweep point. */
+  /** The strategy (strategy-parameter sweep points are not ranked). */
   readonly label: string;
   readonly row: SummaryRow;
   readonly values: ReadonlyMap<string, Value>;
@@ -99,11 +99,13 @@ function show(name: string, x: number): string {
 export function computeVerdict(input: VerdictInput): Verdict {
   const gfpBits = new Map(input.strategies.map((s) => [s.name, s.staticProperties.gfpBits.length]));
   // Group the cells: by scenario, and by sweep point when the sweep is over a
-  // scenario or cost key (every strategy ran it: a different experiment).
+  // scenario or cost key (every strategy ran it: a different experiment). The
+  // points of a sweep over one strategy's parameter are a study of that design
+  // (its tables and charts show them), not rivals: the verdict ranks its plain run.
   const groups = new Map<string, SummaryRow[]>();
   for (const row of input.summary) {
-    const strategyParam = row.variant === '' || row.variant.startsWith(`${row.strategy}.`);
-    const key = strategyParam ? row.scenario : `${row.scenario} [${row.variant}]`;
+    if (row.variant.startsWith(`${row.strategy}.`)) continue;
+    const key = row.variant === '' ? row.scenario : `${row.scenario} [${row.variant}]`;
     const g = groups.get(key);
     if (g) g.push(row);
     else groups.set(key, [row]);
@@ -113,8 +115,8 @@ export function computeVerdict(input: VerdictInput): Verdict {
     const v = scenarioVerdict(rows, gfpBits);
     if (v.ranking.length === 0) continue;
     // Cells not run at all: the scenario's kernel lacks the strategy.
-    const na = (input.notApplicable ?? []).filter((x) => x.scenario === rows[0]!.scenario && (x.variant === '' || x.variant.startsWith(`${x.strategy}.`) || key.endsWith(`[${x.variant}]`)));
-    const notRanked = [...(v.notRanked ?? []), ...na.map((x) => ({ strategy: x.variant !== '' && x.variant.startsWith(`${x.strategy}.`) ? `${x.strategy} [${x.variant.slice(x.strategy.length + 1)}]` : x.strategy, reason: `${x.reason} on kernel ${x.kernel}: not run` }))];
+    const na = (input.notApplicable ?? []).filter((x) => x.scenario === rows[0]!.scenario && (x.variant === '' ? !key.endsWith(']') : key.endsWith(`[${x.variant}]`)));
+    const notRanked = [...(v.notRanked ?? []), ...na.map((x) => ({ strategy: x.strategy, reason: `${x.reason} on kernel ${x.kernel}: not run` }))];
     scenarios[key] = { ...v, ...(notRanked.length > 0 ? { notRanked } : {}) };
   }
   return { scenarios, overall: overallParagraph(scenarios) };
@@ -133,7 +135,7 @@ function scenarioVerdict(rows: readonly SummaryRow[], gfpBits: ReadonlyMap<strin
   const notRanked: { strategy: string; reason: string }[] = [];
   const entries: Entry[] = [];
   for (const row of rows) {
-    const label = row.variant === '' || !row.variant.startsWith(`${row.strategy}.`) ? row.strategy : `${row.strategy} [${row.variant.slice(row.strategy.length + 1)}]`;
+    const label = row.strategy;
     if ((row.kernel ?? 'unknown') !== kernel) {
       notRanked.push({ strategy: label, reason: `ran on kernel ${row.kernel ?? 'unknown'}, not ${kernel}: not compared across kernels` });
       continue;

@@ -85,14 +85,16 @@ export class BnodeCache {
   /**
    * kfree_rcu_batch_init() before 56292e8609e3: rcu_min_cached_objs x
    * __get_free_page(GFP_NOWAIT | __GFP_NOWARN) per CPU, at boot (t = 0, task
-   * context), when `prefill` is set. Called once, after the strategy's setup().
+   * context, all on the boot CPU 0), when `prefill` is set. Called once, after the strategy's setup().
    */
   fillAtBoot(): void {
     if (!this.prefill) return;
     const a = this.core.alloc;
     const gfp = parseGfp('GFP_NOWAIT|__GFP_NOWARN', this.gfpRegistry);
+    // rcu_init() -> kfree_rcu_batch_init() runs once, on the boot CPU: every
+    // CPU's cache is filled from CPU 0's pcplists, the others stay cold.
+    a.beginOp(0, CTX_TASK, false, 0);
     for (let cpu = 0; cpu < this.reserve.cpus; cpu++) {
-      a.beginOp(cpu, CTX_TASK, false, 0);
       for (let i = 0; i < this.capacity; i++) {
         const pfn = a.allocPages(gfp, 0);
         if (pfn === NIL) break;

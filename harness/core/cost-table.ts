@@ -235,7 +235,7 @@ export const COST_TABLE_SOURCES: Readonly<Record<CostKey, CostEntry>> = {
     ns: 100,
     kind: 'estimate',
     source:
-      'estimate from memory bandwidth: clear_page() (clear_page_erms, rep stosb, on x86-64) writes 4096 bytes. ' +
+      'estimate: from memory bandwidth. clear_page() (clear_page_erms, rep stosb, on x86-64) writes 4096 bytes. ' +
       'A page just taken off a pcplist is usually cache-warm (pcplists are LIFO); at the ~40 GB/s a 4 GHz core ' +
       'sustains for stores into L2 (one 32-byte store per cycle, about 30% lost to write-allocate and fill) that is ' +
       '4096 B / 40 GB/s = ~100 ns; a cold page written at DRAM speed (~10-12 GB/s per core) takes 350-400 ns. ' +
@@ -244,9 +244,9 @@ export const COST_TABLE_SOURCES: Readonly<Record<CostKey, CostEntry>> = {
   },
   kmallocFastPath: {
     ns: 5.3,
-    kind: 'derived',
+    kind: 'estimate',
     source:
-      'Jesper Dangaard Brouer: SLUB kmem_cache_alloc + kmem_cache_free fast path 42-43 cycles on an i7-4790K; ' +
+      'estimate: from Jesper Dangaard Brouer\'s SLUB kmem_cache_alloc + kmem_cache_free fast path 42-43 cycles on an i7-4790K; ' +
       'half of that for the allocation, 21.25 cycles at 4 GHz = 5.3 ns. Used for the small kmalloc() of ' +
       "page_owner's add_stack_record_to_list() (6.9+); its slow path (a new slab, n->list_lock) is not modelled.",
   },

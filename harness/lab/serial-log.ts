@@ -27,6 +27,9 @@ export function stripTerminal(text: string): string {
     .replace(/\r/g, '');
 }
 
+/** A printk line with its timestamp (Debian kernels have CONFIG_PRINTK_TIME), to the end of the line. */
+const KERNEL_MESSAGE = /\[\s*\d+\.\d+\][^\n]*/g;
+
 const BEGIN = /@@NB-BEGIN (\S+) (\S+)@@/;
 const END = /@@NB-END (\S+)@@/;
 const ERROR = /@@NB-ERROR ([^@]*)@@/;
@@ -75,7 +78,10 @@ export function parseSerialLog(raw: string): SerialLog {
 function decodeSection(lines: string[], encoding: string): string | undefined {
   if (encoding === 'text') return lines.length ? `${lines.join('\n')}\n` : '';
   if (encoding === 'gzip-base64') {
-    const b64 = lines.join('').replace(/[^A-Za-z0-9+/=]/g, '');
+    // A kernel message can land inside the stream (an EMERG one passes any
+    // console loglevel, e.g. "[   78.06] Disabling IRQ #4" mid-line on 6.12-rt):
+    // drop it before decoding; gzip's CRC still catches anything else.
+    const b64 = lines.map((l) => l.replace(KERNEL_MESSAGE, '')).join('').replace(/[^A-Za-z0-9+/=]/g, '');
     try {
       return gunzipSync(Buffer.from(b64, 'base64')).toString('utf8');
     } catch {

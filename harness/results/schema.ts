@@ -382,7 +382,8 @@ export function resultsFieldAt(path: readonly PropertyKey[]): { type: string; nu
   const unwrap = (): void => {
     nullable = false;
     optional = false;
-    for (let d = defOf(cur!); d.type === 'nullable' || d.type === 'optional'; d = defOf(cur!)) {
+    // A field with a default may be left out as much as an optional one.
+    for (let d = defOf(cur!); d.type === 'nullable' || d.type === 'optional' || d.type === 'default'; d = defOf(cur!)) {
       if (d.type === 'nullable') nullable = true;
       else optional = true;
       cur = d.innerType!;

@@ -63,6 +63,7 @@ const VALID: Readonly<Record<string, string>> = {
   'check-invariants': '1000',
   'save-baseline': 'fuzz',
   'noise-floor': '2',
+  'cost-range': '0',
   'metric-noise': 'simWallMs=10',
   'fail-on': 'timing',
   metrics: 'simWallMs',

@@ -39,7 +39,8 @@ for (const name of names) {
       simEvents: r.metrics.simEvents,
       wallMs: Math.round(performance.now() - t0),
       locklessRequests: r.metrics.locklessRequests,
-      reservedPagesPeak: r.metrics.reservedPagesPeak,
+      // The pools are filled at set-up, in the warm-up: its peak counts too.
+      reservedPagesPeak: Math.max(r.metrics.reservedPagesPeak, r.warmup?.reservedPagesPeak ?? 0),
       heapUsedMiB: mib(peakHeap),
       arrayBuffersMiB: mib(peakExternal),
       heapLimitMiB: mib(getHeapStatistics().heap_size_limit),
