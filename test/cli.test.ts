@@ -48,7 +48,13 @@ describe('nolock-bench compare', () => {
     expect(res.verdict!.overall).toMatch(/ranks first/);
     expect(existsSync(join(reports, 'quick', 'index.html'))).toBe(true);
     expect(readFileSync(join(reports, 'quick', 'summary.txt'), 'utf8')).toMatch(/status-quo/);
+    expect(readFileSync(join(reports, 'quick', 'details.txt'), 'utf8')).toMatch(/^Static properties/m);
     expect(r.stdout).toMatch(/results: .*results\.json/);
+    // The terminal gets summary.txt and the paths, never details.txt.
+    expect(r.stdout).toMatch(/^Verdict: /m);
+    expect(r.stdout).toMatch(/^ +.*details\.txt$/m);
+    expect(r.stdout).not.toMatch(/^Static properties|95% interval|^-- status-quo/m);
+    expect(r.stdout.split('\n').length).toBeLessThan(110);
   }, 240_000);
 
   it('shards merged equal the unsharded run', () => {
@@ -72,8 +78,9 @@ describe('nolock-bench compare', () => {
     const worse = cli('compare', ...small, '--run-id', 'worse', '--baseline', 'test-base', '--set', 'dedicated-pool.poolPages=1', '--set', 'dedicated-pool.refillThreshold=1');
     expect(worse.code, worse.stderr).toBe(1);
     expect(worse.stdout).toMatch(/^REGRESSION: \d+ of [\d,]+ cells, e\.g\.\s+dedicated-pool x (steady|rt-raw-lock) /m);
-    expect(worse.stdout).toMatch(/^dedicated-pool x (steady|rt-raw-lock)$/m);
-    expect(worse.stdout).toMatch(/ {2}REGRESSED$/m);
+    // summary.txt's compact table of what moved: one line per cell, short strategy names.
+    expect(worse.stdout).toMatch(/^ .* pool x (steady|rt-raw-lock) \w+ REGRESSED$/m);
+    expect(worse.stdout).not.toMatch(/^Static properties/m);
     expect(worse.stdout).toMatch(/parameters differ/);
   }, 240_000);
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestLabSummary } from '../harness/lab/latest-summary.ts';
 import { summarizeLab, writeLabJson, type LabResult } from '../harness/lab/lab-result.ts';
-import { renderHtml, renderTextSummary } from '../harness/report/index.ts';
+import { renderHtml, renderTextDetails, renderTextSummary } from '../harness/report/index.ts';
 import { ResultsSchema } from '../harness/results/schema.ts';
 import { makeSampleResults } from './helpers/sample-results.ts';
 
@@ -47,8 +47,10 @@ describe('quoting the lab in compare results and reports', () => {
     const parsed = ResultsSchema.parse(JSON.parse(JSON.stringify(withLab)));
     const text = renderTextSummary(parsed);
     const line = 'Model checked against real kernels on 2026-12-04: 1 kernels (6.12.117+deb13-amd64), 1 machine shapes, 10/10 zoneinfo numbers matched.';
-    expect(text.split('Reproduce with:')[0]!.replace(/\n {11}/g, ' ')).toContain(`lab:       ${line}`);
-    expect(renderTextSummary(results)).not.toContain('Model checked against real kernels');
+    // summary.txt: one line in the header, beside the model's kernels; details.txt: the lab's full quote.
+    expect(text.split('\n').slice(0, 4)).toContain('Lab, last check 2026-12-04: 10 of 10 numbers matched on 1 kernel.');
+    expect(renderTextDetails(parsed).split('Reproduce with:')[0]!.replace(/\n {11}/g, ' ')).toContain(`lab:       ${line}`);
+    expect(renderTextSummary(results)).not.toContain('Lab, last check');
     const page = await renderHtml(parsed);
     expect(page.split('<nav>')[0]).toContain(line);
   });

@@ -1,22 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { renderTextDetails } from '../harness/report/details-text.ts';
 import { renderTextSummary, shellLines, wrapText } from '../harness/report/text-summary.ts';
 import { formatChange, formatNumber, formatRate } from '../harness/report/format.ts';
 import type { Results } from '../harness/results/schema.ts';
+import { makeDefaultSizeResults } from './helpers/default-size-results.ts';
 import { HOSTILE_NAME, makeSampleResults } from './helpers/sample-results.ts';
 
 const results = makeSampleResults({ failedRun: true });
 const text = renderTextSummary(results);
 const lines = text.split('\n');
+/** The default matrix's size: 7 strategies x 10 scenarios x 5 seeds. */
+const big = makeDefaultSizeResults();
+const bigText = renderTextSummary(big);
+const bigLines = bigText.replace(/\n$/, '').split('\n');
 
-/** The lines of the first table of a group heading in the first scenario. */
-function table(heading: string): string[] {
-  const start = lines.findIndex((l) => l.startsWith(heading));
-  expect(start, heading).toBeGreaterThanOrEqual(0);
-  const end = lines.findIndex((l, i) => i > start && l.trim() === '');
-  return lines.slice(start, end);
-}
-
-describe('text summary', () => {
+describe('summary.txt', () => {
   it('keeps every line within 80 columns and ASCII', () => {
     for (const [i, l] of lines.entries()) {
       expect(l.length, `line ${i + 1}: ${l}`).toBeLessThanOrEqual(80);
@@ -34,108 +32,182 @@ describe('text summary', () => {
     for (const l of renderTextSummary(r).split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
   });
 
-  it('opens with the verdict, after the header: overall paragraph, then each scenario ranked', () => {
-    const at = lines.indexOf('Verdict');
-    expect(at).toBeGreaterThan(0);
-    expect(at).toBeLessThan(lines.indexOf('How to read the tables'));
-    const flat = lines.slice(at).join(' ').replace(/\s+/g, ' ');
-    expect(flat).toContain(results.verdict!.overall.replace(/\s+/g, ' '));
-    for (const [name, v] of Object.entries(results.verdict!.scenarios)) {
-      expect(flat).toContain(`${name} (kernel ${v.kernel}):`);
-      expect(flat).toContain(` 1. ${v.ranking[0]!.strategy}:`);
+  it('fits the default matrix (7 strategies x 10 scenarios x 5 seeds) in 100 lines of 80 columns', () => {
+    expect(big.summary.length).toBe(7 * 10 - 7);
+    expect(big.runs.length).toBe((7 * 10 - 7) * 5);
+    expect(bigLines.length).toBeLessThanOrEqual(100);
+    for (const l of bigLines) expect(l.length, l).toBeLessThanOrEqual(80);
+    // One table per scenario, status-quo the first row under each title line.
+    for (const sc of big.scenarios) {
+      const at = bigLines.findIndex((l) => l.startsWith(`${sc.name}@`) && /\s{2}\S/.test(l) && !/ > /.test(l));
+      expect(at, sc.name).toBeGreaterThan(0);
+      expect(bigLines[at + 1]).toMatch(/^status-quo[= ]/);
     }
   });
 
-  it('has a header with run id, date, commit and the exact reproducing command', () => {
-    expect(text).toContain(results.runId);
-    expect(text).toContain(results.createdAt);
-    expect(text).toContain(results.environment.gitCommit!);
-    // The command, re-joined from its shell continuation lines, is the command itself.
+  it('says in one line near the top that the numbers are the model of which kernels, and quotes the lab', () => {
+    expect(bigLines.slice(0, 3)).toContain('Numbers from the model of Linux 5.9 and 7.2 (per scenario), not from kernels.');
+    expect(lines.slice(0, 3).some((l) => l.startsWith('Numbers from the model of Linux 5.9 and 7.2 (per scenario)'))).toBe(true);
+    const one = renderTextSummary({ ...big, summary: big.summary.filter((r) => r.kernel === '7.2') });
+    expect(one).toContain('Numbers from the model of Linux 7.2, not from kernels.');
+    expect(bigText).not.toContain('Lab, last check');
+    expect(bigText).toContain('Cold start (no warm-up): boot-gfp0.');
+  });
+
+  it('has a Verdict paragraph: the overall text, then one ranking line per scenario with ties as =, n/a named once', () => {
+    const at = bigLines.findIndex((l) => l.startsWith('Verdict: '));
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(6);
+    const flat = bigLines.slice(at).join(' ').replace(/\s+/g, ' ');
+    expect(flat).toContain(`Verdict: ${big.verdict!.overall.replace(/\s+/g, ' ')}`);
+    for (const [name, v] of Object.entries(big.verdict!.scenarios)) {
+      const line = bigLines.find((l) => l.startsWith(`${name}@${v.kernel} `) && l.includes(' > '));
+      expect(line, name).toBeDefined();
+      expect(line!.length).toBeLessThanOrEqual(80);
+      // Every ranked strategy once, in the verdict's order.
+      expect(line!.replace(/^\S+\s+/, '').split(/ [>=] /).length).toBe(v.ranking.length);
+    }
+    // A tie prints as "=": the sample's sweep points tie nowhere, so make one.
+    const tied = structuredClone(big);
+    const v = tied.verdict!.scenarios['steady']!;
+    v.ties = [[v.ranking[1]!.strategy, v.ranking[2]!.strategy]];
+    expect(renderTextSummary(tied)).toMatch(/^steady@5\.9 +\S+ > \S+ = \S+ > /m);
+    // alloc-pages-nolock is n/a on 7 scenarios: named once.
+    expect(bigText.match(/^n\/a: /gm)).toHaveLength(1);
+    expect(bigText).toContain('n/a: nolock^ needs >= 6.15, not run on 5.9 (7 scenarios).');
+    expect(bigText).toContain('nolock=alloc-pages-nolock');
+  });
+
+  it('puts no column or row in a table that carries nothing, and says unchanged columns are left out', () => {
+    expect(bigText).toContain('unchanged columns left out');
+    for (const t of tables(bigLines)) {
+      const cols = columnsOf(t);
+      expect(cols.length, t[0]).toBeGreaterThan(0);
+      expect(cols.length, t[0]).toBeLessThanOrEqual(8);
+      for (const [head, cells] of cols) {
+        expect(cells.every((c) => /^0%?$/.test(c)), `${t[0]} ${head} all zero`).toBe(false);
+        expect(new Set(cells).size > 1 || cells.some((c, i) => i > 0 && c !== cells[0]), `${t[0]} ${head} identical`).toBe(true);
+      }
+      for (const row of t.slice(2)) {
+        const cells = row.split(/\s{2,}/).slice(1).map((c) => c.replace(/ [(*].*$/, ''));
+        if (row.startsWith('  0 in every column')) continue;
+        expect(cells.every((c) => /^0%?$/.test(c)), `${t[0]}: ${row}`).toBe(false);
+      }
+    }
+    // zoneLockInLockless is the same for every strategy in the small sample's steady scenario? It differs here:
+    // a metric identical everywhere (kvfreeCalls) never becomes a column.
+    expect(bigText).not.toMatch(/kvfreeCalls/);
+  });
+
+  it('prints value (+x%) as a gain against status-quo and *x%* when significant, mmtests style', () => {
+    // lockless-entry's pcp hit rate is 3% lower than status-quo's everywhere: significant, and worse.
+    const row = bigLines.find((l) => l.startsWith('entry ') && l.includes('*-3.0%*'));
+    expect(row).toBeDefined();
+    // A worst case 93% below status-quo is a gain.
+    expect(bigText).toMatch(/\*\+93%\*/);
+    // An insignificant change is in parentheses.
+    expect(bigText).toMatch(/\([+-]0\.0\d%\)/);
+    // No change prints no gain at all (not "(0.00%)").
+    expect(bigText).not.toMatch(/\([+-]?0(\.0+)?%\)/);
+  });
+
+  it('ends with how to reproduce and where the details are', () => {
+    expect(bigLines.at(-2)).toBe('Reproduce: npm run compare');
+    expect(bigLines.at(-1)).toBe('More: details.txt, index.html; results/default-size/results.json');
+    // A long command still pastes: its shell lines re-join to the command itself.
     const start = lines.indexOf('Reproduce with:');
     const cmd: string[] = [];
     for (let i = start + 1; lines[i] !== undefined && lines[i]!.startsWith('  '); i++) cmd.push(lines[i]!);
-    const joined = cmd.join('\n').replace(/ \\\n\s+/g, ' ').replace(/\\\n/g, '').trim();
-    expect(joined).toBe(results.command);
+    expect(cmd.join('\n').replace(/ \\\n\s+/g, ' ').replace(/\\\n/g, '').trim()).toBe(results.command);
   });
 
-  it('puts the scenario, its kernel config and machine above its tables', () => {
-    const scen = lines.findIndex((l) => l === 'scenario: rt-lockdep-burst');
-    const kernel = lines.findIndex((l) => l.includes('kernel:') && l.includes('PREEMPT_RT=y'));
-    const machine = lines.findIndex((l) => l.includes('machine:') && l.includes('4 CPUs'));
-    const firstTable = lines.findIndex((l) => l.startsWith('lockless page requests'));
-    expect(scen).toBeGreaterThan(0);
-    expect(kernel).toBeGreaterThan(scen);
-    expect(machine).toBeGreaterThan(kernel);
-    expect(firstTable).toBeGreaterThan(machine);
-    expect(text).toContain('lockdep=y (PROVE_RAW_LOCK_NESTING)');
-  });
-
-  it('has one table per metric group with status-quo as the first column', () => {
-    for (const heading of ['lockless page requests', 'fallbacks when no page came', 'ordinary (background) allocations', 'lock-rule violations', 'memory']) {
-      const t = table(heading);
-      const header = t.find((l) => /status-quo/.test(l))!;
-      expect(header, heading).toBeDefined();
-      // status-quo is the first column name on its header line.
-      expect(header.trim().split(/\s+/)[0]).toBe('status-quo');
-    }
-  });
-
-  it('wraps the strategies into several tables, each repeating the baseline column', () => {
-    const parts = lines.filter((l) => /^lockless page requests \(kvfree_rcu\), part \d of \d$/.test(l));
-    expect(parts.length).toBeGreaterThan(1);
-    for (const p of parts) {
-      const t = table(p);
-      expect(t.some((l) => l.trim().split(/\s+/)[0] === 'status-quo')).toBe(true);
-    }
-    for (const s of results.strategies) expect(text).toContain(s.name);
-  });
-
-  it('prints value (+x.xx%) as a gain (+ better) for the other columns and marks significant cells with *', () => {
-    const t = table('lockless page requests');
-    const row = t.find((l) => l.startsWith('locklessFailureRate'))!;
-    // gfp-no-locks-bit fails far more often than status-quo: significant, and worse, so a negative gain.
-    expect(row).toMatch(/\*\s*\d+\.\d\d% +\(-[\d,]+(\.\d\d)?%\)\*/);
-    // A metric with no better direction shows its plain change in braces.
-    expect(t.find((l) => l.startsWith('locklessRequests'))).toMatch(/\{[+-][\d,]+(\.\d\d)?%\}/);
-    const any = lines.filter((l) => /\((\+|-)\d+\.\d\d%\)/.test(l));
-    expect(any.length).toBeGreaterThan(10);
-    // A not-significant cell is not starred.
-    const sumRow = results.summary.find((r) => r.strategy === 'gfp-no-locks-bit' && r.scenario === 'rt-lockdep-burst' && r.variant === '')!;
-    expect(sumRow.vsStatusQuo!.locklessFailureRate!.significant).toBe(true);
-  });
-
-  it('explains every marker, the test and its level in a legend', () => {
-    expect(text).toContain('How to read the tables');
-    const flat = text.replace(/\s+/g, ' ');
-    expect(flat).toContain("significant: Welch's t-test across seeds, two-sided, p < 0.05");
-    for (const k of ['*value (+x.xx%)*', '(n/a)', '^', '[key=value]', 'k M G T', 'ns ']) expect(text).toContain(k);
-    // The later strategy is marked and explained.
-    expect(text).toContain('rcu-page-cache^');
-    // Every metric shown has a glossary entry.
-    expect(text).toContain('locklessFailureRate (%; lower is better; exact)');
-    expect(text).toContain('locklessNs (ns; lower is better; modelled)');
-  });
-
-  it('lists the static properties, failed runs and totals', () => {
-    expect(text).toContain('Static properties');
-    const props = table('Static properties');
-    expect(props.length).toBeGreaterThan(0);
-    expect(text).toMatch(/gfp-no-locks-bit +25\/7 +25 +1 /);
-    expect(text).toContain('collisions: ___GFP_NO_LOCKS 0x800000 == ___GFP_NOLOCKDEP');
-    expect(text).toContain('entry points: __rcu_alloc_page_lockless()');
-    expect(text).toContain('Failed runs: 1');
-    expect(text).toContain('lockless-entry x steady-4cpu, seed 4:');
-    expect(text).toMatch(/runs: +\d+ \(1 failed\)/);
-    expect(text).toMatch(/events: +[\d.]+M simulated/);
+  it('shows the regression check LKP-style when the run was compared against a baseline', () => {
+    const cells = Array.from({ length: 12 }, (_, i) => ({ strategy: 'dedicated-pool', scenario: 'burst', variant: '', metric: i === 0 ? 'locklessFailureRate' : `m${i}`, kind: 'exact', baseline: 0, current: 0.11, changePct: null, pValue: null, test: 'seed by seed', verdict: 'regressed' as const, failing: true }));
+    const compared = { ...big, comparison: { baselineRunId: 'base-1', baselineCommit: 'abcdef0123456789', noiseFloorPct: 5, failOnTiming: false, comparedCells: 2100, unchangedCells: 2088, cells, differences: ['parameters differ: dedicated-pool.poolPages 16 -> 1', 'b', 'c', 'd'] } };
+    const t = renderTextSummary(compared).split('\n');
+    const at = t.findIndex((l) => l.startsWith('Regression check against base-1'));
+    expect(at).toBeGreaterThan(0);
+    expect(`${t[at + 1]} ${t[at + 2]}`).toMatch(/^REGRESSION: 12 of 2,100 cells, e\.g\. dedicated-pool x burst locklessFailureRate 0% -> 11%$/);
+    expect(t.indexOf('Configuration differences (baseline -> this run):')).toBeGreaterThan(at);
+    expect(t).toContain('  ... 1 more (details.txt)');
+    expect(t.some((l) => /^ +0% +new +11%  pool x burst locklessFailureRate REGRESSED$/.test(l))).toBe(true);
+    expect(t).toContain('... 4 more rows (details.txt)');
+    for (const l of t) expect(l.length).toBeLessThanOrEqual(80);
+    const clean = renderTextSummary({ ...big, comparison: { ...compared.comparison, cells: [], unchangedCells: 2100 } });
+    expect(clean).toContain('no regression: 2,100 cells compared');
+    // The full comparison goes to details.txt.
+    expect(renderTextDetails(compared)).toContain('What moved (upper case: fails the run):');
   });
 
   it('renders input text as ASCII without breaking the layout', () => {
     const r = makeSampleResults({ hostile: true });
-    const t = renderTextSummary({ ...r, scenarios: r.scenarios.map((s) => ({ ...s, description: 'bursts \u2014 with \u00d7 and \u201cquotes\u201d and \u{1f600}' })) });
-    expect(t).toContain(`scenario: ${HOSTILE_NAME}`);
-    expect(t).toContain('bursts -- with x and "quotes" and ?');
+    const t = renderTextSummary({ ...r, strategies: r.strategies.map((s) => ({ ...s, name: s.name === 'lockless-entry' ? 'lockless\u2014entry' : s.name })) });
+    for (const l of t.split('\n')) expect(/^[\x20-\x7e]*$/.test(l), l).toBe(true);
+    expect(t).toContain(HOSTILE_NAME);
   });
 });
+
+describe('details.txt', () => {
+  const details = renderTextDetails(results);
+  const dLines = details.split('\n');
+  const bigDetails = renderTextDetails(big).split('\n');
+
+  it('has no line over 80 columns and no "part N of M" splitting, also at the default matrix size', () => {
+    for (const l of [...dLines, ...bigDetails]) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(details).not.toMatch(/part \d of \d/);
+    expect(bigDetails.join('\n')).not.toMatch(/part \d of \d/);
+  });
+
+  it('holds every metric with status-quo, the mean, the gain and the 95% interval, one block per strategy', () => {
+    for (const s of results.strategies) expect(details).toMatch(new RegExp(`^-- ${s.name}\\^? ${s.name === 'status-quo' ? '\\(the baseline\\)' : 'against status-quo'}$`, 'm'));
+    expect(details).toMatch(/^ {2}metric +status-quo +mean +gain {2}95% interval$/m);
+    const row = dLines.find((l) => /^ {2}locklessFailureRate /.test(l) && /\*-[\d,.]+%\*/.test(l));
+    expect(row).toMatch(/\d+\.\d\d% \.\. \d+\.\d\d%$/);
+    expect(details).toContain('locklessNs (ns; lower is better; modelled)');
+    expect(details).not.toMatch(/\(0\.00%\)/);
+  });
+
+  it('keeps the verdict reasons, static properties, failed runs, totals and the glossary', () => {
+    expect(details).toMatch(/^ 1\. .+: no lock-rule violation/m);
+    expect(details).toContain('Static properties');
+    expect(details).toMatch(/gfp-no-locks-bit +25\/7 +25 +1 /);
+    expect(details).toContain('Failed runs: 1');
+    expect(details).toMatch(/runs: +\d+ \(1 failed\)/);
+    expect(details).toContain('scenario: rt-lockdep-burst');
+    expect(details).toContain('lockdep=y (PROVE_RAW_LOCK_NESTING)');
+  });
+});
+
+/** The tables of a summary: from a title line (scenario@kernel and column heads) to the next. */
+function tables(ls: readonly string[]): string[][] {
+  const out: string[][] = [];
+  let cur: string[] | undefined;
+  for (const l of ls) {
+    const title = /^\S+@\S+( \[[^\]]*\])?\s{2,}\S/.test(l) && !l.includes(' > ');
+    if (title) {
+      cur = [l];
+      out.push(cur);
+    } else if (cur && /^(\S+)(\s{2,}|$)/.test(l) && !l.startsWith('Reproduce') && !l.startsWith('More:') && !l.startsWith('Regression')) cur.push(l);
+    else cur = undefined;
+  }
+  return out;
+}
+
+/** Columns of a table as [head, cell values without gains], split at the heads' right edges. */
+function columnsOf(t: readonly string[]): [string, string[]][] {
+  const head = t[0]!;
+  const out: [string, string[]][] = [];
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  const heads: { name: string; end: number }[] = [];
+  re.exec(head); // the title
+  while ((m = re.exec(head)) !== null) heads.push({ name: m[0], end: m.index + m[0].length });
+  heads.forEach((h, i) => {
+    const start = i === 0 ? head.indexOf(h.name) - 12 : heads[i - 1]!.end;
+    out.push([h.name, t.slice(1).filter((l) => !l.startsWith('  0 in every')).map((l) => l.slice(Math.max(0, start), h.end).trim().split(' ').pop() ?? '')]);
+  });
+  return out;
+}
 
 describe('formatting helpers', () => {
   it('formats numbers for humans', () => {

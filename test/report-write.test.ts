@@ -11,12 +11,16 @@ const dir = mkdtempSync(join(tmpdir(), 'nolock-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeReports / rebuildReports', () => {
-  it('writes index.html and summary.txt under <reportsDir>/<runId>/, leaving no temporary file', async () => {
+  it('writes index.html, summary.txt and details.txt under <reportsDir>/<runId>/, leaving no temporary file', async () => {
     const results = makeSampleResults();
     const out = await writeReports(results, join(dir, 'reports'), { command: 'npm run compare -- --quick' });
     expect(out.html).toBe(join(dir, 'reports', results.runId, 'index.html'));
     expect(out.text).toBe(join(dir, 'reports', results.runId, 'summary.txt'));
-    expect(readdirSync(join(dir, 'reports', results.runId)).sort()).toEqual(['index.html', 'summary.txt']);
+    expect(out.details).toBe(join(dir, 'reports', results.runId, 'details.txt'));
+    expect(readdirSync(join(dir, 'reports', results.runId)).sort()).toEqual(['details.txt', 'index.html', 'summary.txt']);
+    // The details are in details.txt, not in the summary.
+    expect(readFileSync(out.details, 'utf8')).toContain('Static properties');
+    expect(readFileSync(out.text, 'utf8')).not.toContain('Static properties');
     expect(readFileSync(out.html, 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect(readFileSync(out.text, 'utf8')).toContain(results.runId);
   });
@@ -33,6 +37,7 @@ describe('writeReports / rebuildReports', () => {
     const out = await rebuildReports(file, join(dir, 'rebuilt'));
     expect(out.runId).toBe(results.runId);
     expect(readFileSync(out.text, 'utf8')).toContain(`npm run report -- ${file}`);
+    expect(readFileSync(out.details, 'utf8')).toContain(`npm run report -- ${file}`);
     expect(readFileSync(out.html, 'utf8')).toContain('No sweep in this run');
   });
 

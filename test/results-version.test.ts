@@ -44,8 +44,7 @@ describe('results schema versions', () => {
   it('reports a version 1 file without a verdict, and says why', async () => {
     const r = readResults(V1);
     const text = renderTextSummary(r);
-    expect(text).toMatch(/^Verdict$/m);
-    expect(text).toMatch(/None in this results file/);
+    expect(text).toMatch(/^Verdict: none in this results file/m);
     expect(await renderHtml(r)).toMatch(/No verdict in this results file/);
   });
 

@@ -27,7 +27,6 @@ import { checkBaselineName } from '../results/baseline.ts';
 import { MeasuredSchema } from '../results/schema.ts';
 import { checkRunId } from '../results/store.ts';
 import { closestName } from '../util/closest-name.ts';
-import { renderComparisonText } from '../report/comparison-text.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_REGRESSION = 1;
@@ -200,15 +199,15 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
           const regressions = outcome.regression?.failing ?? [];
           io.stdout.write(`${JSON.stringify({ runId: r.runId, interrupted: outcome.interrupted, results: outcome.paths.json, csv: outcome.paths.csv, html: reports.html, summary: reports.text, baselineSaved: outcome.paths.baseline ?? null, totals: r.totals, failedRuns: r.failedRuns, regressions }, null, 2)}\n`);
         } else {
+          // The terminal gets summary.txt (with the regression check), never details.txt.
           if (reports.textContent) io.stdout.write(`${reports.textContent}\n`);
-          io.stdout.write(`\nresults: ${outcome.paths.json}\n         ${outcome.paths.csv}\n`);
-          if (reports.html) io.stdout.write(`report:  ${reports.html}\n         ${reports.text}\n`);
+          io.stdout.write(`results: ${outcome.paths.json}\n         ${outcome.paths.csv}\n`);
+          if (reports.html) io.stdout.write(`report:  ${reports.html}\n         ${reports.text}\n         ${reports.details}\n`);
           io.stdout.write(`${r.totals.runs} runs${r.totals.failedRuns ? `, ${r.totals.failedRuns} failed` : ''}, ${(r.totals.simEvents / 1e6).toFixed(1)} M events in ${(r.totals.wallMs / 1000).toFixed(1)} s (${(r.totals.eventsPerSecPerCore / 1e6).toFixed(1)} M events/s per core)\n`);
           if (outcome.paths.baseline) io.stdout.write(`baseline saved: ${outcome.paths.baseline}\n`);
           if (outcome.interrupted) io.stdout.write('Interrupted: the files above hold the runs that finished; nothing else was written.\n');
         }
         if (r.comparison) {
-          if (!argv.json) io.stdout.write(`\n${renderComparisonText(r.comparison)}\n`);
           if (outcome.regression && outcome.regression.failing.length > 0) exitCode = EXIT_REGRESSION;
         }
         if (outcome.interrupted) exitCode = EXIT_INTERRUPTED;
@@ -229,7 +228,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         const { readResults } = await import('../results/schema.ts');
         const path = argv.results.endsWith('.json') ? resolve(argv.results) : resolve(argv['results-dir'], argv.results, 'results.json');
         const out = await writeReportsFor(readResults(path), resolve(argv['reports-dir']));
-        io.stdout.write(`report:  ${out.html}\n         ${out.text}\n`);
+        io.stdout.write(`report:  ${out.html}\n         ${out.text}\n         ${out.details}\n`);
       },
     )
     .command(

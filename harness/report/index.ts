@@ -1,6 +1,9 @@
 /**
  * Reports of a run: `reports/<run-id>/index.html` (self-contained, charts as
- * inline SVG) and `reports/<run-id>/summary.txt` (80 columns, for email).
+ * inline SVG), `reports/<run-id>/summary.txt` (80 columns, about 100 lines,
+ * for email: the verdict and one compact table per scenario) and
+ * `reports/<run-id>/details.txt` (80 columns: every metric, intervals,
+ * reasons, glossary, the full regression check).
  * Called by `npm run compare` after a run and by `npm run report` (rebuild.ts)
  * from a stored results.json.
  */
@@ -10,9 +13,10 @@ import type { Results } from '../results/schema.ts';
 import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 import { renderHtml, renderHtmlDetailed } from './html.ts';
+import { renderTextDetails } from './details-text.ts';
 import { renderTextSummary } from './text-summary.ts';
 
-export { renderHtml, renderHtmlDetailed, renderTextSummary };
+export { renderHtml, renderHtmlDetailed, renderTextDetails, renderTextSummary };
 export { escapeHtml } from './escape.ts';
 
 export interface WriteReportsOptions {
@@ -28,19 +32,22 @@ function checkRunId(runId: string): void {
 }
 
 /**
- * Renders both reports and writes them to `<reportsDir>/<runId>/`. Returns the
- * paths written. Both are rendered before either is written, so a rendering
+ * Renders the three reports and writes them to `<reportsDir>/<runId>/`. Returns the
+ * paths written. All are rendered before any is written, so a rendering
  * error leaves the previous reports in place.
  */
-export async function writeReports(results: Results, reportsDir: string, opts: WriteReportsOptions): Promise<{ html: string; text: string }> {
+export async function writeReports(results: Results, reportsDir: string, opts: WriteReportsOptions): Promise<{ html: string; text: string; details: string }> {
   checkRunId(results.runId);
   const text = renderTextSummary(results, { reportCommand: opts.command });
+  const details = renderTextDetails(results, { reportCommand: opts.command });
   const page = await renderHtml(results, { reportCommand: opts.command });
   const dir = join(reportsDir, results.runId);
   mkdirSync(dir, { recursive: true });
   const htmlPath = join(dir, 'index.html');
   const textPath = join(dir, 'summary.txt');
+  const detailsPath = join(dir, 'details.txt');
   writeFileAtomic(htmlPath, page);
   writeFileAtomic(textPath, text);
-  return { html: htmlPath, text: textPath };
+  writeFileAtomic(detailsPath, details);
+  return { html: htmlPath, text: textPath, details: detailsPath };
 }

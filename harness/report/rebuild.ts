@@ -10,6 +10,7 @@ export interface RebuildResult {
   readonly runId: string;
   readonly html: string;
   readonly text: string;
+  readonly details: string;
 }
 
 export async function rebuildReports(resultsPath: string, reportsDir: string, opts: { command?: string } = {}): Promise<RebuildResult> {

@@ -1,23 +1,31 @@
 /**
- * The plain-text summary (reports/<run-id>/summary.txt): at most 80 columns,
- * ASCII only, ready to paste into a mail to the list, in the style kernel
- * developers already read (mmtests compare-kernels.sh, the 0-day robot):
+ * summary.txt (reports/<run-id>/summary.txt): the page a reviewer reads to
+ * the end, at most 80 columns, ASCII only, ready to paste into a mail to the
+ * list. About 100 lines for the default matrix (7 strategies x 10 scenarios):
  *
- *   header (run id, date, commit, the reproducing command)
- *   legend (every column, marker and abbreviation)
- *   per scenario: name, description, kernel config, machine, then one table
- *     per metric group with status-quo as the baseline column and
- *     `value (+x.xx%)` for the others, `*...*` around significant changes;
- *     tables wrap (repeating the baseline column) when the strategies do not
- *     fit in 80 columns
- *   static properties, failed runs, totals, metric glossary.
+ *   header: run, date, commit; that these are the model's numbers (of which
+ *     kernels) with the lab's last check; the cost-range verdict; cold starts
+ *   Verdict: the overall paragraph, then one line per scenario, the ranking
+ *     best first (`a > b = c`, `=` a tie); strategies not run, named once
+ *   one compact table per scenario in the style of mmtests compare-kernels:
+ *     strategies as rows, status-quo first as the baseline row, at most 8 key
+ *     columns (the verdict's criteria that differ between the strategies),
+ *     `value (+x%)` as a gain against status-quo (+ is better), `*+x%*` when
+ *     significant; columns the same for every strategy left out
+ *   the regression check against --baseline, LKP style (when there is one)
+ *   how to reproduce, and where the rest is (details.txt, index.html,
+ *     results.json).
+ *
+ * Everything else (every metric, intervals, reasons, glossary, static
+ * properties, the full comparison) is in details.txt (details-text.ts).
+ * What the caller may rely on: every line fits TEXT_WIDTH columns and is
+ * printable ASCII, whatever the strings in the results hold.
  */
-import { labQuote } from '../results/lab-summary.ts';
-import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
-import type { Results, SummaryRow } from '../results/schema.ts';
-import { DIRECTION_TEXT, INTERVAL_TEXT, formatCellChange, formatDurationMs, formatMetric, formatMiB, formatNumber, showsSignificant, withSeparators } from './format.ts';
-import { verdictText } from './verdict-text.ts';
-import { BASELINE, GROUPS, ReportModel, TOTALS_ONLY, describeKernel, variantShort, type ReportSection } from './model.ts';
+import { metricDef } from '../metrics/metric-defs.ts';
+import type { Comparison, Results, SummaryRow } from '../results/schema.ts';
+import { cellName, comparisonHeadline, comparisonRows, formatChangePct, formatPair, verdictText as cellVerdict } from './comparison-text.ts';
+import { formatMetric, showsSignificant } from './format.ts';
+import { BASELINE, ReportModel, variantShort, type ReportSection } from './model.ts';
 
 export const TEXT_WIDTH = 80;
 /** Significance level the summary rows were computed with (harness/analysis/summarize.ts). */
@@ -28,24 +36,324 @@ export interface TextOptions {
   readonly reportCommand?: string;
 }
 
+/**
+ * The key columns, in the order of the verdict's criteria
+ * (harness/analysis/verdict.ts), then zone->lock takes inside the lockless
+ * request; with the short header each prints under. A table shows the first
+ * ones (at most MAX_COLUMNS) that differ between its strategies and fit.
+ */
+const KEY_COLUMNS: readonly (readonly [metric: string, head: string])[] = [
+  ['violationsInRequest', 'inReqViol'],
+  ['fallbackRate', 'fallback'],
+  ['locklessNsMax', 'nsMax'],
+  ['locklessNsP999', 'nsP999'],
+  ['ordinaryPcpHitRate', 'pcpHitRate'],
+  ['legacyGfp0Failures', 'gfp0Failures'],
+  ['watermarkBreaches', 'breaches'],
+  ['migratetypeMixing', 'mixing'],
+  ['reservedPagesMean', 'reserved'],
+  ['zoneLockInLockless', 'zoneLock'],
+];
+const MAX_COLUMNS = 8;
+/** At most this many rows of what moved in the summary's regression check (all of them: details.txt). */
+const MAX_REGRESSION_ROWS = 8;
+/** At most this many configuration differences in the summary (all of them: details.txt). */
+const MAX_DIFFERENCES = 3;
+const GAP = 2;
+
 export function renderTextSummary(results: Results, opts: TextOptions = {}): string {
   const m = new ReportModel(mapStrings(results, toAscii));
-  if (opts.reportCommand !== undefined) opts = { reportCommand: toAscii(opts.reportCommand) };
+  const reportCommand = opts.reportCommand !== undefined ? toAscii(opts.reportCommand) : undefined;
+  const short = shortNames(m);
   const out: string[] = [];
-  header(out, m, opts);
-  out.push(...verdictText(m.results.verdict, TEXT_WIDTH, wrapText));
-  legend(out, m);
-  for (const section of m.sections()) scenarioSection(out, m, section);
-  staticProperties(out, m);
-  failedRuns(out, m);
-  totals(out, m);
-  glossary(out, m);
-  // Belt and braces: nothing may exceed the width, whatever the input holds.
+  summaryHeader(out, m);
+  summaryVerdict(out, m, short);
+  summaryTables(out, m, short);
+  if (m.results.comparison) regressionCheck(out, m.results.comparison, short);
+  whereNext(out, m, reportCommand);
+  return finishText(out);
+}
+
+/** Lines joined, each cut to TEXT_WIDTH (belt and braces: nothing may exceed it, whatever the input holds). */
+export function finishText(out: readonly string[]): string {
   return out.flatMap((l) => hardWrap(toAscii(l).replace(/\s+$/, ''), TEXT_WIDTH)).join('\n') + '\n';
 }
 
+// ---------------------------------------------------------------------------
+// Summary sections
+// ---------------------------------------------------------------------------
+
+/** "5.9", "5.9 and 7.2", "5.9, 6.1 and 7.2". */
+function andList(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
+
+/** The kernel profiles the cells ran on (summary rows; older files: the scenarios' profile), oldest first. */
+function kernelsOf(m: ReportModel): string[] {
+  const ks = new Set<string>();
+  for (const r of m.results.summary) if (r.kernel !== undefined) ks.add(r.kernel);
+  if (ks.size === 0) for (const s of m.results.scenarios) if (typeof s.kernel['profile'] === 'string') ks.add(s.kernel['profile']);
+  return [...ks].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+function summaryHeader(out: string[], m: ReportModel): void {
+  const r = m.results;
+  const env = r.environment;
+  const commit = env.gitCommit === null ? 'no git commit' : `commit ${env.gitCommit.slice(0, 7)}${env.gitDirty ? ' (dirty)' : ''}`;
+  const seeds = r.config.seeds.length;
+  // The date, unless the run id already says it (the default id is the start time).
+  const date = r.runId.includes(r.createdAt.slice(0, 10)) ? '' : `${r.createdAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC')}, `;
+  para(out, `nolock-bench ${r.runId}, ${date}${commit}, ${seeds} seed${seeds === 1 ? '' : 's'}${r.config.quick ? ', --quick' : ''}`);
+  const ks = kernelsOf(m);
+  const kernels = ks.length === 0 ? 'the model (kernel not recorded)' : `the model of Linux ${andList(ks)}${ks.length > 1 ? ' (per scenario)' : ''}`;
+  para(out, `Numbers from ${kernels}, not from kernels.`);
+  if (r.lab) {
+    const t = r.lab.totals;
+    para(out, `Lab, last check ${r.lab.date.slice(0, 10)}: ${t.matched} of ${t.compared} numbers matched on ${t.kernels} kernel${t.kernels === 1 ? '' : 's'}${r.lab.status === 'mismatch' ? ' (mismatch: details.txt)' : ''}.`);
+  }
+  if (r.costRange) para(out, `Cost range: ${r.costRange.verdict}`);
+  const cold = r.scenarios.filter((s) => s.warmupMs === 0).map((s) => s.name);
+  if (cold.length > 0) para(out, `Cold start (no warm-up): ${cold.join(', ')}.`);
+  if (r.failedRuns.length > 0) para(out, `Failed runs: ${r.failedRuns.length}, left out of every mean (details.txt).`);
+}
+
+/**
+ * Short names for the strategies, used in the verdict lines and the tables
+ * so that a ranking fits one line and the tables keep room for columns:
+ * status-quo stays whole, the others take their last word ("dedicated-pool"
+ * -> "pool") when that is unique and at least 3 characters, else stay whole.
+ */
+function shortNames(m: ReportModel): Map<string, string> {
+  const names = m.strategyOrder;
+  const last = (n: string): string => n.split('-').pop() ?? n;
+  const out = new Map<string, string>();
+  for (const n of names) {
+    const s = last(n);
+    const unique = names.filter((o) => o !== n && (last(o) === s || o === s)).length === 0;
+    out.set(n, n === BASELINE || !unique || s.length < 3 ? n : s);
+  }
+  return out;
+}
+
+/** "pool", "pool [poolPages=8]", "cache^" (^: proposed after the thread). */
+function shortLabel(m: ReportModel, short: ReadonlyMap<string, string>, strategy: string, variant: string): string {
+  const later = m.strategy(strategy)?.later ?? false;
+  const v = variantShort(strategy, variant);
+  return `${short.get(strategy) ?? strategy}${later ? '^' : ''}${v ? ` [${v}]` : ''}`;
+}
+
+/** A verdict key ("steady", "steady@5.9", "steady [x=1]") with its kernel: "steady@5.9 [x=1]". */
+function scenarioTitle(key: string, kernel: string | undefined): string {
+  if (key.includes('@') || kernel === undefined) return key;
+  const i = key.indexOf(' [');
+  return i < 0 ? `${key}@${kernel}` : `${key.slice(0, i)}@${kernel}${key.slice(i)}`;
+}
+
+function summaryVerdict(out: string[], m: ReportModel, short: ReadonlyMap<string, string>): void {
+  // The paragraph is headed by its first word, "Verdict:" (a heading line of its own would cost a line).
+  const v = m.results.verdict;
+  if (v === undefined) {
+    para(out, 'Verdict: none in this results file (it predates the verdict: results schema version 1). Run the compare again to get one.');
+    out.push('');
+    return;
+  }
+  para(out, `Verdict: ${v.overall}`);
+  const entries = Object.entries(v.scenarios);
+  const keyW = Math.min(24, Math.max(0, ...entries.map(([k, s]) => scenarioTitle(k, s.kernel).length)) + 2);
+  // A ranking label as the verdict names it: "strategy" or "strategy [param=v]".
+  const label = (name: string): string => {
+    const i = name.indexOf(' [');
+    const strategy = i < 0 ? name : name.slice(0, i);
+    return shortLabel(m, short, strategy, i < 0 ? '' : `${strategy}.${name.slice(i + 2, -1)}`);
+  };
+  for (const [key, s] of entries) {
+    const parts: string[] = [];
+    s.ranking.forEach((e, i) => {
+      if (i > 0) {
+        const prev = s.ranking[i - 1]!.strategy;
+        parts.push(s.ties.some((t) => t.includes(prev) && t.includes(e.strategy)) ? '=' : '>');
+      }
+      parts.push(label(e.strategy));
+    });
+    const lines = wrapText(parts.join(' '), TEXT_WIDTH - keyW);
+    lines.forEach((l, i) => out.push(`${(i === 0 ? scenarioTitle(key, s.kernel) : '').padEnd(keyW)}${l}`));
+  }
+  // Cells not run (the kernel lacks the strategy), each strategy named once.
+  const na = new Map<string, string[]>();
+  for (const x of m.results.notApplicable ?? []) {
+    const who = label(x.variant !== '' && x.variant.startsWith(`${x.strategy}.`) ? `${x.strategy} [${x.variant.slice(x.strategy.length + 1)}]` : x.strategy);
+    const what = `${who} ${x.reason.replace(/^n\/a \(?/, '').replace(/\)$/, '')}, not run on ${x.kernel}`;
+    const scen = x.variant !== '' && !x.variant.startsWith(`${x.strategy}.`) ? `${x.scenario} [${x.variant}]` : x.scenario;
+    const list = na.get(what) ?? [];
+    if (!list.includes(scen)) list.push(scen);
+    na.set(what, list);
+  }
+  for (const [what, scen] of na) para(out, `n/a: ${what} (${scen.length > 3 ? `${scen.length} scenarios` : scen.join(', ')}).`);
+  // Cells left out of a ranking for another reason (another kernel).
+  for (const [key, s] of entries) {
+    for (const n of s.notRanked ?? []) if (!n.reason.endsWith(': not run')) para(out, `not ranked in ${key}: ${label(n.strategy)} (${n.reason}).`);
+  }
+  out.push('');
+}
+
+interface KeyColumn {
+  readonly metric: string;
+  readonly head: string;
+  readonly cells: string[];
+  readonly width: number;
+}
+
+function summaryTables(out: string[], m: ReportModel, short: ReadonlyMap<string, string>): void {
+  const sections = m.sections();
+  if (sections.length === 0) return;
+  const used = new Set<string>();
+  const tables: string[][] = [];
+  for (const section of sections) tables.push(scenarioTable(m, short, section, used));
+  const n = m.seedCount();
+  const renamed = m.strategyOrder.filter((x) => short.get(x) !== x).map((x) => `${short.get(x)}=${x}`);
+  const later = m.strategyOrder.some((x) => m.strategy(x)?.later);
+    // A header that starts or ends its metric's name needs no key ("nsMax": locklessNsMax).
+  const plain = (metric: string, head: string): boolean => metric.toLowerCase().startsWith(head.toLowerCase()) || metric.toLowerCase().endsWith(head.toLowerCase());
+  const columns = KEY_COLUMNS.filter(([metric, head]) => used.has(metric) && !plain(metric, head)).map(([metric, head]) => `${head}=${metric}`);
+  para(
+    out,
+    [
+      `Tables: mean of ${n} seed${n === 1 ? '' : 's'}, ${BASELINE} first, then value (gain, + is better, *x%* significant); a=b same row; unchanged columns left out.`,
+      renamed.length > 0 ? `${renamed.join(' ')}${later ? ' (^ later)' : ''};` : '',
+      columns.length > 0 ? `${columns.join(' ')}.` : '',
+    ]
+      .filter((x) => x !== '')
+      .join(' '),
+  );
+  for (const t of tables) out.push(...t);
+}
+
+/** The gain (+ is better) in percent: stored gainPct, else from changePct and the metric's direction. */
+function gainOf(metric: string, ch: { changePct: number | null; gainPct?: number | null | undefined }): number | null {
+  if (ch.gainPct !== undefined && ch.gainPct !== null) return ch.gainPct;
+  if (ch.changePct === null) return null;
+  const better = metricDef(metric)?.better ?? 'none';
+  return better === 'higher' ? ch.changePct : better === 'lower' ? -ch.changePct : ch.changePct;
+}
+
+/** A gain as the compact tables print it: "+12%", "-1.5%", "+0.04%"; below 0.005% "+0%" (shown as no change). */
+function compactPct(g: number): string {
+  const a = Math.abs(g);
+  const body = a >= 10 ? Math.round(a).toLocaleString('en-US') : a >= 1 ? a.toFixed(1) : String(Number(a.toFixed(2)));
+  return `${g < 0 ? '-' : '+'}${body}%`;
+}
+
+/** One scenario's table (lines, without a trailing blank). Records the columns it shows in `used`. */
+function scenarioTable(m: ReportModel, short: ReadonlyMap<string, string>, section: ReportSection, used: Set<string>): string[] {
+  const rows: SummaryRow[] = [...(section.baseline ? [section.baseline] : []), ...section.columns];
+  const kernel = rows[0]?.kernel;
+  const title = scenarioTitle(section.variant ? `${section.scenario} [${section.variant}]` : section.scenario, kernel);
+  const labels = rows.map((r) => shortLabel(m, short, r.strategy, r.strategy === BASELINE ? '' : r.variant));
+  const labelW = Math.max(title.length, ...labels.map((l) => l.length));
+  // Columns that carry something: present and not the same mean for every row.
+  const candidates = KEY_COLUMNS.filter(([metric]) => {
+    const means = rows.map((r) => r.metrics[metric]?.mean);
+    return means.some((x) => x !== undefined) && new Set(means).size > 1;
+  });
+  const columns: KeyColumn[] = [];
+  let width = labelW;
+  for (const [metric, head] of candidates) {
+    if (columns.length >= MAX_COLUMNS) break;
+    const col = keyColumn(section, rows, metric, head);
+    // Means that differ but print the same, with no gain shown, carry nothing either.
+    if (col.cells.every((c) => c.trim() === col.cells[0]!.trim())) continue;
+    if (width + GAP + col.width > TEXT_WIDTH) continue;
+    columns.push(col);
+    used.add(metric);
+    width += GAP + col.width;
+  }
+  if (columns.length === 0) return [`${title}: every strategy the same on the key columns (details.txt)`];
+  const lines = [title.padEnd(labelW) + columns.map((c) => ' '.repeat(GAP) + c.head.padEnd(c.width)).join('')];
+  // Rows the same as the baseline on every column shown join its label
+  // ("status-quo=mask") when that fits; a row that is 0 in every column
+  // carries nothing: named below the table instead.
+  const sameAsBase = rows.map((_, i) => i > 0 && section.baseline !== undefined && columns.every((c) => c.cells[i]!.trim() === c.cells[0]!.trim()));
+  const joined = [labels[0]!, ...labels.filter((_, i) => sameAsBase[i])].join('=');
+  const fold = section.baseline !== undefined && sameAsBase.some((x) => x) && joined.length - labelW <= TEXT_WIDTH - width;
+  const rowW = fold ? Math.max(labelW, joined.length) : labelW;
+  lines[0] = title.padEnd(rowW) + lines[0]!.slice(labelW);
+  const zero: string[] = [];
+  rows.forEach((r, i) => {
+    if (fold && sameAsBase[i]) return;
+    if (i > 0 && columns.every((c) => /^0%?$/.test(c.cells[i]!.trim()))) {
+      zero.push(labels[i]!);
+      return;
+    }
+    lines.push((i === 0 && fold ? joined : labels[i]!).padEnd(rowW) + columns.map((c) => ' '.repeat(GAP) + c.cells[i]!.padEnd(c.width)).join(''));
+  });
+  if (zero.length > 0) lines.push(`  0 in every column: ${zero.join(', ')}`);
+  return lines;
+}
+
+/** A key column's cells: values right-aligned, then the gain (or nothing where there is no change). */
+function keyColumn(section: ReportSection, rows: readonly SummaryRow[], metric: string, head: string): KeyColumn {
+  const values = rows.map((r) => {
+    const c = r.metrics[metric];
+    return c === undefined ? '-' : formatMetric(metric, c.mean);
+  });
+  const gains = rows.map((r, i) => {
+    if (r === section.baseline || section.baseline === undefined) return '';
+    const ch = r.vsStatusQuo?.[metric];
+    const b = section.baseline.metrics[metric];
+    const c = r.metrics[metric];
+    if (!ch || !b || !c || c.mean === b.mean || values[i] === '-') return '';
+    const g = gainOf(metric, ch);
+    if (g === null) return '(n/a)';
+    const text = compactPct(g);
+    if (/^[+-]0%$/.test(text)) return '';
+    return showsSignificant(ch) ? `*${text}*` : `(${text})`;
+  });
+  const vw = Math.max(head.length, ...values.map((v) => v.length));
+  const gw = Math.max(0, ...gains.map((g) => g.length));
+  const cells = values.map((v, i) => (gw > 0 ? `${v.padStart(vw)} ${gains[i]!.padEnd(gw)}` : v.padStart(vw)));
+  return { metric, head: gw > 0 ? `${head.padStart(vw)} ${''.padEnd(gw)}` : head.padStart(vw), cells, width: vw + (gw > 0 ? gw + 1 : 0) };
+}
+
+/** The regression check, LKP style and short: headline, configuration differences, what moved (at most 8 rows). */
+function regressionCheck(out: string[], c: Comparison, short: ReadonlyMap<string, string>): void {
+  const failing = c.cells.filter((x) => x.failing);
+  const improved = c.cells.filter((x) => x.verdict === 'improved' && !x.failing).length;
+  const head = failing.length > 0 ? comparisonHeadline(c) : `no regression: ${c.comparedCells.toLocaleString('en-US')} cells compared${improved > 0 ? `, ${improved.toLocaleString('en-US')} improved` : ''}`;
+  out.push('', `Regression check against ${c.baselineRunId}${c.baselineCommit ? ` (commit ${c.baselineCommit.slice(0, 12)})` : ''}`);
+  para(out, head);
+  if (c.differences.length > 0) {
+    out.push('Configuration differences (baseline -> this run):');
+    for (const d of c.differences.slice(0, MAX_DIFFERENCES)) wrapText(d, TEXT_WIDTH - 4).forEach((l, i) => out.push(`${i === 0 ? '  - ' : '    '}${l}`));
+    if (c.differences.length > MAX_DIFFERENCES) out.push(`  ... ${c.differences.length - MAX_DIFFERENCES} more (details.txt)`);
+  }
+  const rows = comparisonRows(c);
+  if (rows.length > 0) {
+    out.push(`${'base'.padStart(10)} ${'%change'.padStart(9)} ${'new'.padStart(10)}  cell and metric (upper case: fails the run)`);
+    for (const x of rows.slice(0, MAX_REGRESSION_ROWS)) {
+      const [b, n] = formatPair(x.metric, x.baseline, x.current);
+      const where = `${short.get(x.strategy) ?? x.strategy} x ${cellName({ ...x, strategy: '' }).replace(/^ x /, '')} ${x.metric} ${cellVerdict(x)}`;
+      const line = `${b.padStart(10)} ${formatChangePct(x.changePct).padStart(9)} ${n.padStart(10)}  ${where}`;
+      out.push(line.length > TEXT_WIDTH ? `${line.slice(0, TEXT_WIDTH - 1)}~` : line);
+    }
+    if (rows.length > MAX_REGRESSION_ROWS) out.push(`... ${rows.length - MAX_REGRESSION_ROWS} more rows (details.txt)`);
+  }
+  out.push('');
+}
+
+function whereNext(out: string[], m: ReportModel, reportCommand: string | undefined): void {
+  const r = m.results;
+  const one = `Reproduce: ${r.command}`;
+  if (one.length <= TEXT_WIDTH) out.push(one);
+  else out.push('Reproduce with:', ...shellLines(r.command, '  '));
+  if (reportCommand !== undefined && reportCommand !== r.command) {
+    out.push('Report written by:');
+    out.push(...shellLines(reportCommand, '  '));
+  }
+  para(out, `More: details.txt, index.html; results/${r.runId}/results.json`);
+}
+
 /** A deep copy with every string (values, not keys' meaning) passed through f. */
-function mapStrings<T>(v: T, f: (s: string) => string): T {
+export function mapStrings<T>(v: T, f: (s: string) => string): T {
   if (typeof v === 'string') return f(v) as T;
   if (Array.isArray(v)) return v.map((x) => mapStrings(x, f)) as T;
   if (v !== null && typeof v === 'object') {
@@ -57,351 +365,14 @@ function mapStrings<T>(v: T, f: (s: string) => string): T {
 }
 
 // ---------------------------------------------------------------------------
-// Sections
-// ---------------------------------------------------------------------------
-
-function header(out: string[], m: ReportModel, opts: TextOptions): void {
-  const r = m.results;
-  const env = r.environment;
-  out.push(rule('='));
-  out.push(`nolock-bench: lockless page allocation for kvfree_rcu(), compared`);
-  out.push(rule('='));
-  const kv = (k: string, v: string): void => {
-    out.push(...wrapText(v, TEXT_WIDTH - 11).map((line, i) => `${i === 0 ? `${k}:`.padEnd(10) : ' '.repeat(10)} ${line}`));
-  };
-  kv('run', r.runId);
-  kv('date', r.createdAt);
-  kv('commit', env.gitCommit === null ? 'unknown (not a git checkout)' : `${env.gitCommit}${env.gitDirty ? ' (with uncommitted changes)' : ''}`);
-  const seeds = r.config.seeds;
-  kv('seeds', `${seeds.length} per cell (${seeds.join(', ')})${r.config.quick ? ', --quick' : ''}`);
-  if (r.costRange) kv('costs', r.costRange.verdict);
-  if (r.lab) kv('lab', labQuote(r.lab));
-  kv('host', `${env.cpuModel}, ${env.cpuCount} CPUs, ${formatMiB(env.totalMemoryMiB)}, node ${env.node}, ${env.os} ${env.arch} (wall-clock numbers only; simulated results do not depend on it)`);
-  out.push('');
-  out.push('Reproduce with:');
-  out.push(...shellLines(r.command, '  '));
-  if (opts.reportCommand && opts.reportCommand !== r.command) {
-    out.push('Report written by:');
-    out.push(...shellLines(opts.reportCommand, '  '));
-  }
-  out.push('');
-}
-
-function legend(out: string[], m: ReportModel): void {
-  out.push('How to read the tables');
-  out.push(rule('-'));
-  const item = (key: string, text: string): void => {
-    const lines = wrapText(text, TEXT_WIDTH - 22);
-    lines.forEach((line, i) => out.push(`  ${(i === 0 ? key : '').padEnd(19)} ${line}`));
-  };
-  const n = m.seedCount();
-  para(
-    out,
-    `Rows are metrics (glossary at the end), columns are strategies. Every number is the mean over the ${n} seeds of a cell; each seed runs the same event stream for every strategy (same workload hash).`,
-  );
-  item(BASELINE, "the baseline column: today's __get_free_page(GFP_NOWAIT) under the krc raw lock.");
-  item('value (+x.xx%)', `a strategy's mean and the change of that mean against the status-quo mean on the same scenario and kernel, as a gain: + better, - worse.`);
-  item('value {+x.xx%}', 'a metric with no better direction: the plain change (+ = more).');
-  item('*value (+x.xx%)*', `the change is significant: ${SIGNIFICANCE_TEXT}. Unmarked: not significant, both sides constant across seeds, or no change.`);
-  item('(n/a)', 'status-quo\'s mean is 0 and this one is not: no relative change.');
-  item('^', 'proposed after the 2020 thread (marked "later").');
-  item('[key=value]', 'a sweep point (--sweep): the strategy run with that parameter.');
-  item('k M G T', 'x 1e3, 1e6, 1e9, 1e12 (three significant digits).');
-  item('%', 'a ratio (rate) shown as a percentage.');
-  item('ns', 'modelled virtual nanoseconds from the cost table, not time measured on this machine.');
-  out.push('');
-  para(out, DIRECTION_TEXT);
-  para(out, INTERVAL_TEXT);
-  out.push('');
-  out.push('Strategies');
-  const plain = m.series.filter((s) => s.variant === '' || !m.series.some((o) => o.strategy === s.strategy && o.variant === ''));
-  const names = [...new Set(plain.map((s) => `${s.strategy}${s.later ? '^' : ''}`))];
-  const nameW = Math.min(22, Math.max(0, ...names.map((n) => n.length)));
-  for (const name of names) {
-    const info = m.strategy(name.replace(/\^$/, ''));
-    const text = `${info?.title ?? '(no description in the results file)'}${info?.origin ? ` [${info.origin}]` : ''}`;
-    const indent = 2 + nameW + 1;
-    if (name.length > nameW) out.push(`  ${name}`);
-    wrapText(text, TEXT_WIDTH - indent).forEach((l, i) => {
-      const key = i === 0 && name.length <= nameW ? name : '';
-      out.push(`  ${key.padEnd(nameW)} ${l}`);
-    });
-  }
-  out.push('');
-}
-
-function scenarioSection(out: string[], m: ReportModel, section: ReportSection): void {
-  const sc = m.scenario(section.scenario);
-  out.push(rule('='));
-  const title = `scenario: ${section.scenario}${section.variant ? `  (sweep point ${section.variant})` : ''}`;
-  out.push(...wrapText(title, TEXT_WIDTH));
-  out.push(rule('='));
-  if (sc) {
-    for (const l of wrapText(sc.description, TEXT_WIDTH - 2)) out.push(`  ${l}`);
-    const kv = (k: string, v: string): void => {
-      wrapText(v, TEXT_WIDTH - 11).forEach((line, i) => out.push(`  ${(i === 0 ? `${k}:` : '').padEnd(8)} ${line}`));
-    };
-    kv('kernel', describeKernel(sc.kernel).join(', '));
-    const zones = sc.machine.zones.map((z) => `${z.kind} ${withSeparators(z.managedPages)}`).join(', ');
-    kv('machine', `${sc.machine.cpus} CPUs, ${formatMiB(sc.machine.memoryMiB)} (managed pages: ${zones})`);
-    kv('run', `${formatNumber(sc.durationMs)} ms of virtual time per seed, ${sc.warmupMs > 0 ? `after a ${formatNumber(sc.warmupMs)} ms warm-up (not measured)` : 'cold start (no warm-up)'}`);
-  } else {
-    out.push('  (no scenario details in the results file)');
-  }
-  if (!section.baseline) out.push(`  (no ${BASELINE} run in this scenario: no baseline column, no changes)`);
-  // Cells not run: the scenario's kernel lacks the strategy (never moved to another kernel).
-  for (const na of m.results.notApplicable ?? []) {
-    if (na.scenario !== section.scenario || (na.variant !== '' && na.variant !== section.variant)) continue;
-    for (const l of wrapText(`${na.strategy}: ${na.reason} on kernel ${na.kernel}, not run`, TEXT_WIDTH - 4)) out.push(`  ${l}`);
-  }
-  out.push('');
-  const groups = GROUPS.map((g) => ({
-    heading: g.heading,
-    metrics: METRICS.filter((d) => d.group === g.group && !TOTALS_ONLY.has(d.name) && hasMetric(section, d.name)),
-  }))
-    .filter((g) => g.metrics.length > 0)
-    .map((g) => ({ heading: g.heading, table: groupColumns(m, section, g.metrics) }));
-  // The same split of strategies into tables in every group, so "part 2 of 3"
-  // means the same columns throughout a scenario.
-  const chunks = chunkColumns(groups.map((g) => g.table));
-  for (const g of groups) {
-    out.push(...renderGroup(g.heading, g.table, chunks));
-    out.push('');
-  }
-}
-
-function hasMetric(section: ReportSection, metric: string): boolean {
-  return [section.baseline, ...section.columns].some((r) => r?.metrics[metric] !== undefined);
-}
-
-interface Column {
-  readonly head: [string, string];
-  readonly cells: string[];
-}
-
-interface GroupColumns {
-  readonly metrics: readonly MetricDef[];
-  readonly labelW: number;
-  readonly base: Column | undefined;
-  readonly columns: readonly Column[];
-}
-
-const GAP = 2;
-const colWidth = (c: Column): number => Math.max(c.head[0].length, c.head[1].length, ...c.cells.map((x) => x.length));
-
-/** The cells of one metric group for one section: the baseline column and one column per other row. */
-function groupColumns(m: ReportModel, section: ReportSection, metrics: readonly MetricDef[]): GroupColumns {
-  const labelW = Math.max(...metrics.map((d) => d.name.length));
-  const valueOf = (row: SummaryRow | undefined, metric: string): string => {
-    const c = row?.metrics[metric];
-    return c === undefined ? '-' : formatMetric(metric, c.mean);
-  };
-  const base: Column | undefined = section.baseline
-    ? { head: headLines(m, section.baseline), cells: metrics.map((d) => valueOf(section.baseline, d.name)) }
-    : undefined;
-  const columns: Column[] = section.columns.map((row) => {
-    const values = metrics.map((d) => valueOf(row, d.name));
-    const changes = metrics.map((d) => {
-      const ch = row.vsStatusQuo?.[d.name];
-      return ch ? { text: formatCellChange(d.name, ch.changePct), sig: showsSignificant(ch) } : null;
-    });
-    const vw = Math.max(...values.map((v) => v.length));
-    const cw = Math.max(0, ...changes.map((c) => (c ? c.text.length : 0)));
-    const cells = values.map((v, i) => {
-      const c = changes[i];
-      if (cw === 0) return v.padStart(vw);
-      const sig = c?.sig ?? false;
-      const body = `${v.padStart(vw)} ${(c?.text ?? '').padStart(cw)}`;
-      return sig ? `*${body}*` : ` ${body} `;
-    });
-    return { head: headLines(m, row), cells };
-  });
-  return { metrics, labelW, base, columns };
-}
-
-/** Splits the non-baseline columns into runs that fit in 80 columns in every group (widest group decides). */
-function chunkColumns(groups: readonly GroupColumns[]): number[][] {
-  const n = groups[0]?.columns.length ?? 0;
-  const labelW = Math.max(0, ...groups.map((g) => g.labelW));
-  const baseW = Math.max(0, ...groups.map((g) => (g.base ? GAP + colWidth(g.base) : 0)));
-  const widths = Array.from({ length: n }, (_, j) => Math.max(0, ...groups.map((g) => GAP + colWidth(g.columns[j]!))));
-  const chunks: number[][] = [];
-  let cur: number[] = [];
-  let used = labelW + baseW;
-  for (let j = 0; j < n; j++) {
-    const w = widths[j]!;
-    if (cur.length > 0 && used + w > TEXT_WIDTH) {
-      chunks.push(cur);
-      cur = [];
-      used = labelW + baseW;
-    }
-    cur.push(j);
-    used += w;
-  }
-  if (cur.length > 0 || chunks.length === 0) chunks.push(cur);
-  return chunks;
-}
-
-/** One group as one table per chunk, each repeating the baseline column. */
-function renderGroup(heading: string, g: GroupColumns, chunks: readonly number[][]): string[] {
-  const out: string[] = [];
-  chunks.forEach((chunk, ci) => {
-    const cols = [...(g.base ? [g.base] : []), ...chunk.map((j) => g.columns[j]!)];
-    const widths = cols.map(colWidth);
-    if (ci > 0) out.push('');
-    out.push(`${heading}${chunks.length > 1 ? `, part ${ci + 1} of ${chunks.length}` : ''}`);
-    const headRow = (k: 0 | 1): string => ''.padEnd(g.labelW) + cols.map((c, i) => ' '.repeat(GAP) + c.head[k].padStart(widths[i]!)).join('');
-    if (cols.some((c) => c.head[0] !== '')) out.push(headRow(0));
-    out.push(headRow(1));
-    out.push(''.padEnd(g.labelW, '-') + cols.map((_, i) => ' '.repeat(GAP) + ''.padEnd(widths[i]!, '-')).join(''));
-    g.metrics.forEach((d, r) => {
-      out.push(d.name.padEnd(g.labelW) + cols.map((c, i) => ' '.repeat(GAP) + (c.cells[r] ?? '').padStart(widths[i]!)).join(''));
-    });
-  });
-  return out;
-}
-
-/** Two header lines: the strategy (with ^ when later) and, for a sweep point, the variant; else the name on the second line. */
-function headLines(m: ReportModel, row: SummaryRow): [string, string] {
-  const later = m.strategy(row.strategy)?.later ?? false;
-  const name = `${row.strategy}${later ? '^' : ''}`;
-  const v = variantShort(row.strategy, row.variant);
-  const max = 44;
-  const cut = (s: string): string => (s.length > max ? `${s.slice(0, max - 1)}~` : s);
-  return v ? [cut(name), cut(`[${v}]`)] : ['', cut(name)];
-}
-
-function staticProperties(out: string[], m: ReportModel): void {
-  const strategies = m.strategyOrder.map((n) => m.strategy(n)).filter((s) => s !== undefined);
-  if (strategies.length === 0) return;
-  out.push(rule('='));
-  out.push('Static properties (derived from what each strategy registers with the core)');
-  out.push(rule('='));
-  const head = [
-    ['', 'strategy'],
-    ['GFP bits', 'used/left'],
-    ['GFP', 'shift'],
-    ['', 'coll'],
-    ['', 'reloc'],
-    ['entry', 'points'],
-    ['fast', 'path'],
-    ['pcp', 'miss'],
-    ['', 'resv'],
-    ['', 'wrk'],
-  ];
-  const rows = strategies.map((s) => {
-    const p = s.staticProperties;
-    return [
-      `${s.name}${s.later ? '^' : ''}`,
-      `${p.gfpBitsUsed}/${p.gfpBitsLeft}`,
-      String(p.gfpBitsShift),
-      String(p.gfpCollisions.length),
-      String(p.gfpRelocations.length),
-      String(p.entryPoints.length),
-      String(p.fastPathChecks.length),
-      String(p.pcpMissChecks.length),
-      String(p.reserves.length),
-      String(p.workers.length),
-    ];
-  });
-  const widths = head.map((h, i) => Math.max(h[0]!.length, h[1]!.length, ...rows.map((r) => r[i]!.length)));
-  const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
-  const gap = total + widths.length - 1 <= TEXT_WIDTH ? 2 : 1;
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' '.repeat(gap));
-  out.push(line(head.map((h) => h[0]!)));
-  out.push(line(head.map((h) => h[1]!)));
-  out.push(line(widths.map((w) => ''.padEnd(w, '-'))));
-  for (const r of rows) out.push(line(r));
-  out.push('');
-  out.push('used/left: GFP bits in use / free of gfp_t\'s 32 with this strategy\'s bits');
-  out.push('  added; shift: __GFP_BITS_SHIFT; coll: bit collisions with existing flags;');
-  out.push('  reloc: flags moved to make room; entry points: new allocator API');
-  out.push('  functions; fast path: checks added to the order-0 fast path; pcp miss:');
-  out.push('  checks added after a pcplist miss; resv: reserves holding pages;');
-  out.push('  wrk: refill workers.');
-  out.push('');
-  for (const s of strategies) {
-    const p = s.staticProperties;
-    const items: [string, readonly string[]][] = [
-      ['GFP bits added', p.gfpBits.map((b) => `${b.name}=${b.value}`)],
-      ['collisions', p.gfpCollisions],
-      ['relocations', p.gfpRelocations],
-      ['entry points', p.entryPoints],
-      ['fast-path checks', p.fastPathChecks],
-      ['pcp-miss checks', p.pcpMissChecks],
-      ['slow-path checks', p.slowPathChecks],
-      ['reserves', p.reserves],
-      ['workers', p.workers],
-    ];
-    const present = items.filter(([, v]) => v.length > 0);
-    const params = Object.entries(s.params);
-    if (present.length === 0 && params.length === 0) continue;
-    out.push(`${s.name}${s.later ? '^' : ''}:`);
-    if (params.length > 0) {
-      const text = `params: ${params.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')}`;
-      wrapText(text, TEXT_WIDTH - 4).forEach((l, i) => out.push(`${i === 0 ? '  ' : '    '}${l}`));
-    }
-    for (const [k, v] of present) {
-      wrapText(`${k}: ${v.join('; ')}`, TEXT_WIDTH - 4).forEach((l, i) => out.push(`${i === 0 ? '  ' : '    '}${l}`));
-    }
-  }
-  out.push('');
-}
-
-function failedRuns(out: string[], m: ReportModel): void {
-  const failed = m.results.failedRuns;
-  if (failed.length === 0) return;
-  out.push(rule('='));
-  out.push(`Failed runs: ${failed.length} (left out of every mean above)`);
-  out.push(rule('='));
-  for (const f of failed) {
-    const what = `${f.strategy}${f.variant ? ` [${variantShort(f.strategy, f.variant)}]` : ''} x ${f.scenario}, seed ${f.seed}:`;
-    out.push(...wrapText(what, TEXT_WIDTH));
-    for (const l of wrapText(f.error, TEXT_WIDTH - 4)) out.push(`    ${l}`);
-  }
-  out.push('');
-}
-
-function totals(out: string[], m: ReportModel): void {
-  const t = m.results.totals;
-  out.push(rule('='));
-  out.push('Totals');
-  out.push(rule('='));
-  out.push(`runs:        ${withSeparators(t.runs)} (${withSeparators(t.failedRuns)} failed)`);
-  out.push(`events:      ${formatNumber(t.simEvents)} simulated (${formatNumber(t.eventsPerSecPerCore)} events/s per core, generation included)`);
-  out.push(`wall time:   ${formatDurationMs(t.wallMs)} (sum of the runs: ${formatDurationMs(t.simWallMs)}; workload streams`);
-  out.push(`             generated in ${formatDurationMs(t.workloadWallMs)}, once per stream and worker thread holding it)`);
-  out.push('');
-}
-
-function glossary(out: string[], m: ReportModel): void {
-  out.push(rule('='));
-  out.push('Metrics (unit; which way is better; exact = a count, the same for the same');
-  out.push('seed; modelled = virtual ns from the cost table; wall = this machine)');
-  out.push(rule('='));
-  const shown = new Set<string>();
-  for (const row of m.results.summary) for (const k of Object.keys(row.metrics)) shown.add(k);
-  for (const d of METRICS) {
-    if (!shown.has(d.name) && !TOTALS_ONLY.has(d.name)) continue;
-    const unit = d.unit === 'ratio' ? '%' : d.unit;
-    const better = d.better === 'none' ? 'neutral' : `${d.better} is better`;
-    out.push(`${d.name} (${unit}; ${better}; ${d.kind})`);
-    for (const l of wrapText(d.description, TEXT_WIDTH - 4)) out.push(`    ${l}`);
-  }
-  // Metrics present in the file but unknown to this version of the glossary.
-  for (const name of shown) if (!metricDef(name)) out.push(`${name} (no description in this version)`);
-}
-
-// ---------------------------------------------------------------------------
 // Text helpers
 // ---------------------------------------------------------------------------
 
-function rule(ch: string): string {
+export function rule(ch: string): string {
   return ''.padEnd(TEXT_WIDTH, ch);
 }
 
-function para(out: string[], text: string): void {
+export function para(out: string[], text: string): void {
   out.push(...wrapText(text, TEXT_WIDTH));
 }
 
