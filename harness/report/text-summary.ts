@@ -114,7 +114,13 @@ function summaryHeader(out: string[], m: ReportModel): void {
   if (r.costRange) para(out, `Cost range: ${r.costRange.verdict}`);
   const cold = r.scenarios.filter((s) => s.warmupMs === 0).map((s) => s.name);
   if (cold.length > 0) para(out, `Cold start (no warm-up): ${cold.join(', ')}.`);
-  if (r.failedRuns.length > 0) para(out, `Failed runs: ${r.failedRuns.length}, left out of every mean (details.txt).`);
+  if (r.failedRuns.length > 0) {
+    // Which strategies failed is what a reader acts on; the reasons are in details.txt.
+    const byStrategy = new Map<string, number>();
+    for (const f of r.failedRuns) byStrategy.set(f.strategy, (byStrategy.get(f.strategy) ?? 0) + 1);
+    const who = [...byStrategy].map(([s, n]) => `${s} (${n})`).join(', ');
+    para(out, `Failed runs: ${r.failedRuns.length}, left out of every mean (reasons in details.txt): ${who}.`);
+  }
 }
 
 /**
