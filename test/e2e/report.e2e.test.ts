@@ -189,9 +189,11 @@ describe('HTML report in chromium', () => {
     const body = await page.locator('body').innerText();
     expect(body).toContain(HOSTILE_NAME);
     expect(await page.locator('img').count()).toBe(0);
-    // In the summary table heading, as the text itself.
+    // In the summary table's heading and the verdict's, as the text itself.
     const heading = page.locator('#summary h3', { hasText: HOSTILE_NAME });
-    expect(await heading.count()).toBe(1);
+    expect(await heading.count()).toBe(2);
+    expect(await page.locator('#summary h3', { hasText: `Scenario ${HOSTILE_NAME}` }).count()).toBe(1);
+    expect(await page.locator('#summary h3', { hasText: `Verdict in ${HOSTILE_NAME}` }).count()).toBe(1);
   });
 
   it('saves a screenshot of the whole report and of each chart', async () => {
