@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveKernel } from '../harness/validate/kernel-version.ts';
-import { checkZoneinfo } from '../harness/validate/zoneinfo.ts';
+import { BOOT_SLACK_KB, checkZoneinfo, minFreeWithin } from '../harness/validate/zoneinfo.ts';
 import { validateCommand } from '../harness/cli/validate.ts';
 import { inputError } from './helpers/input-error.ts';
 
@@ -176,5 +176,26 @@ describe.skipIf(found.length === 0)('every lab capture in the cache', () => {
     // capture without it may differ there only (computed before the initrd was freed).
     const hasLog = existsSync(join(d, 'dmesg.txt'));
     expect(c.rows.filter((r) => !r.match && (hasLog || r.field !== 'min_free_kbytes'))).toEqual([]);
+  });
+});
+
+describe('min_free_kbytes against a boot log: the pages the boot held at the initcall', () => {
+  const dir = 'test/fixtures/lab/7.2.13+deb14-rt-amd64/3cpu-3072M';
+  const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
+  const check = (sysctlText: string) =>
+    checkZoneinfo({ zoneinfoText: read('zoneinfo.txt'), zoneinfoFile: `${dir}/zoneinfo.txt`, sysctlText, sysctlFile: `${dir}/sysctl.txt`, dmesgText: read('dmesg.txt'), kernel: '7.2.13+deb14-rt-amd64' });
+  const row = (c: ReturnType<typeof check>) => c.rows.find((r) => r.field === 'min_free_kbytes')!;
+
+  it('int_sqrt(lowmem * 16) for lowmem within 64 KiB of the model: 2704..2705 at 512 MiB, 6964..6965 at 3 GiB', () => {
+    // 457356 kB: int_sqrt(7317696) = 2705, and 42 KiB less already gives 2704 (seen: two lab boots of one shape).
+    expect(minFreeWithin(457356, BOOT_SLACK_KB)).toEqual({ low: 2704, high: 2705 });
+    expect(minFreeWithin(3031944, BOOT_SLACK_KB)).toEqual({ low: 6964, high: 6965 });
+  });
+
+  it('a value outside that spread still differs', () => {
+    const sysctl = read('sysctl.txt');
+    expect(row(check(sysctl)).match).toBe(true);
+    const off = check(sysctl.replace(/vm\.min_free_kbytes = \d+/, 'vm.min_free_kbytes = 6963'));
+    expect(row(off)).toMatchObject({ kernel: 6963, model: 6964, match: false });
   });
 });
