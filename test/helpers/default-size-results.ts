@@ -10,7 +10,7 @@ import { summarize } from '../../harness/analysis/summarize.ts';
 import { computeVerdict } from '../../harness/analysis/verdict.ts';
 import { METRIC_NAMES } from '../../harness/metrics/metric-defs.ts';
 import { ResultsSchema, type Results, type RunRow } from '../../harness/results/schema.ts';
-import { makeSampleResults } from './sample-results.ts';
+import { makeSampleResults, mulberry32 } from './sample-results.ts';
 
 const STRATEGIES = ['status-quo', 'gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache', 'alloc-pages-nolock'];
 const LATER = new Set(['rcu-page-cache', 'alloc-pages-nolock']);
@@ -26,17 +26,6 @@ const SCENARIOS: readonly [name: string, kernel: string][] = [
   ['trace-replay', '7.2'],
   ['nmi-tracing', '7.2'],
 ];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function makeDefaultSizeResults(): Results {
   const base = makeSampleResults({ noSweep: true });

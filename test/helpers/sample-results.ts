@@ -22,7 +22,8 @@ export interface SampleOptions {
   readonly noSweep?: boolean;
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG for test data (mulberry32). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
