@@ -15,7 +15,7 @@ import { DEFAULT_COST_TABLE } from '../core/cost-table.ts';
 import { GFP_KERNEL } from '../core/gfp.ts';
 import type { DebugConfig } from '../core/post-alloc-hook.ts';
 import type { ProfileName } from '../core/profile.ts';
-import type { MachineSpec } from '../machine/machine-spec.ts';
+import type { MachineSpec } from '../core/machine-spec.ts';
 
 export interface BenchIteration {
   /** Runs opsPerIteration operations. */

@@ -20,7 +20,7 @@ import { PostAllocHook, type DebugConfig } from './post-alloc-hook.ts';
 import { MAX_PAGE_ORDER, NR_PAGE_ORDERS, PAGEBLOCK_ORDER, PROFILES, type ProfileName } from './profile.ts';
 import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from './watermarks.ts';
 import { MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_TYPES, Zone } from './zone.ts';
-import type { MachineSpec } from '../machine/machine-spec.ts';
+import type { MachineSpec } from './machine-spec.ts';
 
 export interface CoreConfig {
   readonly profile: ProfileName;

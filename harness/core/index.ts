@@ -14,3 +14,4 @@ export { Zone, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, MIGRATE_RECLAIMABLE, MIGRATE_U
 export * from './gfp.ts';
 export { CTX_HARDIRQ, CTX_NMI, CTX_SOFTIRQ, CTX_TASK } from './context.ts';
 export type { CostTable } from './cost-table.ts';
+export type { MachineSpec, MachineZoneSpec } from './machine-spec.ts';

@@ -23,7 +23,7 @@ import {
   type ZoneKind,
 } from '../core/watermarks.ts';
 import { pcpHighAndBatch } from '../core/pcp-sizing.ts';
-import type { MachineSpec } from './machine-spec.ts';
+import type { MachineSpec } from '../core/machine-spec.ts';
 
 export interface ZoneinfoPageset {
   cpu: number;

@@ -20,7 +20,7 @@
 import { InputError } from '../errors.ts';
 import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, gfpFlagsToMigratetype } from '../core/gfp.ts';
 import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from '../core/watermarks.ts';
-import type { MachineSpec } from '../machine/machine-spec.ts';
+import type { MachineSpec } from '../core/machine-spec.ts';
 import {
   CTX_HARDIRQ,
   CTX_TASK,

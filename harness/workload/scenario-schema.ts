@@ -24,7 +24,7 @@ import { MAX_PAGE_ORDER, NEWEST_PROFILE, NR_PAGE_ORDERS, PAGE_SIZE_KB, resolvePr
 import { bootMinFreeKbytes, debianThpDefault } from '../machine/min-free-kbytes.ts';
 import { LOWMEM_RESERVE_RATIO_DEFAULT, type ZoneKind as CoreZoneKind } from '../core/watermarks.ts';
 import { parseBuddyinfo, parseZoneinfo, machineFromZoneinfo } from '../machine/zoneinfo.ts';
-import type { MachineSpec } from '../machine/machine-spec.ts';
+import type { MachineSpec } from '../core/machine-spec.ts';
 import { createCore } from '../core/core.ts';
 import { resolveCostTable } from '../core/cost-table.ts';
 import type { StrategyDefinition } from '../core/strategy-api.ts';

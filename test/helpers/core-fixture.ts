@@ -12,7 +12,7 @@ import type { DebugConfig } from '../../harness/core/post-alloc-hook.ts';
 import type { ProfileName } from '../../harness/core/profile.ts';
 import type { ZoneKind } from '../../harness/core/watermarks.ts';
 import { MIGRATE_MOVABLE, type Zone } from '../../harness/core/zone.ts';
-import type { MachineSpec } from '../../harness/machine/machine-spec.ts';
+import type { MachineSpec } from '../../harness/core/machine-spec.ts';
 
 export const NO_DEBUG: DebugConfig = { debugPagealloc: false, kasan: false, pageOwner: false, arch: 'x86_64', pageOwnerNewStackPeriod: 64 };
 

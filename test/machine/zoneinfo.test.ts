@@ -7,7 +7,7 @@ import {
   parseBuddyinfo,
   parseZoneinfo,
 } from '../../harness/machine/zoneinfo.ts';
-import { DEFAULT_LOWMEM_RESERVE_RATIO } from '../../harness/machine/machine-spec.ts';
+import { DEFAULT_LOWMEM_RESERVE_RATIO } from '../../harness/core/machine-spec.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 

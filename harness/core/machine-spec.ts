@@ -5,7 +5,7 @@
  * an empty zone holds no frames but still counts for the watermark split
  * (__setup_per_zone_wmarks) and has a column in every lowmem_reserve[] array.
  */
-import type { ZoneKind } from '../core/watermarks.ts';
+import type { ZoneKind } from './watermarks.ts';
 
 export interface MachineZoneSpec {
   kind: ZoneKind;
