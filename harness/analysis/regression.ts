@@ -170,6 +170,22 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
   return { baselineRunId: baseline.runId, baselineCommit: baseline.environment.gitCommit, options: opts, cells, failing, differences, comparedCells: cells.length };
 }
 
+/** The report as results.json stores it (results.comparison): every cell that moved, and whether it fails the run; unchanged cells only counted. */
+export function storedComparison(report: RegressionReport): NonNullable<Results['comparison']> {
+  const failing = new Set(report.failing);
+  const moved = report.cells.filter((c) => c.verdict !== 'no change');
+  return {
+    baselineRunId: report.baselineRunId,
+    baselineCommit: report.baselineCommit,
+    noiseFloorPct: report.options.noiseFloorPct,
+    failOnTiming: report.options.failOnTiming,
+    comparedCells: report.comparedCells,
+    unchangedCells: report.comparedCells - moved.length,
+    cells: moved.map((c) => ({ ...c, kind: c.kind, failing: failing.has(c) })),
+    differences: report.differences,
+  };
+}
+
 /**
  * Largest relative difference between two non-integer values that is
  * floating-point noise, not a change: a ratio or a time-weighted mean summed

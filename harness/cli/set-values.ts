@@ -5,11 +5,9 @@
  * into the scenario (e.g. workload.kvfreeRcu.headlessShare).
  */
 import { InputError, describeFound } from '../errors.ts';
+import type { SetTarget } from '../compare/plan.ts';
 
-export type SetTarget =
-  | { kind: 'cost'; key: string; value: unknown }
-  | { kind: 'strategy'; strategy: string; param: string; value: unknown }
-  | { kind: 'scenario'; key: string; raw: string };
+export type { SetTarget };
 
 /** A value as typed: JSON when it parses (numbers, booleans, quoted strings), else the plain string. */
 export function parseValue(raw: string): unknown {

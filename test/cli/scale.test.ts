@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../harness/results/schema.ts';
-import { MAX_TIMELINE_VARIANTS, timelineVariants } from '../../harness/cli/compare.ts';
+import { MAX_TIMELINE_VARIANTS, timelineVariants } from '../../harness/compare/plan.ts';
 
 mkdirSync(resolve('test-output'), { recursive: true });
 const work = mkdtempSync(join(resolve('test-output'), 'scale-'));
