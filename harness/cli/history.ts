@@ -14,7 +14,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { indexPath, readIndex } from '../results/history-index.ts';
 import { readResults } from '../results/schema.ts';
-import { buildHistory, historyRunFrom, renderHistoryHtml, renderHistoryText, resolveHistoryMetrics, type HistoryRun } from '../report/history.ts';
+import { buildHistory, historyRunFrom, resolveHistoryMetrics, type HistoryRun } from '../analysis/history.ts';
+import { renderHistoryHtml, renderHistoryText } from '../report/history.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 
 export interface HistoryOptions {

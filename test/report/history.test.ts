@@ -2,31 +2,19 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarize } from '../../harness/analysis/summarize.ts';
 import { historyCommand } from '../../harness/cli/history.ts';
 import { InputError } from '../../harness/errors.ts';
 import { type IndexEntry } from '../../harness/results/history-index.ts';
 import type { Results } from '../../harness/results/schema.ts';
-import { buildHistory, historyRunFrom, renderHistoryHtml, type HistoryModel } from '../../harness/report/history.ts';
-import { makeSampleResults } from '../helpers/sample-results.ts';
+import { buildHistory, historyRunFrom, type HistoryModel } from '../../harness/analysis/history.ts';
+import { renderHistoryHtml } from '../../harness/report/history.ts';
+import { historySampleRun } from '../helpers/history-runs.ts';
 
 const METRICS = ['locklessFailureRate', 'ordinaryFastPathNs', 'invalidWaitContext', 'reservedPagesMean', 'simWallMs'];
 const STEP_RUN = '20251122-000000-c';
 const STEP_LABEL = 'cccccc3 2025-11-22';
 
-/** The sample run as one stored run of the history (same seeds and values unless changed). */
-function run(runId: string, createdAt: string, commit: string, change?: (r: Results) => void): Results {
-  const r = makeSampleResults({ noSweep: true });
-  r.runId = runId;
-  r.createdAt = createdAt;
-  r.environment.gitCommit = commit;
-  r.environment.gitDirty = false;
-  if (change) {
-    change(r);
-    r.summary = summarize(r.runs);
-  }
-  return r;
-}
+const run = historySampleRun;
 
 let dir: string;
 let resultsDir: string;
@@ -161,34 +149,11 @@ describe('nolock-bench history', () => {
   });
 });
 
-describe('step detection', () => {
+describe('the history report', () => {
   const model = (runs: Results[], metrics: string[]): HistoryModel => buildHistory(runs.map((r) => historyRunFrom(r, metrics)), { metrics });
 
-  it('a wall metric steps only when significant and beyond the noise floor', () => {
-    const slower = (f: number) => (r: Results): void => {
-      for (const row of r.runs) row.metrics.simWallMs *= f;
-    };
-    const h = model([run('a', '2025-11-20T00:00:00Z', 'a1'), run('b', '2025-11-21T00:00:00Z', 'b1', slower(1.5)), run('c', '2025-11-22T00:00:00Z', 'c1', slower(1.51))], ['simWallMs']);
-    const steps = h.metrics[0]!.steps;
-    expect(steps.length).toBeGreaterThan(0);
-    expect(steps.every((s) => s.toRun === 1 && s.test === 'welch' && s.verdict === 'regressed')).toBe(true);
-  });
-
-  it('runs with different seeds are not compared for exact metrics, and the reason is given', () => {
-    const fewer = (r: Results): void => {
-      r.runs = r.runs.filter((x) => x.seed !== 3);
-      r.config.seeds = [1, 2];
-    };
-    const h = model([run('a', '2025-11-20T00:00:00Z', 'a1'), run('b', '2025-11-21T00:00:00Z', 'b1', fewer)], ['invalidWaitContext']);
-    const mh = h.metrics[0]!;
-    expect(mh.steps).toHaveLength(0);
-    expect(mh.notCompared[0]?.reason).toContain('seeds differ');
-  });
-
-  it('renders without a vega-lite or vega warning, and labels equal commits and dates apart', async () => {
+  it('renders without a vega-lite or vega warning', async () => {
     const h = model([run('a', '2025-11-20T01:00:00Z', 'a1'), run('b', '2025-11-20T02:00:00Z', 'a1')], ['locklessFailureRate']);
-    expect(h.runs.map((r) => r.label)).toEqual(['a1 2025-11-20 01:00', 'a1 2025-11-20 02:00']);
-    expect(model([run('a', '2025-11-20T01:00:00Z', 'a1'), run('b', '2025-11-20T01:00:05Z', 'a1'), run('c', '2025-11-21T01:00:05Z', 'a1')], ['locklessFailureRate']).runs.map((r) => r.label)).toEqual(['a1 2025-11-20 01:00:00', 'a1 2025-11-20 01:00:05', 'a1 2025-11-21']);
     const r = await renderHistoryHtml(h);
     expect(r.warnings).toEqual([]);
   });

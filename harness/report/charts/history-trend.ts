@@ -4,11 +4,11 @@
  * over seeds with its 95% CI as a vertical rule; one line per strategy
  * (variant "" only); one small panel per scenario (facet, independent y
  * scales, so a scenario with large values does not flatten the others). A
- * step change (history.ts) is ringed with a black diamond.
+ * step change (analysis/history.ts) is ringed with a black diamond.
  */
 import { metricDef } from '../../metrics/metric-defs.ts';
-import type { HistoryModel, MetricHistory } from '../history.ts';
-import { LATER_OPACITY, VEGA_LITE_SCHEMA, baseConfig, type ChartDef, type VlSpec } from './theme.ts';
+import type { HistoryModel, MetricHistory } from '../../analysis/history.ts';
+import { LATER_OPACITY, VEGA_LITE_SCHEMA, baseConfig, strategyColor, type ChartDef, type VlSpec } from './theme.ts';
 
 export const STEP_MARKER = 'step change';
 
@@ -50,7 +50,7 @@ export function historyTrendChart(h: HistoryModel, mh: MetricHistory): ChartDef 
   }
   const scenarios = h.scenarioOrder.filter((sc) => mh.series.some((s) => s.scenario === sc));
   const strategies = h.strategyOrder.filter((st) => mh.series.some((s) => s.strategy === st));
-  const color = { domain: strategies.map((st) => h.strategyInfo(st).label), range: strategies.map((st) => h.strategyInfo(st).color) };
+  const color = { domain: strategies.map((st) => h.strategyInfo(st).label), range: strategies.map(strategyColor) };
   // Every run gets a label while they fit (vertical when they do not fit flat); past ~20 runs vega drops some (greedy).
   const width = Math.min(600, Math.max(260, runLabels.length * 30));
   const longest = Math.max(0, ...runLabels.map((l) => l.length));
