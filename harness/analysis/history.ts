@@ -17,18 +17,19 @@
  * harness/cli/history.ts reads the files; report/history.ts renders the
  * model; this module does neither (no file access, no formatting).
  */
+import { BASELINE_STRATEGY as BASELINE } from './baseline-strategy.ts';
 import { meanCi95, welchTTest, type MeanCi } from './stats.ts';
 import { InputError } from '../errors.ts';
 import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results } from '../results/schema.ts';
 import { closestName } from '../util/closest-name.ts';
+import { percentChange } from '../util/percent-change.ts';
 
 export const DEFAULT_HISTORY_METRICS: readonly string[] = ['locklessFailureRate', 'ordinaryFastPathNs', 'invalidWaitContext', 'reservedPagesMean', 'simWallMs'];
 /** Significance level of the wall-metric test. */
 export const HISTORY_ALPHA = 0.05;
 /** Wall metrics: a change of the mean at or below this many percent is noise. */
 export const HISTORY_NOISE_FLOOR_PCT = 2;
-const BASELINE = 'status-quo';
 
 // ---------------------------------------------------------------------------
 // What is kept of each stored run
@@ -319,7 +320,7 @@ function judge(
   const b = cur.values[def.name] ?? [];
   const oldMean = prev.summary[def.name]?.mean ?? NaN;
   const newMean = cur.summary[def.name]?.mean ?? NaN;
-  const changePct = oldMean === 0 ? (newMean === 0 ? 0 : null) : ((newMean - oldMean) / Math.abs(oldMean)) * 100;
+  const changePct = percentChange(newMean, oldMean);
   const base = { metric: def.name, strategy: cur.strategy, scenario: cur.scenario, oldMean, newMean, changePct, verdict: verdictOf(def, oldMean, newMean) };
   if (def.kind === 'exact' || def.kind === 'modelled') {
     if (a.length === 0 || b.length === 0) return { reason: 'no per-seed values' };

@@ -25,6 +25,7 @@
 import { METRICS, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results, RunRow } from '../results/schema.ts';
 import { mannWhitneyU, mean } from './stats.ts';
+import { percentChange } from '../util/percent-change.ts';
 
 export type Verdict = 'improved' | 'regressed' | 'changed' | 'no change' | 'within noise';
 
@@ -161,7 +162,7 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
   for (const m of current.measured) {
     const b = bm.get(`${m.strategy}|${m.task}`);
     if (!b) continue;
-    const changePct = b.nsPerOp === 0 ? null : ((m.nsPerOp - b.nsPerOp) / b.nsPerOp) * 100;
+    const changePct = b.nsPerOp === 0 ? null : percentChange(m.nsPerOp, b.nsPerOp);
     const floor = Math.max(opts.metricNoisePct[`measured.${m.task}`] ?? opts.noiseFloorPct, m.rmePct + b.rmePct);
     const verdict: Verdict = changePct === null || Math.abs(changePct) <= floor ? 'within noise' : changePct > 0 ? 'regressed' : 'improved';
     cells.push({ strategy: m.strategy, scenario: '(tinybench)', variant: '', metric: `measured ${m.task} ns/op`, kind: 'measured', baseline: b.nsPerOp, current: m.nsPerOp, changePct, pValue: null, test: 'mann-whitney', verdict });
@@ -210,7 +211,7 @@ function bySeed(runs: readonly RunRow[], bruns: readonly RunRow[], metric: strin
 function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: MetricDef['better'], a: number[], b: number[], identicalBySeed: boolean, opts: RegressionOptions): CellComparison {
   const ma = mean(a);
   const mb = mean(b);
-  const changePct = sameValue(ma, mb) ? 0 : mb === 0 ? null : ((ma - mb) / Math.abs(mb)) * 100;
+  const changePct = sameValue(ma, mb) ? 0 : percentChange(ma, mb);
   const base = { strategy: row.strategy, scenario: row.scenario, variant: row.variant, metric, kind, baseline: mb, current: ma, changePct };
   const direction = (): Verdict => {
     // Seeds moved but the mean did not: the model behaves differently, neither better nor worse.

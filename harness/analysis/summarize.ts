@@ -19,9 +19,10 @@
  */
 import { METRIC_NAMES, metricDef } from '../metrics/metric-defs.ts';
 import type { Change, RunRow, SummaryRow } from '../results/schema.ts';
+import { BASELINE_STRATEGY } from './baseline-strategy.ts';
 import { meanBootstrapCi95, welchTTest } from './stats.ts';
+import { percentChange } from '../util/percent-change.ts';
 
-export const BASELINE_STRATEGY = 'status-quo';
 export const SIGNIFICANCE_LEVEL = 0.05;
 
 type Key = string;
@@ -81,7 +82,7 @@ export function summarize(runs: readonly RunRow[]): SummaryRow[] {
           if (a === null || b === null) continue;
           const ma = metrics[m]!.mean;
           const mb = b.reduce((s, x) => s + x, 0) / b.length;
-          const changePct = mb === 0 ? (ma === 0 ? 0 : null) : ((ma - mb) / Math.abs(mb)) * 100;
+          const changePct = percentChange(ma, mb);
           const p = ma === mb ? null : welchTTest(a, b);
           vs[m] = { changePct, pValue: p, significant: p !== null && p < SIGNIFICANCE_LEVEL, gainPct: gainOf(m, changePct) };
         }

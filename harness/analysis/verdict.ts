@@ -35,8 +35,7 @@
  */
 import { metricDef } from '../metrics/metric-defs.ts';
 import type { Results, ScenarioVerdict, SummaryRow, Verdict } from '../results/schema.ts';
-
-export const VERDICT_BASELINE = 'status-quo';
+import { BASELINE_STRATEGY } from './baseline-strategy.ts';
 
 interface Criterion {
   /** A metric name, or a static property ("gfpBitsConsumed"). */
@@ -123,7 +122,7 @@ export function computeVerdict(input: VerdictInput): Verdict {
 }
 
 function kernelOf(rows: readonly SummaryRow[]): string {
-  const base = rows.find((r) => r.strategy === VERDICT_BASELINE && r.kernel !== undefined);
+  const base = rows.find((r) => r.strategy === BASELINE_STRATEGY && r.kernel !== undefined);
   if (base?.kernel !== undefined) return base.kernel;
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.kernel ?? 'unknown', (counts.get(r.kernel ?? 'unknown') ?? 0) + 1);

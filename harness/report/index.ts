@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Results } from '../results/schema.ts';
+import { USABLE_RUN_ID, usableRunId, type Results } from '../results/schema.ts';
 import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../results/atomic-write.ts';
 import { renderHtml, renderHtmlDetailed } from './html.ts';
@@ -24,11 +24,9 @@ export interface WriteReportsOptions {
   readonly command: string;
 }
 
-/** A run id is used as a directory name: refuse anything that could leave reportsDir. */
-function checkRunId(runId: string): void {
-  if (runId === '' || runId === '.' || runId === '..' || /[/\\\0]/.test(runId)) {
-    throw new InputError({ file: 'results.json', where: 'runId', expected: 'a run id usable as a directory name (no "/", "\\", "." or "..")', found: JSON.stringify(runId) });
-  }
+/** A run id is used as a directory name: refuse anything that could leave reportsDir (the rule results.json is read with). */
+function checkReportDir(runId: string): void {
+  if (!usableRunId(runId)) throw new InputError({ file: 'results.json', where: 'runId', expected: USABLE_RUN_ID, found: JSON.stringify(runId) });
 }
 
 /**
@@ -37,7 +35,7 @@ function checkRunId(runId: string): void {
  * error leaves the previous reports in place.
  */
 export async function writeReports(results: Results, reportsDir: string, opts: WriteReportsOptions): Promise<{ html: string; text: string; details: string }> {
-  checkRunId(results.runId);
+  checkReportDir(results.runId);
   const text = renderTextSummary(results, { reportCommand: opts.command });
   const details = renderTextDetails(results, { reportCommand: opts.command });
   const page = await renderHtml(results, { reportCommand: opts.command });

@@ -8,9 +8,10 @@
  * Shared by the text summary, the HTML tables and the charts, so every output
  * names, orders and colours things the same way.
  */
+import { BASELINE_STRATEGY as BASELINE } from '../analysis/baseline-strategy.ts';
 import type { Results, SummaryRow } from '../results/schema.ts';
 
-export const BASELINE = 'status-quo';
+export { BASELINE };
 
 export type StrategyInfo = Results['strategies'][number];
 export type ScenarioInfo = Results['scenarios'][number];

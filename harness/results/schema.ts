@@ -175,12 +175,20 @@ export const ComparisonSchema = z.object({
 });
 export type Comparison = z.infer<typeof ComparisonSchema>;
 
+/** What a stored run id must be, as messages say it. */
+export const USABLE_RUN_ID = 'a run id usable as a directory name (no "/", "\\", "." or "..")';
+
+/** A stored run id names one directory: not empty, "." or "..", no "/", "\\" or NUL. */
+export function usableRunId(id: string): boolean {
+  return id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id);
+}
+
 /**
  * A run id names the run's directories (results/<run-id>/, reports/<run-id>/).
  * Checked when a file is read, so the message names the file; ids stored
  * before --run-id was checked (any other text) still read.
  */
-const RunIdSchema = z.string().refine((id) => id !== '' && id !== '.' && id !== '..' && !/[/\\\0]/.test(id), { message: 'a run id usable as a directory name (no "/", "\\", "." or "..")' });
+const RunIdSchema = z.string().refine(usableRunId, { message: USABLE_RUN_ID });
 
 /** One strategy's place in a scenario's ranking, with why (harness/analysis/verdict.ts). */
 export const VerdictEntrySchema = z.object({ strategy: z.string(), reasons: z.array(z.string()) });

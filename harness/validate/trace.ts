@@ -35,6 +35,7 @@
  * its pcp->high.
  */
 import { InputError, describeFound } from '../errors.ts';
+import { percentChange } from '../util/percent-change.ts';
 import { createCore, type Core } from '../core/core.ts';
 import { DEFAULT_COST_TABLE } from '../core/cost-table.ts';
 import { CTX_HARDIRQ, CTX_NMI, CTX_SOFTIRQ, CTX_TASK } from '../core/context.ts';
@@ -94,7 +95,7 @@ export function countWithin(c: TraceCount, tolerancePct: number): boolean {
 
 /** (model - kernel) / kernel in percent; null when the kernel counted 0. */
 export function percentDiff(c: TraceCount): number | null {
-  return c.kernel === 0 ? (c.model === 0 ? 0 : null) : ((c.model - c.kernel) / c.kernel) * 100;
+  return percentChange(c.model, c.kernel);
 }
 
 /**
