@@ -7,9 +7,11 @@
  * summary rows). A point is a step change when it differs for real from the
  * series' previous point (the latest earlier run with that strategy x scenario):
  *  - exact and modelled metrics are deterministic for a seed: any change of
- *    the per-seed values is a step, when both runs used the same seeds;
+ *    the per-seed values (beyond floating-point noise) is a step, when both
+ *    runs used the same seeds;
  *  - wall metrics (measured, noisy): Welch's t-test across seeds p < 0.05 and
  *    a change of the mean beyond a 2% noise floor.
+ * The verdict is metric-change.ts's, the rule `compare --baseline` uses too.
  * Two runs are only compared when they are comparable: the same --quick, the
  * same scenario definition (kernel, machine, duration) and, for deterministic
  * metrics, the same seeds. A pair that is not compared is listed with why.
@@ -18,7 +20,8 @@
  * model; this module does neither (no file access, no formatting).
  */
 import { BASELINE_STRATEGY as BASELINE } from './baseline-strategy.ts';
-import { meanCi95, welchTTest, type MeanCi } from './stats.ts';
+import { metricChange } from './metric-change.ts';
+import { meanCi95, type MeanCi } from './stats.ts';
 import { InputError } from '../errors.ts';
 import { METRICS, metricDef, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results } from '../results/schema.ts';
@@ -295,14 +298,6 @@ function configChanges(prev: HistoryRun, cur: HistoryRun): string[] {
   return out;
 }
 
-function verdictOf(def: MetricDef, oldMean: number, newMean: number): StepVerdict {
-  if (def.better === 'none' || oldMean === newMean) return 'changed';
-  const worse = def.better === 'lower' ? newMean > oldMean : newMean < oldMean;
-  return worse ? 'regressed' : 'improved';
-}
-
-const sameNumber = (a: number | undefined, b: number | undefined): boolean => a === b || (a !== undefined && b !== undefined && Number.isNaN(a) && Number.isNaN(b));
-
 /** Compares a series point with its previous one: a step, no step, or a reason why they are not compared. */
 function judge(
   def: MetricDef,
@@ -321,19 +316,17 @@ function judge(
   const oldMean = prev.summary[def.name]?.mean ?? NaN;
   const newMean = cur.summary[def.name]?.mean ?? NaN;
   const changePct = percentChange(newMean, oldMean);
-  const base = { metric: def.name, strategy: cur.strategy, scenario: cur.scenario, oldMean, newMean, changePct, verdict: verdictOf(def, oldMean, newMean) };
-  if (def.kind === 'exact' || def.kind === 'modelled') {
+  const base = { metric: def.name, strategy: cur.strategy, scenario: cur.scenario, oldMean, newMean, changePct };
+  const exact = def.kind === 'exact' || def.kind === 'modelled';
+  if (exact) {
     if (a.length === 0 || b.length === 0) return { reason: 'no per-seed values' };
     const sameSeeds = prev.seeds.length === cur.seeds.length && prev.seeds.every((s, i) => s === cur.seeds[i]);
     if (!sameSeeds) return { reason: `the seeds differ (${prev.seeds.join(',')} -> ${cur.seeds.join(',')})` };
-    let changed = 0;
-    for (let i = 0; i < a.length; i++) if (!sameNumber(a[i], b[i])) changed++;
-    return { step: changed === 0 ? undefined : { ...base, test: 'exact', pValue: null, seedsChanged: changed, seedsCompared: a.length } };
   }
-  const p = welchTTest(a, b);
-  if (p === null) return { reason: "fewer than 2 seeds in a run, or both runs constant across seeds: no Welch's t-test" };
-  const beyondNoise = changePct === null || Math.abs(changePct) > opts.noiseFloorPct;
-  return { step: p < opts.alpha && beyondNoise ? { ...base, test: 'welch', pValue: p, seedsChanged: null, seedsCompared: Math.min(a.length, b.length) } : undefined };
+  const c = metricChange(def, { seeds: cur.seeds, values: b }, { seeds: prev.seeds, values: a }, opts);
+  if (!exact && c.pValue === null) return { reason: "fewer than 2 seeds in a run, or both runs constant across seeds: no Welch's t-test" };
+  if (c.verdict !== 'improved' && c.verdict !== 'regressed' && c.verdict !== 'changed') return { step: undefined };
+  return { step: { ...base, verdict: c.verdict, test: c.test, pValue: c.pValue, seedsChanged: c.seedsChanged, seedsCompared: c.seedsCompared } };
 }
 
 /**

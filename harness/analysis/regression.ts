@@ -1,6 +1,7 @@
 /**
  * Regression check of a run against a baseline run, cell by cell (strategy x
- * scenario x variant x metric), in the style of criterion.rs verdicts:
+ * scenario x variant x metric), in the style of criterion.rs verdicts. Each
+ * metric's verdict is metric-change.ts's, the rule the history uses too:
  *
  *  - exact and modelled metrics are deterministic under a fixed seed, so they
  *    are compared exactly, seed by seed, on the seeds both runs have (a mean
@@ -11,11 +12,11 @@
  *    direction that moved is "changed" (the model behaves differently), and
  *    counts as a regression: a change in the model's behaviour should fail CI
  *    until the baseline is deliberately updated.
- *  - wall-clock metrics and tinybench measurements are noisy: a change must be
- *    both beyond the noise floor (default 2%, or the measurement's own margin of
- *    error if larger) and significant (Mann-Whitney U across seeds at
- *    p < 0.05) to be "improved"/"regressed"; they never fail a run unless
- *    asked (--fail-on timing).
+ *  - wall-clock metrics are noisy: a change must be both beyond the noise
+ *    floor (default 2%) and significant (Welch's t-test across seeds at
+ *    p < 0.05) to be "improved"/"regressed"; tinybench measurements carry
+ *    their own margin of error, which is their floor when larger. Neither
+ *    fails a run unless asked (--fail-on timing).
  *
  * Only comparable cells are compared: a scenario whose definition (kernel,
  * machine, duration) differs is skipped. Differences in strategy parameters,
@@ -24,10 +25,10 @@
  */
 import { METRICS, type MetricDef } from '../metrics/metric-defs.ts';
 import type { Results, RunRow } from '../results/schema.ts';
-import { mannWhitneyU, mean } from './stats.ts';
 import { percentChange } from '../util/percent-change.ts';
+import { metricChange, type ChangeVerdict, type SeedValues } from './metric-change.ts';
 
-export type Verdict = 'improved' | 'regressed' | 'changed' | 'no change' | 'within noise';
+export type Verdict = ChangeVerdict;
 
 export interface CellComparison {
   readonly strategy: string;
@@ -40,7 +41,8 @@ export interface CellComparison {
   /** Relative change of the mean, percent (null when the baseline mean is 0 and the current is not). */
   readonly changePct: number | null;
   readonly pValue: number | null;
-  readonly test: 'exact' | 'mann-whitney';
+  /** exact: seed by seed; welch: Welch's t-test across seeds (metric-change.ts); margin of error: tinybench's own, no test. */
+  readonly test: 'exact' | 'welch' | 'margin of error';
   readonly verdict: Verdict;
 }
 
@@ -151,9 +153,9 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
         absent.add(def.name);
         continue;
       }
-      const a = runs.map((r) => (r.metrics as Record<string, number>)[def.name]!);
-      const b = bruns.map((r) => (r.metrics as Record<string, number>)[def.name]!);
-      cells.push(judge(first, def.name, def.kind, def.better, a, b, bySeed(runs, bruns, def.name), opts));
+      const side = (rs: readonly RunRow[]): SeedValues => ({ seeds: rs.map((r) => r.seed), values: rs.map((r) => (r.metrics as Record<string, number>)[def.name]!) });
+      const c = metricChange(def, side(runs), side(bruns), { noiseFloorPct: opts.metricNoisePct[def.name] ?? opts.noiseFloorPct, alpha: opts.alpha });
+      cells.push({ strategy: first.strategy, scenario: first.scenario, variant: first.variant, metric: def.name, kind: def.kind, baseline: c.baselineMean, current: c.currentMean, changePct: c.changePct, pValue: c.pValue, test: c.test, verdict: c.verdict });
     }
   }
   if (absent.size > 0) differences.push(`metrics missing from one of the runs (an older results version): ${[...absent].join(', ')}; not compared`);
@@ -165,7 +167,7 @@ export function compareRuns(current: Results, baseline: Results, opts: Regressio
     const changePct = b.nsPerOp === 0 ? null : percentChange(m.nsPerOp, b.nsPerOp);
     const floor = Math.max(opts.metricNoisePct[`measured.${m.task}`] ?? opts.noiseFloorPct, m.rmePct + b.rmePct);
     const verdict: Verdict = changePct === null || Math.abs(changePct) <= floor ? 'within noise' : changePct > 0 ? 'regressed' : 'improved';
-    cells.push({ strategy: m.strategy, scenario: '(tinybench)', variant: '', metric: `measured ${m.task} ns/op`, kind: 'measured', baseline: b.nsPerOp, current: m.nsPerOp, changePct, pValue: null, test: 'mann-whitney', verdict });
+    cells.push({ strategy: m.strategy, scenario: '(tinybench)', variant: '', metric: `measured ${m.task} ns/op`, kind: 'measured', baseline: b.nsPerOp, current: m.nsPerOp, changePct, pValue: null, test: 'margin of error', verdict });
   }
   const failing = cells.filter((c) => (c.verdict === 'regressed' || c.verdict === 'changed') && (c.kind === 'exact' || c.kind === 'modelled' || opts.failOnTiming));
   return { baselineRunId: baseline.runId, baselineCommit: baseline.environment.gitCommit, options: opts, cells, failing, differences, comparedCells: cells.length };
@@ -185,52 +187,6 @@ export function storedComparison(report: RegressionReport): NonNullable<Results[
     cells: moved.map((c) => ({ ...c, kind: c.kind, failing: failing.has(c) })),
     differences: report.differences,
   };
-}
-
-/**
- * Largest relative difference between two non-integer values that is
- * floating-point noise, not a change: a ratio or a time-weighted mean summed
- * in another order (a refactor that regroups additions) moves in the last
- * bits, ~1e-16 relative per operation. Counts (integers) compare exactly.
- */
-export const FLOAT_NOISE = 1e-9;
-
-/** `a` and `b` are the same value: equal, or non-integers within FLOAT_NOISE of each other. */
-export function sameValue(a: number, b: number | undefined): boolean {
-  if (b === undefined) return false;
-  if (a === b) return true;
-  if (Number.isInteger(a) && Number.isInteger(b)) return false;
-  return Math.abs(a - b) <= FLOAT_NOISE * Math.max(Math.abs(a), Math.abs(b));
-}
-
-function bySeed(runs: readonly RunRow[], bruns: readonly RunRow[], metric: string): boolean {
-  const b = new Map(bruns.map((r) => [r.seed, (r.metrics as Record<string, number>)[metric]]));
-  return runs.every((r) => sameValue((r.metrics as Record<string, number>)[metric]!, b.get(r.seed)));
-}
-
-function judge(row: RunRow, metric: string, kind: MetricDef['kind'], better: MetricDef['better'], a: number[], b: number[], identicalBySeed: boolean, opts: RegressionOptions): CellComparison {
-  const ma = mean(a);
-  const mb = mean(b);
-  const changePct = sameValue(ma, mb) ? 0 : percentChange(ma, mb);
-  const base = { strategy: row.strategy, scenario: row.scenario, variant: row.variant, metric, kind, baseline: mb, current: ma, changePct };
-  const direction = (): Verdict => {
-    // Seeds moved but the mean did not: the model behaves differently, neither better nor worse.
-    if (sameValue(ma, mb)) return 'changed';
-    if (better === 'none') return 'changed';
-    const worse = better === 'lower' ? ma > mb : ma < mb;
-    return worse ? 'regressed' : 'improved';
-  };
-  if (kind === 'exact' || kind === 'modelled') {
-    const same = identicalBySeed;
-    return { ...base, pValue: null, test: 'exact', verdict: same ? 'no change' : direction() };
-  }
-  const p = mannWhitneyU(a, b);
-  const floor = opts.metricNoisePct[metric] ?? opts.noiseFloorPct;
-  let verdict: Verdict;
-  if (changePct !== null && Math.abs(changePct) <= floor) verdict = 'within noise';
-  else if (p === null || p >= opts.alpha) verdict = 'no change';
-  else verdict = better === 'none' ? 'changed' : direction();
-  return { ...base, pValue: p, test: 'mann-whitney', verdict };
 }
 
 /** One cell of a run, planned or stored: what the baseline must share with it. */

@@ -1,10 +1,10 @@
 /**
  * Small-sample statistics across seeds: mean, sample standard deviation, the
  * 95% confidence interval of the mean from Student's t (few seeds are the
- * norm), Welch's t-test for two samples with unequal variances, and the
- * Mann-Whitney U test (normal approximation with tie correction). The t and
- * normal distributions are computed here (regularized incomplete beta by
- * Lentz's continued fraction), so there is no dependency for it.
+ * norm), a bootstrap interval of the mean, and Welch's t-test for two
+ * samples with unequal variances. Student's t distribution is computed here
+ * (regularized incomplete beta by Lentz's continued fraction), so there is
+ * no dependency for it. Reference values (scipy) in test/analysis/stats.test.ts.
  */
 
 export function mean(xs: readonly number[]): number {
@@ -147,80 +147,6 @@ export function welchTTest(a: readonly number[], b: readonly number[]): number |
   const t = (ma - mb) / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1));
   return 2 * (1 - studentTCdf(Math.abs(t), df));
-}
-
-/** Mann-Whitney U: two-sided p-value (normal approximation, continuity and tie corrected). */
-export function mannWhitneyU(a: readonly number[], b: readonly number[]): number | null {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) return null;
-  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
-  const ranks = new Array<number>(all.length);
-  let tieSum = 0;
-  for (let i = 0; i < all.length; ) {
-    let j = i;
-    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
-    const r = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) ranks[k] = r;
-    const t = j - i + 1;
-    tieSum += t * t * t - t;
-    i = j + 1;
-  }
-  let r1 = 0;
-  for (let i = 0; i < all.length; i++) if (all[i]!.g === 0) r1 += ranks[i]!;
-  const u1 = r1 - (n1 * (n1 + 1)) / 2;
-  const mu = (n1 * n2) / 2;
-  const n = n1 + n2;
-  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieSum / (n * (n - 1))));
-  if (sigma === 0) return u1 === mu ? 1 : 0;
-  const z = Math.max(0, Math.abs(u1 - mu) - 0.5) / sigma;
-  return 2 * (1 - normalCdf(z));
-}
-
-export function normalCdf(z: number): number {
-  return 0.5 * (1 + erf(z / Math.SQRT2));
-}
-
-function erf(x: number): number {
-  // Abramowitz-Stegun 7.1.26 is too coarse for p-values; use the incomplete gamma relation via series/continued fraction.
-  const sign = x < 0 ? -1 : 1;
-  const ax = Math.abs(x);
-  return sign * regularizedGammaP(0.5, ax * ax);
-}
-
-function regularizedGammaP(a: number, x: number): number {
-  if (x <= 0) return 0;
-  const gln = logGamma(a);
-  if (x < a + 1) {
-    let sum = 1 / a;
-    let del = sum;
-    let ap = a;
-    for (let n = 0; n < 500; n++) {
-      ap++;
-      del *= x / ap;
-      sum += del;
-      if (Math.abs(del) < Math.abs(sum) * 1e-15) break;
-    }
-    return sum * Math.exp(-x + a * Math.log(x) - gln);
-  }
-  // Continued fraction for Q, then P = 1 - Q.
-  let b = x + 1 - a;
-  let c = 1 / 1e-300;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < 1e-300) d = 1e-300;
-    c = b + an / c;
-    if (Math.abs(c) < 1e-300) c = 1e-300;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
-  }
-  return 1 - Math.exp(-x + a * Math.log(x) - gln) * h;
 }
 
 function logGamma(x: number): number {

@@ -18,7 +18,7 @@ export function renderComparisonHtml(c: Comparison | undefined): Html {
   return html`<section id="comparison">
 <h2>Comparison against baseline <code>${c.baselineRunId}</code></h2>
 <p class="headline${failing ? ' bad' : ''}"><strong>${comparisonHeadline(c)}</strong></p>
-<p>Baseline <code>${c.baselineRunId}</code>${c.baselineCommit ? html` (commit <code>${c.baselineCommit.slice(0, 12)}</code>)` : ''}. Exact and modelled metrics are compared seed by seed on the seeds both runs have: any difference counts. Timings: Mann-Whitney U across seeds at p &lt; 0.05 and beyond a ${c.noiseFloorPct}% noise floor; they fail the run only with <code>--fail-on timing</code>${c.failOnTiming ? ' (on for this run)' : ''}. ${c.comparedCells} cells compared, ${c.unchangedCells} with no change.</p>
+<p>Baseline <code>${c.baselineRunId}</code>${c.baselineCommit ? html` (commit <code>${c.baselineCommit.slice(0, 12)}</code>)` : ''}. Exact and modelled metrics are compared seed by seed on the seeds both runs have: any difference counts. Timings: Welch's t-test across seeds at p &lt; 0.05 and beyond a ${c.noiseFloorPct}% noise floor; they fail the run only with <code>--fail-on timing</code>${c.failOnTiming ? ' (on for this run)' : ''}. ${c.comparedCells} cells compared, ${c.unchangedCells} with no change.</p>
 ${c.differences.length > 0 ? html`<h3>Configuration differences (baseline → this run)</h3><ul>${c.differences.map((d) => html`<li>${d}</li>`)}</ul>` : ''}
 ${rows.length > 0
     ? html`<h3>What moved</h3>

@@ -142,6 +142,6 @@ export function renderComparisonText(c: Comparison): string {
   const count = (v: string): number => c.cells.filter((x) => x.verdict === v && !x.failing).length;
   const parts = [`${failing} regressed or changed (failing)`, `${count('improved')} improved`, `${count('within noise')} within noise`, `${c.cells.length - failing - count('improved') - count('within noise')} moved without failing`, `${c.unchangedCells} no change`];
   lines.push('', ...wrap(`${c.comparedCells} cells compared: ${parts.join(', ')}.`, 80, '', ''));
-  lines.push(...wrap(`Exact and modelled metrics are compared seed by seed on the seeds both runs have (any difference counts). Timings: Mann-Whitney U across seeds at p < 0.05 and beyond a ${c.noiseFloorPct}% noise floor; they fail the run only with --fail-on timing${c.failOnTiming ? ' (on)' : ''}.`, 80, '', ''));
+  lines.push(...wrap(`Exact and modelled metrics are compared seed by seed on the seeds both runs have (any difference counts). Timings: Welch's t-test across seeds at p < 0.05 and beyond a ${c.noiseFloorPct}% noise floor; they fail the run only with --fail-on timing${c.failOnTiming ? ' (on)' : ''}.`, 80, '', ''));
   return lines.join('\n');
 }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareRuns, noCommonCells } from '../../harness/analysis/regression.ts';
+import { compareRuns, DEFAULT_REGRESSION_OPTIONS, noCommonCells } from '../../harness/analysis/regression.ts';
 import type { Comparison, ComparisonCell, Results, RunRow } from '../../harness/results/schema.ts';
 import { renderComparisonHtml } from '../../harness/report/comparison-html.ts';
 import { comparisonHeadline, formatChangePct, formatPair, renderComparisonText } from '../../harness/report/comparison-text.ts';
@@ -46,6 +46,43 @@ describe('compareRuns: what counts as a change', () => {
     const r = compareRuns(current, QUICK);
     expect(behaviour(r.cells.filter((c) => c.verdict !== 'no change'))).toEqual([]);
     expect(r.differences.join('\n')).toMatch(/seeds differ \(1 -> 1, 99\): cells compared on the seeds both have \(1\)/);
+  });
+});
+
+describe('compareRuns: timings (Welch across seeds, metric-change.ts)', () => {
+  const BASE = [100, 104, 98, 101, 103];
+  const SLOWER = [110, 113, 108, 112, 109];
+  const inCell = (row: RunRow): boolean => row.strategy === 'status-quo' && row.scenario === 'steady' && row.variant === '';
+  const timed = (values: number[], seeds: number): Results => ({ ...DEFAULT, runs: DEFAULT.runs.filter((row) => row.seed <= seeds).map((row) => (inCell(row) ? { ...row, metrics: { ...row.metrics, simWallMs: values[row.seed - 1]! } } : row)) });
+  const cellOf = (r: ReturnType<typeof compareRuns>) => r.cells.find((c) => c.strategy === 'status-quo' && c.scenario === 'steady' && c.variant === '' && c.metric === 'simWallMs')!;
+
+  it('a consistent 10% slow-down over 5 seeds is "regressed", with the p-value scipy gives', () => {
+    // scipy.stats.ttest_ind([110,113,108,112,109], [100,104,98,101,103], equal_var=False).pvalue -> 0.00020361278328557034
+    const r = compareRuns(timed(SLOWER, 5), timed(BASE, 5));
+    const c = cellOf(r);
+    expect(c).toMatchObject({ test: 'welch', verdict: 'regressed', baseline: 101.2, current: 110.4 });
+    expect(c.pValue).toBeCloseTo(0.00020361278328557034, 10);
+    // A timing fails the run only when asked.
+    expect(r.failing).toEqual([]);
+    expect(compareRuns(timed(SLOWER, 5), timed(BASE, 5), { ...DEFAULT_REGRESSION_OPTIONS, failOnTiming: true }).failing.map((x) => x.metric)).toEqual(['simWallMs']);
+  });
+
+  it('with 3 seeds a clear change still counts (an exact rank test could not: its smallest p is 0.1)', () => {
+    // scipy.stats.ttest_ind([11.0,11.3,11.1], [10.0,10.2,10.1], equal_var=False).pvalue -> 0.001227151353729609
+    // scipy.stats.mannwhitneyu(same, alternative='two-sided', method='exact').pvalue -> 0.1; method='asymptotic' -> 0.0808 (the gate's old rule: "no change")
+    const c = cellOf(compareRuns(timed([11.0, 11.3, 11.1], 3), timed([10.0, 10.2, 10.1], 3)));
+    expect(c.pValue).toBeCloseTo(0.001227151353729609, 10);
+    expect(c.verdict).toBe('regressed');
+  });
+
+  it('the per-metric floor applies: a 9% change under a 10% floor is within noise', () => {
+    const c = cellOf(compareRuns(timed(SLOWER, 5), timed(BASE, 5), { ...DEFAULT_REGRESSION_OPTIONS, metricNoisePct: { simWallMs: 10 } }));
+    expect(c.verdict).toBe('within noise');
+  });
+
+  it('one seed (--quick): no p-value, no change', () => {
+    const c = cellOf(compareRuns(timed(SLOWER, 1), timed(BASE, 1)));
+    expect(c).toMatchObject({ pValue: null, verdict: 'no change' });
   });
 });
 

@@ -3,12 +3,15 @@
  * scipy 1.17.1 / numpy 2.4.6, computed independently:
  *   scipy.stats.ttest_ind(a, b, equal_var=False)     (Welch)
  *   scipy.stats.t.ppf(0.975, 4)                      (Student's t quantile)
+ *   scipy.stats.t.cdf(t, df)                         (Student's t CDF)
+ *   scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=scipy.stats.sem(xs))
+ *   numpy.std(xs, ddof=1)
  *   the exact bootstrap: every one of the n^n ordered resamples enumerated
  *   with itertools.product, means sorted, the value at rank ceil(q * n^n).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { meanBootstrapCi95, meanCi95, studentTQuantile, welchTTest } from '../../harness/analysis/stats.ts';
+import { meanBootstrapCi95, meanCi95, stddev, studentTCdf, studentTQuantile, welchTTest } from '../../harness/analysis/stats.ts';
 import { summarize } from '../../harness/analysis/summarize.ts';
 import { METRIC_NAMES } from '../../harness/metrics/metric-defs.ts';
 import type { RunRow } from '../../harness/results/schema.ts';
@@ -26,6 +29,46 @@ describe('Welch and Student t against scipy', () => {
   it('has no p-value where both sides are constant: nothing to test against', () => {
     expect(welchTTest([5, 5, 5], [7, 7, 7])).toBeNull();
     expect(welchTTest([0, 0, 0], [0, 0, 0])).toBeNull();
+  });
+  it('has no p-value with fewer than two values on a side', () => {
+    expect(welchTTest([5], [7, 8, 9])).toBeNull();
+    expect(welchTTest([5, 6], [])).toBeNull();
+  });
+  it('matches scipy with unequal sizes and non-integer degrees of freedom', () => {
+    // scipy.stats.ttest_ind([1.2,1.9,1.4], [2.1,2.5,2.2,2.9,2.4,2.6], equal_var=False).pvalue -> 0.02326635982849544
+    expect(welchTTest([1.2, 1.9, 1.4], [2.1, 2.5, 2.2, 2.9, 2.4, 2.6])).toBeCloseTo(0.02326635982849544, 9);
+    // The sides swapped: the same two-sided p-value.
+    expect(welchTTest([2.1, 2.5, 2.2, 2.9, 2.4, 2.6], [1.2, 1.9, 1.4])).toBeCloseTo(0.02326635982849544, 9);
+    // scipy.stats.ttest_ind([11.0,11.3,11.1], [10.0,10.2,10.1], equal_var=False).pvalue -> 0.001227151353729609
+    expect(welchTTest([11.0, 11.3, 11.1], [10.0, 10.2, 10.1])).toBeCloseTo(0.001227151353729609, 9);
+  });
+  it('matches scipy.stats.t.cdf, integer and non-integer df', () => {
+    const cases: [number, number, number][] = [
+      [2.0, 4, 0.9419417382415922], // scipy.stats.t.cdf(2.0, 4)
+      [-1.5, 7.3, 0.08778154640154305], // scipy.stats.t.cdf(-1.5, 7.3)
+      [0.3, 2, 0.6037571695799112], // scipy.stats.t.cdf(0.3, 2)
+      [3.1, 12.7, 0.9956727090087812], // scipy.stats.t.cdf(3.1, 12.7)
+    ];
+    for (const [t, df, want] of cases) expect(studentTCdf(t, df), `t=${t} df=${df}`).toBeCloseTo(want, 10);
+  });
+  it('matches scipy.stats.t.ppf at the quantiles the intervals use', () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706204736174694, 8); // scipy.stats.t.ppf(0.975, 1)
+    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.302652729749462, 9); // scipy.stats.t.ppf(0.975, 2)
+    expect(studentTQuantile(0.95, 9)).toBeCloseTo(1.833112932656237, 9); // scipy.stats.t.ppf(0.95, 9)
+    expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.0422724563012378, 9); // scipy.stats.t.ppf(0.975, 30)
+  });
+  it("meanCi95 is scipy's t interval of the mean; stddev is numpy's ddof=1", () => {
+    const xs = [3.1, 2.7, 3.9, 3.3, 2.8, 3.5];
+    // numpy.std(xs, ddof=1) -> 0.44907311951024925
+    expect(stddev(xs)).toBeCloseTo(0.44907311951024925, 12);
+    // scipy.stats.t.interval(0.95, 5, loc=mean(xs), scale=scipy.stats.sem(xs)) -> (2.7453933301333424, 3.687940003199991)
+    const ci = meanCi95(xs);
+    expect(ci.n).toBe(6);
+    expect(ci.mean).toBeCloseTo(3.216666666666667, 12);
+    expect(ci.ciLow).toBeCloseTo(2.7453933301333424, 9);
+    expect(ci.ciHigh).toBeCloseTo(3.687940003199991, 9);
+    // One value: no spread, the interval is the value.
+    expect(meanCi95([4])).toEqual({ n: 1, mean: 4, stddev: 0, ciLow: 4, ciHigh: 4 });
   });
 });
 
