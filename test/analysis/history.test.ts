@@ -20,6 +20,20 @@ describe('step detection', () => {
     expect(steps.every((s) => s.toRun === 1 && s.test === 'welch' && s.verdict === 'regressed')).toBe(true);
   });
 
+  it('an exact metric steps on any real change, not on floating-point noise (the rule compare --baseline uses)', () => {
+    const scaled = (f: number) => (r: Results): void => {
+      for (const row of r.runs) row.metrics.reservedPagesMean = row.metrics.reservedPagesMean * f + (f === 1 ? 0 : 0.5);
+    };
+    const noise = (r: Results): void => {
+      for (const row of r.runs) row.metrics.reservedPagesMean *= 1 + 1e-13;
+    };
+    const h = model([run('a', '2025-11-20T00:00:00Z', 'a1'), run('b', '2025-11-21T00:00:00Z', 'b1', noise), run('c', '2025-11-22T00:00:00Z', 'c1', scaled(1.5))], ['reservedPagesMean']);
+    const steps = h.metrics[0]!.steps;
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps.every((s) => s.toRun === 2 && s.test === 'exact' && s.seedsChanged! > 0)).toBe(true);
+    expect(h.metrics[0]!.compared).toBeGreaterThan(steps.length);
+  });
+
   it('runs with different seeds are not compared for exact metrics, and the reason is given', () => {
     const fewer = (r: Results): void => {
       r.runs = r.runs.filter((x) => x.seed !== 3);
