@@ -7,7 +7,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.ts';
 import { closestName } from '../util/closest-name.ts';
-import { loadScenario, type Scenario } from './scenario-schema.ts';
+import { loadScenario } from './scenario.ts';
+import type { Scenario } from './scenario-schema.ts';
 
 /** Built-in scenario names, in the order of the default matrix. */
 export const BUILTIN_SCENARIOS: readonly string[] = [
