@@ -1,6 +1,9 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { scenarioMachine } from '../../harness/workload/scenario.ts';
+import { BUILTIN_SCENARIO_DIR, BUILTIN_SCENARIOS, loadBuiltinScenario, scenarioNamesIn } from '../../harness/workload/builtin.ts';
+import { parseScenario, scenarioMachine } from '../../harness/workload/scenario.ts';
 import { inputError } from '../helpers/input-error.ts';
 
 describe('built-in scenarios', () => {
@@ -41,3 +44,45 @@ describe('built-in scenarios', () => {
     expect(loadBuiltinScenario('burst').workload.kvfreeRcu.burst).not.toBeNull();
   });
 });
+
+describe('the built-in list comes from the folder', () => {
+  it('every file of scenarios/ is a built-in, in the order of their order fields', () => {
+    expect([...BUILTIN_SCENARIOS]).toEqual(readdirSync(BUILTIN_SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort().sort((a, b) => orderIn(a) - orderIn(b)));
+    // The order of the default matrix before the list was derived (results and reports keep it).
+    expect(BUILTIN_SCENARIOS.slice(0, 10)).toEqual(['steady', 'burst', 'memory-pressure', 'rt-raw-lock', 'debug-hooks', 'boot-gfp0', 'many-cpus', 'userspace-flood', 'trace-replay', 'nmi-tracing']);
+  });
+
+  it('files are ordered by order, then those without one (or unreadable) by name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nolock-builtin-'));
+    writeFileSync(join(dir, 'zeta.json'), '{"order": 1}');
+    writeFileSync(join(dir, 'alpha.json'), '{}');
+    writeFileSync(join(dir, 'beta.json'), '{"order": 2}');
+    writeFileSync(join(dir, 'gamma.json'), '{"order": 2}');
+    writeFileSync(join(dir, 'aa-broken.json'), '{"order": ');
+    writeFileSync(join(dir, 'bad-order.json'), '{"order": "first"}');
+    writeFileSync(join(dir, 'notes.txt'), 'not a scenario');
+    expect(scenarioNamesIn(dir)).toEqual(['zeta', 'beta', 'gamma', 'aa-broken', 'alpha', 'bad-order']);
+  });
+
+  it('order is not part of the workload: the resolved scenario is the same with any order or none', () => {
+    for (const name of BUILTIN_SCENARIOS) {
+      const file = join(BUILTIN_SCENARIO_DIR, `${name}.json`);
+      const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const { order: _order, ...without } = json;
+      const s = parseScenario(json, file);
+      expect(s).not.toHaveProperty('order');
+      expect(parseScenario(without, file), name).toEqual(s);
+      expect(parseScenario({ ...json, order: -3.5 }, file), name).toEqual(s);
+    }
+  });
+
+  it('a bad order is one InputError naming the file and the field', () => {
+    const e = inputError(() => parseScenario({ order: 'first' }, 'x.json'));
+    expect([e.file, e.where, e.expected]).toEqual(['x.json', 'order', 'a number']);
+  });
+});
+
+function orderIn(name: string): number {
+  const json = JSON.parse(readFileSync(join(BUILTIN_SCENARIO_DIR, `${name}.json`), 'utf8')) as { order?: number };
+  return json.order ?? Infinity;
+}
