@@ -152,11 +152,18 @@ function runQueueIdle(core: Core, untilNs: number, check: (atNs: number) => Rese
  * the run would not measure what the parameters say.
  * Throws one InputError naming `file` and `where`, or `<where>.<param>` when
  * one parameter set away from its default is what makes the reserves too
- * large (with it at its default they fit). A setup() that throws throws here
- * too (a strategy's bug, not bad input).
+ * large (with it at its default they fit). A setup() or worker that throws
+ * anything else is a strategy's bug, not bad input: the check passes, and the
+ * strategy's runs fail alone and say why.
  */
 export function checkReservesFit(strategy: StrategyDefinition, params: Record<string, unknown>, scenario: Scenario, file: string, where: string): void {
-  const m = reserveMisfit(strategy, params, scenario);
+  let m: ReserveMisfit | null;
+  try {
+    m = reserveMisfit(strategy, params, scenario);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return;
+  }
   if (m === null) return;
   const machine = coreConfigFor(scenario).machine;
   const managed = machine.zones.reduce((a, z) => a + z.managedPages, 0);

@@ -31,7 +31,6 @@ import { MAX_MEMORY_MIB, ScenarioSchema, ZONE_KINDS, type CpuSet, type PressureP
 const rawInputs = new WeakMap<Scenario, unknown>();
 const machineSpecs = new WeakMap<Scenario, MachineSpec>();
 
-
 /**
  * Read, parse and validate a scenario file. Returns the fully defaulted,
  * resolved scenario; throws one InputError (file + field path or line/column)
@@ -54,7 +53,6 @@ function ioReason(err: unknown): string {
   if (code === 'EACCES') return 'a file without read permission';
   return err instanceof Error ? err.message : String(err);
 }
-
 
 type Parsed = z.output<typeof ScenarioSchema>;
 

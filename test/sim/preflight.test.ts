@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineStrategy } from '../../harness/core/index.ts';
 import type { StrategyDefinition } from '../../harness/core/strategy-api.ts';
 import { checkReservesFit, checkScenarioStrategies } from '../../harness/sim/preflight.ts';
 import { loadStrategies, loadStrategyFiles } from '../../harness/sim/strategy-registry.ts';
@@ -83,6 +85,20 @@ describe('reserves fit the machine, however they fill', () => {
     const e = inputError(() => checkScenarioStrategies(scenarioWith('dedicated-too-big', { 'dedicated-pool': { poolPages: 20000 } }), loaded));
     expect(e.where).toBe('strategies.dedicated-pool.poolPages');
     expect(e.found).toMatch(/pages taken at boot/);
+  });
+
+  it('a setup() that throws is a strategy\'s bug, not bad input: the check passes (its runs fail alone)', () => {
+    const buggy = defineStrategy({
+      name: 'throws-in-setup',
+      title: 'Throws in setup()',
+      origin: 'test',
+      description: 'A strategy whose setup() throws.',
+      params: z.object({}).strict(),
+      setup() {
+        throw new Error('injected bug');
+      },
+    });
+    expect(() => checkScenarioStrategies(scenarioWith('buggy', { 'throws-in-setup': {} }), [...loaded, buggy])).not.toThrow();
   });
 
   it('every built-in strategy with its defaults fits every built-in scenario', () => {
