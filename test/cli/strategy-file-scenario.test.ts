@@ -45,6 +45,11 @@ describe('a scenario section for a --strategy-file strategy', () => {
     expect(run?.params).toMatchObject({ pages: 3 });
   });
 
+  it('--set strategies.<name>.<param> of a --strategy-file strategy is taken too', async () => {
+    const out = await compare({ ...options('file-section-set', scenarioFile('file-section-set', {})), sets: ['strategies.worker-pool.pages=5'] });
+    expect(readResults(out.paths.json).runs.find((r) => r.strategy === 'worker-pool')?.params).toMatchObject({ pages: 5 });
+  });
+
   it('a misspelt section is one InputError naming the scenario file, with the loaded name suggested', async () => {
     const file = scenarioFile('file-section-typo', { 'worker-pol': { pages: 3 } });
     const e = await inputErrorAsync(() => compare(options('file-section-typo', file)));
