@@ -27,7 +27,9 @@ import { runPool, type PoolHandle } from '../sim/pool.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS } from '../sim/simulator.ts';
 import { loadStrategies, loadStrategyFiles, selectStrategies } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS } from '../workload/builtin.ts';
-import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { checkReservesFit, checkScenarioStrategies, checkStrategyParams } from '../sim/preflight.ts';
+import { scenarioMachine } from '../workload/scenario.ts';
+import type { Scenario } from '../workload/scenario-schema.ts';
 import { closestName } from '../util/closest-name.ts';
 import { Progress } from './progress.ts';
 import { parseShard } from './shard.ts';
@@ -248,7 +250,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
     const s = buildScenario(src, scenarioSets, scale, kernel);
     scenarios.push(s);
     // The scenario's own strategy sections: a fault there is the file's, whatever --set says.
-    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, strategies);
+    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, all);
     const sweptScenarios: Scenario[] = [];
     for (const v of variants) {
       if (v.target.kind !== 'scenario') continue;
