@@ -21,7 +21,8 @@ import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_PO
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
 import { createWorkload } from '../workload/generator.ts';
 import { recordStream, type RecordedStream } from '../workload/recorded-stream.ts';
-import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { scenarioMachine } from '../workload/scenario.ts';
+import type { Scenario } from '../workload/scenario-schema.ts';
 import statusQuo from '../../strategies/status-quo.ts';
 import type { BenchTask } from './tasks.ts';
 

@@ -164,7 +164,7 @@ export async function compare(opts: CompareOptions, onInterruptHook?: (stop: () 
   if (opts.costRange !== undefined && opts.sweep !== undefined) {
     throw new InputError({ file: '--cost-range', where: String(opts.costRange), expected: 'no --sweep (the corners are compared at the default point)', found: `--sweep ${opts.sweep}` });
   }
-  const plan = planCompare({ strategies, strategyFiles, sources, kernels, sets, sweep, quick: opts.quick, seeds: opts.seeds, limits: runLimits(opts) });
+  const plan = planCompare({ strategies, loaded: all, strategyFiles, sources, kernels, sets, sweep, quick: opts.quick, seeds: opts.seeds, limits: runLimits(opts) });
   const shard = parseShard(opts.shard);
   const myJobs = shardJobs(plan.jobs, shard);
   // The gate cannot pass empty: a baseline that shares no cell with this run compares nothing.

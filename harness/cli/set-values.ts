@@ -6,6 +6,7 @@
  */
 import { InputError, describeFound } from '../errors.ts';
 import type { SetTarget } from '../compare/plan.ts';
+import { closestName } from '../util/closest-name.ts';
 
 export type { SetTarget };
 
@@ -42,7 +43,36 @@ export function classify(key: string, raw: string, strategyNames: readonly strin
     if (!rest) throw new InputError({ file: origin, where: describeFound(key), expected: `${head}.<parameter>`, found: 'no parameter name' });
     return { kind: 'strategy', strategy: head, param: rest, value: parseValue(raw) };
   }
+  if (head === 'strategies') checkSectionNames(rest, raw, strategyNames, origin);
   return { kind: 'scenario', key, raw };
+}
+
+/**
+ * `strategies.<name>...` (or `strategies={...}`) sets a scenario's section of a
+ * strategy: the name must be a strategy loaded (`strategyNames`), as in a
+ * scenario file (sim/preflight.ts); else one InputError with the closest.
+ */
+function checkSectionNames(rest: string, raw: string, strategyNames: readonly string[], origin: string): void {
+  let names: string[];
+  if (rest !== '') {
+    const dot = rest.indexOf('.');
+    names = [dot < 0 ? rest : rest.slice(0, dot)];
+  } else {
+    const value = parseValue(raw);
+    // Not an object: the schema's to refuse, when the scenario is built.
+    names = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+  }
+  for (const name of names) {
+    if (strategyNames.includes(name)) continue;
+    const near = closestName(name, strategyNames);
+    const shown = name.length > 32 ? `${name.slice(0, 29)}...` : name;
+    throw new InputError({
+      file: origin,
+      where: `strategies.${shown}`,
+      expected: near ? `a strategy name (did you mean "${near}"?)` : `a strategy name (${strategyNames.join(', ')})`,
+      found: `unknown strategy ${describeFound(name)}`,
+    });
+  }
 }
 
 /**

@@ -19,7 +19,9 @@ import type { NotApplicable, Results } from '../results/schema.ts';
 import type { PlannedRun } from '../analysis/regression.ts';
 import { buildScenario, strategyParams, type JobSpec, type ScenarioSource } from '../sim/job.ts';
 import { DEFAULT_INVARIANT_CHECK_EVERY, DEFAULT_VIRTUAL_OP_LIMIT_MS, TIMELINE_POINTS } from '../sim/simulator.ts';
-import { checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import { checkReservesFit, checkScenarioStrategies, checkStrategyParams } from '../sim/preflight.ts';
+import { scenarioMachine } from '../workload/scenario.ts';
+import type { Scenario } from '../workload/scenario-schema.ts';
 
 /** --quick: one seed and this share of each scenario's duration. */
 export const QUICK_DURATION_SCALE = 0.5;
@@ -73,6 +75,8 @@ export interface RunLimits {
 export interface PlanInput {
   /** The selected strategies, in the order they run. */
   readonly strategies: readonly StrategyDefinition[];
+  /** Every strategy loaded (built-in and --strategy-file): a scenario's own sections may name any of them. */
+  readonly loaded: readonly StrategyDefinition[];
   /** --strategy-file paths, resolved. */
   readonly strategyFiles: readonly string[];
   readonly sources: readonly ScenarioSource[];
@@ -167,7 +171,7 @@ export function planCompare(input: PlanInput): ComparePlan {
     const s = buildScenario(src, scenarioSets, scale, kernel);
     scenarios.push(s);
     // The scenario's own strategy sections: a fault there is the file's, whatever --set says.
-    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, strategies);
+    checkScenarioStrategies(scenarioSets.length > 0 ? buildScenario(src, [], scale, kernel) : s, input.loaded);
     const sweptScenarios: Scenario[] = [];
     for (const v of variants) {
       if (v.target.kind !== 'scenario') continue;

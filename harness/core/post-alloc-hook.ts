@@ -44,7 +44,7 @@ export interface DebugConfig {
   /**
    * init_on_alloc (CONFIG_INIT_ON_ALLOC_DEFAULT_ON or init_on_alloc=1): every
    * allocated page is cleared. Absent: off (a scenario resolves its kernel's
-   * Debian default, scenario-schema.ts).
+   * Debian default, sim/core-config.ts).
    */
   readonly initOnAlloc?: boolean;
 }

@@ -23,7 +23,7 @@ import { labCacheDir } from './cache-dir.ts';
 import { initramfsFile } from './initramfs.ts';
 import { AptKernelSource } from './kernel-source.ts';
 import { LabProgress, type ProgressSink } from './lab-progress.ts';
-import { summarizeLab, writeLabJson, type LabResult } from './lab-result.ts';
+import { summarizeLab, writeLabJson, type LabResult } from '../results/lab-result.ts';
 import { bootGuest, QEMU } from './qemu.ts';
 import { runCommand } from './run-command.ts';
 import { runLab, type LabDeps } from './run-lab.ts';

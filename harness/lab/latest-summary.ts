@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselinesDir } from '../results/baseline.ts';
 import type { LabSummary } from '../results/lab-summary.ts';
-import { readLabResult, readLabSummary, summarizeLab } from './lab-result.ts';
+import { readLabResult, readLabSummary, summarizeLab } from '../results/lab-result.ts';
 
 export function latestLabSummary(resultsDir: string): LabSummary | undefined {
   let newest: { file: string; mtime: number } | undefined;

@@ -5,7 +5,7 @@
  *   npx tsx harness/lab/readme-table.ts [results/baselines/lab.json]
  */
 import type { LabSummary } from '../results/lab-summary.ts';
-import { readLabSummary } from './lab-result.ts';
+import { readLabSummary } from '../results/lab-result.ts';
 
 /** Markdown: one row per kernel, then the totals line. */
 export function labReadmeTable(s: LabSummary): string {

@@ -18,7 +18,7 @@ import type { ZoneinfoCheck, ZoneinfoCheckInput } from '../validate/zoneinfo.ts'
 import type { AcquiredKernel } from './acquire-kernel.ts';
 import { captureOne, type Capture } from './capture.ts';
 import type { KernelSource, ResolvedSpec } from './kernel-source.ts';
-import { LAB_SCHEMA, LAB_SCHEMA_VERSION, type LabKernel, type LabResult, type LabShape, type LabTrace } from './lab-result.ts';
+import { LAB_SCHEMA, LAB_SCHEMA_VERSION, type LabKernel, type LabResult, type LabShape, type LabTrace } from '../results/lab-result.ts';
 import { LAB_KERNELS, kernelChoiceMatches, parseKernelChoice, type LabKernelSpec } from './lab-kernels.ts';
 import type { LabProgress } from './lab-progress.ts';
 import type { BootGuest } from './qemu.ts';

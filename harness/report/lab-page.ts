@@ -4,7 +4,7 @@
  * conventions as the compare report: one self-contained file, inline CSS,
  * every input text escaped (html-template.ts).
  */
-import type { LabKernel, LabResult } from '../lab/lab-result.ts';
+import type { LabKernel, LabResult } from '../results/lab-result.ts';
 import { withSeparators } from './format.ts';
 import { html, raw, type Html } from './html-template.ts';
 import { CSS } from './html.ts';

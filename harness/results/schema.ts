@@ -18,6 +18,7 @@ import { LabSummarySchema } from './lab-summary.ts';
 import { InputError, describeFound, describeIoError } from '../errors.ts';
 import { METRICS } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
+import { formatPath, valueAt } from '../util/zod-errors.ts';
 
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -352,11 +353,6 @@ export function parseResults(text: string, file: string): Results {
   return r.data;
 }
 
-/** `runs[3].metrics.simEvents` from a zod path. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
-}
-
 const TYPE_WORDS: Record<string, string> = { number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', object: 'an object', record: 'an object', array: 'an array' };
 
 /** What the schema wanted, in words ("a number or null"), for the first issue zod found. */
@@ -410,11 +406,3 @@ export function resultsFieldAt(path: readonly PropertyKey[]): { type: string; nu
   return { type: defOf(cur).type, nullable, optional };
 }
 
-function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
-  let cur: unknown = v;
-  for (const k of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[k];
-  }
-  return cur;
-}

@@ -16,19 +16,19 @@
  * the events is EventLoop (event-loop.ts).
  */
 import { createCore, strategyAvailableOn, type StaticProperties, type StrategyDefinition } from '../core/index.ts';
-import { DEFAULT_COST_TABLE, type CostTable } from '../core/cost-table.ts';
+import type { CostTable } from '../core/cost-table.ts';
 import { checkInvariants } from '../core/invariants.ts';
 import type { ViolationRecord } from '../core/locks.ts';
 import type { RunMetrics } from '../metrics/metric-defs.ts';
 import { EventBatch } from '../workload/events.ts';
 import { createWorkload } from '../workload/generator.ts';
 import { StreamReplay, type RecordedStream } from '../workload/recorded-stream.ts';
-import { scenarioMachine, type Scenario } from '../workload/scenario-schema.ts';
+import type { Scenario } from '../workload/scenario-schema.ts';
 import { WorkloadHash } from '../workload/workload-hash.ts';
+import { coreConfigFor } from './core-config.ts';
 import { EventLoop } from './event-loop.ts';
 import { KvfreeRcu } from './kvfree-rcu.ts';
 import { BnodeCache } from '../core/bnode-cache.ts';
-import { debianInitOnAlloc } from '../core/post-alloc-hook.ts';
 import { SlotTable } from './slots.ts';
 import { TimelineRecorder, type Timeline } from './timeline.ts';
 
@@ -116,20 +116,13 @@ export class RunFailure extends Error {
 export function runOne(spec: RunSpec): RunResult {
   const wall0 = performance.now();
   const { scenario, strategy, seed } = spec;
-  const machine = scenarioMachine(scenario);
-  const k = scenario.kernel;
   // A design runs on the scenario's own kernel or not at all (compare skips such cells).
-  const profile = k.profile;
+  const profile = scenario.kernel.profile;
   const avail = strategyAvailableOn(strategy, profile);
   if (!avail.ok) throw new Error(`runOne: ${strategy.name} cannot run on kernel ${profile}: ${avail.reason}`);
-  const core = createCore({
-    profile,
-    machine,
-    costs: spec.costs ?? DEFAULT_COST_TABLE,
-    lockdep: k.lockdep,
-    preemptRt: k.preemptRt,
-    debug: { debugPagealloc: k.debugPagealloc, kasan: k.kasan, pageOwner: k.pageOwner, arch: k.arch, pageOwnerNewStackPeriod: 64, initOnAlloc: k.initOnAlloc ?? debianInitOnAlloc(profile) },
-  });
+  const config = coreConfigFor(scenario, spec.costs);
+  const machine = config.machine;
+  const core = createCore(config);
   const alloc = core.alloc;
   const ext = core.extensionsFor(strategy.name);
   const params = strategy.params.parse(spec.params) as Record<string, unknown>;

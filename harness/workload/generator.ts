@@ -48,7 +48,8 @@ import {
   singleChoice,
   streamId,
 } from './prng.ts';
-import { GFP_MIX_NAMES, scenarioMachine, type ContextWeights, type CpuSet, type Scenario } from './scenario-schema.ts';
+import { scenarioMachine } from './scenario.ts';
+import { GFP_MIX_NAMES, type ContextWeights, type CpuSet, type Scenario } from './scenario-schema.ts';
 import { loadTrace, type TraceData } from './trace.ts';
 
 // Source kinds. Per-CPU kinds get index cpu * PER_CPU_KINDS + kind, so a

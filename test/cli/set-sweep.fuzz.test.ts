@@ -17,7 +17,9 @@ import { COST_KEYS, resolveCostTable } from '../../harness/core/cost-table.ts';
 import type { StrategyDefinition } from '../../harness/core/strategy-api.ts';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { applySet, checkReservesFit, checkScenarioStrategies, checkStrategyParams, scenarioFieldPaths, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import { checkReservesFit, checkScenarioStrategies, checkStrategyParams } from '../../harness/sim/preflight.ts';
+import { scenarioFieldPaths, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 import { FUZZ_RUNS, expectRejects, fuzz, labelled, nearMiss, triedVariants } from '../helpers/fuzz-helpers.ts';
 
 let strategies: StrategyDefinition[] = [];

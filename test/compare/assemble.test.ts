@@ -17,7 +17,7 @@ let plan: ComparePlan;
 beforeAll(async () => {
   const all = await loadStrategies();
   const strategies = ['status-quo', 'dedicated-pool'].map((n) => all.find((s) => s.name === n)!);
-  plan = planCompare({ strategies, strategyFiles: [], sources: [{ kind: 'builtin', name: 'steady' }], kernels: ['5.9', '7.2'], sets: { scenarioSets: [], costOverrides: {}, paramSets: {} }, sweep: null, quick: true, seeds: 1, limits: runLimits({ runWallLimitMs: 1000 }) });
+  plan = planCompare({ strategies, loaded: all, strategyFiles: [], sources: [{ kind: 'builtin', name: 'steady' }], kernels: ['5.9', '7.2'], sets: { scenarioSets: [], costOverrides: {}, paramSets: {} }, sweep: null, quick: true, seeds: 1, limits: runLimits({ runWallLimitMs: 1000 }) });
 });
 /** The quick baseline's row of a job, renamed to its table. */
 const rowOf = (i: number): NonNullable<JobOutcome['row']> => {

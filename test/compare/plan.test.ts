@@ -17,7 +17,7 @@ const pick = (...names: string[]): StrategyDefinition[] => names.map((n) => all.
 const noSets = { scenarioSets: [], costOverrides: {}, paramSets: {} };
 
 function input(over: Partial<PlanInput>): PlanInput {
-  return { strategies: pick('status-quo', 'dedicated-pool'), strategyFiles: [], sources: [{ kind: 'builtin', name: 'steady' }], kernels: undefined, sets: noSets, sweep: null, quick: false, seeds: 2, limits: runLimits({ runWallLimitMs: 1000 }), ...over };
+  return { strategies: pick('status-quo', 'dedicated-pool'), loaded: all, strategyFiles: [], sources: [{ kind: 'builtin', name: 'steady' }], kernels: undefined, sets: noSets, sweep: null, quick: false, seeds: 2, limits: runLimits({ runWallLimitMs: 1000 }), ...over };
 }
 
 describe('planCompare', () => {

@@ -12,3 +12,14 @@ export function inputError(f: () => unknown): InputError {
   }
   throw new Error('expected an InputError, got none');
 }
+
+/** Awaits f and returns the one InputError it rejects with (fails the test otherwise). */
+export async function inputErrorAsync(f: () => Promise<unknown>): Promise<InputError> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return e as InputError;
+  }
+  throw new Error('expected an InputError, got none');
+}

@@ -7,7 +7,7 @@
  *   node --max-old-space-size=1024 --import tsx test/helpers/scale-run.ts SCENARIO.json STRATEGY...
  */
 import { getHeapStatistics } from 'node:v8';
-import { loadScenario } from '../../harness/workload/scenario-schema.ts';
+import { loadScenario } from '../../harness/workload/scenario.ts';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
 import { runOne } from '../../harness/sim/simulator.ts';
 

@@ -8,7 +8,7 @@ import { labCommand, type LabOptions } from '../../harness/lab/command.ts';
 import type { KernelSource, ResolvedSpec } from '../../harness/lab/kernel-source.ts';
 import type { LabKernelSpec } from '../../harness/lab/lab-kernels.ts';
 import { LabProgress } from '../../harness/lab/lab-progress.ts';
-import { labQuote, readLabResult, readLabSummary, summarizeLab } from '../../harness/lab/lab-result.ts';
+import { labQuote, readLabResult, readLabSummary, summarizeLab } from '../../harness/results/lab-result.ts';
 import type { BootRequest } from '../../harness/lab/qemu.ts';
 import { runLab, type LabDeps, type LabPlan } from '../../harness/lab/run-lab.ts';
 import type { ResolvedKernel } from '../../harness/validate/kernel-version.ts';

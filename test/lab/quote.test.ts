@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestLabSummary } from '../../harness/lab/latest-summary.ts';
-import { summarizeLab, writeLabJson, type LabResult } from '../../harness/lab/lab-result.ts';
+import { summarizeLab, writeLabJson, type LabResult } from '../../harness/results/lab-result.ts';
 import { renderHtml, renderTextDetails, renderTextSummary } from '../../harness/report/index.ts';
 import { ResultsSchema } from '../../harness/results/schema.ts';
 import { makeSampleResults } from '../helpers/sample-results.ts';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
 import { runOne } from '../../harness/sim/simulator.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { applySet } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 
 const strategies = await loadStrategies();
 const byName = (n: string) => strategies.find((s) => s.name === n)!;

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
 import { runOne } from '../../harness/sim/simulator.ts';
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { applySet, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import type { Scenario } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 import { strategyAvailableOn } from '../../harness/core/index.ts';
 
 const strategies = await loadStrategies();

@@ -12,7 +12,8 @@ import { StreamCache } from '../../harness/sim/stream-cache.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
 import { createWorkload } from '../../harness/workload/generator.ts';
 import { RECORDED_EVENT_BYTES, recordStream } from '../../harness/workload/recorded-stream.ts';
-import { applySet, scenarioMachine } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
+import { scenarioMachine } from '../../harness/workload/scenario.ts';
 
 // alloc-pages-nolock needs 6.15: the burst scenario used here runs 5.9.
 const strategies = (await loadStrategies()).filter((s) => strategyAvailableOn(s, '5.9').ok);

@@ -10,7 +10,8 @@ import { runOne } from '../../harness/sim/simulator.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
 import { OP_KVFREE_RCU, EventBatch } from '../../harness/workload/events.ts';
 import { createWorkload } from '../../harness/workload/generator.ts';
-import { applySet, DEFAULT_WARMUP_MS } from '../../harness/workload/scenario-schema.ts';
+import { DEFAULT_WARMUP_MS } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 
 const strategies = await loadStrategies();
 const byName = (n: string) => strategies.find((s) => s.name === n)!;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CTX_TASK, GFP_KERNEL, NIL, defineStrategy } from '../../harness/core/index.ts';
 import { runOne } from '../../harness/sim/simulator.ts';
-import { parseScenario } from '../../harness/workload/scenario-schema.ts';
+import { parseScenario } from '../../harness/workload/scenario.ts';
 
 /** A strategy whose first request on CPU 0 queues one worker, and which records when the worker ran. */
 function recorder(kind: 'workqueue' | 'hrtimer') {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadStrategies, selectStrategies } from '../../harness/sim/strategy-registry.ts';
 import { runOne } from '../../harness/sim/simulator.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { applySet } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 import { InputError } from '../../harness/errors.ts';
 
 describe('strategy discovery', () => {

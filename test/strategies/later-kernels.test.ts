@@ -22,7 +22,8 @@ import {
 } from '../../harness/core/index.ts';
 import { runOne, type RunResult } from '../../harness/sim/simulator.ts';
 import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import { applySet, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import type { Scenario } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 import allocPagesNolock from '../../strategies/alloc-pages-nolock.ts';
 import dedicatedPool from '../../strategies/dedicated-pool.ts';
 import rcuPageCache from '../../strategies/rcu-page-cache.ts';

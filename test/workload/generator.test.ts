@@ -17,7 +17,9 @@ import {
 } from '../../harness/workload/events.ts';
 import { createWorkload, type Workload } from '../../harness/workload/generator.ts';
 import { Prng, PrngBank, cumulativeWeights, streamId } from '../../harness/workload/prng.ts';
-import { applySet, parseScenario, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import type { Scenario } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
+import { parseScenario } from '../../harness/workload/scenario.ts';
 import { WorkloadHash } from '../../harness/workload/workload-hash.ts';
 
 interface Ev {

@@ -12,7 +12,7 @@ import { loadBuiltinScenario } from '../../harness/workload/builtin.ts';
 import { EventBatch } from '../../harness/workload/events.ts';
 import { createWorkload } from '../../harness/workload/generator.ts';
 import { StreamReplay, recordStream } from '../../harness/workload/recorded-stream.ts';
-import { applySet } from '../../harness/workload/scenario-schema.ts';
+import { applySet } from '../../harness/workload/scenario-set.ts';
 import { WorkloadHash } from '../../harness/workload/workload-hash.ts';
 
 const strategies = await loadStrategies();

@@ -13,7 +13,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyDefinition } from '../../harness/core/strategy-api.ts';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
 import { BUILTIN_SCENARIO_DIR, BUILTIN_SCENARIOS } from '../../harness/workload/builtin.ts';
-import { checkScenarioStrategies, loadScenario, parseJsonText, parseScenario, scenarioFieldPaths } from '../../harness/workload/scenario-schema.ts';
+import { checkScenarioStrategies } from '../../harness/sim/preflight.ts';
+import { parseJsonText } from '../../harness/util/json-text.ts';
+import { scenarioFieldPaths } from '../../harness/workload/scenario-schema.ts';
+import { loadScenario, parseScenario } from '../../harness/workload/scenario.ts';
 import { FUZZ_RUNS, binaryText, expectRejects, fuzz, labelled, nearMiss, show, triedVariants } from '../helpers/fuzz-helpers.ts';
 import { allPaths, clone, dotted, getAt, isObject, schemaPath, setAt, type Json, type Path } from '../helpers/fuzz-json-paths.ts';
 

@@ -2,63 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootMinFreeKbytes } from '../../harness/machine/min-free-kbytes.ts';
+import { kernelMinFreeKbytes } from '../../harness/machine/defaults.ts';
 import { BUILTIN_SCENARIOS, builtinScenarioPath, loadBuiltinScenario } from '../../harness/workload/builtin.ts';
-import {
-  applySet,
-  DEFAULT_WARMUP_MS,
-  defaultZones,
-  kernelMinFreeKbytes,
-  loadScenario,
-  minFreeKbytesFromZoneinfo,
-  parseScenario,
-  scenarioFieldPaths,
-  scenarioMachine,
-  type Scenario,
-} from '../../harness/workload/scenario-schema.ts';
+import { DEFAULT_WARMUP_MS, scenarioFieldPaths, type Scenario } from '../../harness/workload/scenario-schema.ts';
+import { loadScenario, parseScenario, scenarioMachine } from '../../harness/workload/scenario.ts';
 import { inputError } from '../helpers/input-error.ts';
 
-
 const tmp = mkdtempSync(join(tmpdir(), 'nolock-scenario-'));
-
-describe('built-in scenarios', () => {
-  it.each(BUILTIN_SCENARIOS)('%s loads, is named after its file and describes itself', (name) => {
-    const s = loadBuiltinScenario(name);
-    expect(s.name).toBe(name);
-    expect(s.description.length).toBeGreaterThan(200);
-    expect(s.run.durationMs).toBeGreaterThan(0);
-    expect(s.run.seeds.length).toBeGreaterThan(0);
-    // resolved machine agrees with the MachineSpec handed to the core
-    const spec = scenarioMachine(s);
-    expect(spec.cpus).toBe(s.machine.cpus);
-    expect(spec.zones.map((z) => z.managedPages)).toEqual(s.machine.zones.map((z) => z.managedPages));
-    expect(spec.lowmemReserveRatio.length).toBe(spec.zones.length);
-  });
-
-  it('has the fixed names of the issue', () => {
-    for (const n of ['steady', 'burst', 'memory-pressure', 'rt-raw-lock', 'debug-hooks', 'boot-gfp0', 'many-cpus', 'userspace-flood', 'trace-replay']) {
-      expect(BUILTIN_SCENARIOS).toContain(n);
-    }
-  });
-
-  it('unknown name: InputError with the closest name', () => {
-    const e = inputError(() => loadBuiltinScenario('stedy'));
-    expect(e.found).toContain('did you mean "steady"');
-  });
-
-  it('the kernel configs the scenarios are about', () => {
-    expect(loadBuiltinScenario('rt-raw-lock').kernel).toMatchObject({ preemptRt: true, lockdep: true });
-    expect(loadBuiltinScenario('debug-hooks').kernel).toMatchObject({ arch: 'powerpc', debugPagealloc: true, kasan: true, pageOwner: true });
-    expect(loadBuiltinScenario('boot-gfp0').kernel.earlyBoot).toBe(true);
-    const many = loadBuiltinScenario('many-cpus');
-    expect(many.machine.cpus).toBeGreaterThanOrEqual(64);
-    expect(many.machine.cpus).toBeLessThanOrEqual(256);
-    expect(loadBuiltinScenario('trace-replay').workload.trace?.format).toBe('kmem');
-    expect(loadBuiltinScenario('memory-pressure').workload.pressure.length).toBeGreaterThan(0);
-    expect(loadBuiltinScenario('userspace-flood').workload.userspaceFlood).not.toBeNull();
-    expect(loadBuiltinScenario('burst').workload.kvfreeRcu.burst).not.toBeNull();
-  });
-});
 
 describe('defaults', () => {
   it('an empty object is a complete scenario', () => {
@@ -102,24 +52,6 @@ describe('defaults', () => {
     expect(s.workload.pressure[0]).toMatchObject({ targetFreeOf: 'min', factor: 1.05 });
   });
 
-  it('min_free_kbytes as init_per_zone_wmark_min computes it, clamped', () => {
-    const zones = (pages: number) => [{ kind: 'Normal' as const, managedPages: pages }];
-    expect(kernelMinFreeKbytes(zones(100), '5.9')).toBe(128);
-    expect(kernelMinFreeKbytes(zones(16384), '5.9')).toBe(1024); // 64 MiB
-    // 262144 in the 5.10 source (linux-yocto-5.10 init_per_zone_wmark_min) and after
-    expect(kernelMinFreeKbytes(zones(2 ** 30), '5.10')).toBe(262144);
-    expect(kernelMinFreeKbytes(zones(2 ** 30), '7.2')).toBe(262144);
-    // HighMem and Movable are not lowmem
-    expect(kernelMinFreeKbytes([{ kind: 'Movable', managedPages: 2 ** 30 }, ...zones(16384)], '7.2')).toBe(1024);
-  });
-
-  it('default zones: x86-64 splits at 3 GiB, powerpc has one Normal zone', () => {
-    expect(defaultZones(2048, 'x86_64').map((z) => z.managedPages)).toEqual([4096, 2032 * 256, 0, 0, 0]);
-    expect(defaultZones(2048, 'powerpc')).toEqual([
-      { kind: 'Normal', managedPages: 2048 * 256 },
-      { kind: 'Movable', managedPages: 0 },
-    ]);
-  });
 
   it('explicit zones in MiB or pages; memoryMiB defaults to their sum', () => {
     const s = parseScenario({ machine: { zones: [{ kind: 'DMA32', memoryMiB: 1024 }, { kind: 'Normal', managedPages: 262144 }] } }, 'x.json');
@@ -137,13 +69,6 @@ describe('defaults', () => {
     // 4 x the sum of the lowmem min watermarks: within a few pages of the real 67584
     expect(Math.abs(s.machine.minFreeKbytes - 67584)).toBeLessThan(4 * 4);
     expect(scenarioMachine(s).zones.some((z) => z.initialFreeBlocks !== undefined)).toBe(true);
-  });
-
-  it('min_free_kbytes from a zoneinfo text', () => {
-    const text = readFileSync('test/fixtures/zoneinfo-6.18-2cpu.txt', 'utf8');
-    const v = minFreeKbytesFromZoneinfo(text);
-    expect(v).toBeGreaterThan(67000);
-    expect(minFreeKbytesFromZoneinfo('nothing here')).toBeUndefined();
   });
 
   it('the resolved scenario is a valid input that resolves to itself', () => {
@@ -236,67 +161,6 @@ describe('malformed scenarios: one InputError naming file, field path, expected 
   });
 });
 
-describe('applySet (--set key=value)', () => {
-  const base = loadBuiltinScenario('steady');
-
-  it('sets a number, leaves the original alone', () => {
-    const s = applySet(base, 'workload.kvfreeRcu.headlessShare', '0.5', '--set');
-    expect(s.workload.kvfreeRcu.headlessShare).toBe(0.5);
-    expect(base.workload.kvfreeRcu.headlessShare).toBe(0.1);
-    expect(s.name).toBe('steady');
-  });
-
-  it('recomputes defaults that depend on the changed field', () => {
-    const s = applySet(base, 'machine.memoryMiB', '8192', '--set');
-    expect(s.machine.zones.reduce((a, z) => a + z.managedPages, 0)).toBe(8192 * 256);
-    // THP is on (Debian's non-RT default): khugepaged's 11 pageblocks for each of DMA, DMA32, Normal.
-    expect(s.machine.minFreeKbytes).toBe(bootMinFreeKbytes(s.machine.zones, '5.9', { thp: true }).minFreeKbytes);
-    expect(s.machine.minFreeKbytes).toBe(67584);
-  });
-
-  it('booleans, strings, arrays, objects and array indices', () => {
-    expect(applySet(base, 'kernel.preemptRt', 'true', 'o').kernel.preemptRt).toBe(true);
-    expect(applySet(base, 'kernel.profile', '7.2', 'o').kernel.profile).toBe('7.2');
-    // 6.x is an alias: the scenario records the profile it stands for
-    expect(applySet(base, 'kernel.profile', '6.x', 'o').kernel.profile).toBe('7.2');
-    expect(applySet(base, 'kernel.profile', '6.1', 'o').kernel.profile).toBe('6.1');
-    expect(applySet(base, 'kernel.profile', '5.10', 'o').kernel.profile).toBe('5.10');
-    expect(applySet(base, 'workload.kvfreeRcu.cpus', '[0,2]', 'o').workload.kvfreeRcu.cpus).toEqual([0, 2]);
-    const p = applySet(base, 'workload.pressure', '[{"startMs":10,"endMs":20}]', 'o');
-    expect(applySet(p, 'workload.pressure[0].factor', '2', 'o').workload.pressure[0]!.factor).toBe(2);
-    expect(applySet(p, 'workload.pressure.0.factor', '3', 'o').workload.pressure[0]!.factor).toBe(3);
-    expect(applySet(base, 'workload.kvfreeRcu.burst', '{"everyMs":5,"calls":10}', 'o').workload.kvfreeRcu.burst?.calls).toBe(10);
-    expect(applySet(base, 'strategies.dedicated-pool.pages', '64', 'o').strategies).toEqual({ 'dedicated-pool': { pages: 64 } });
-  });
-
-  it('chains: each set starts from the previous result', () => {
-    const a = applySet(base, 'machine.cpus', '8', 'o');
-    const b = applySet(a, 'workload.kvfreeRcu.cpus', '[7]', 'o');
-    expect(b.machine.cpus).toBe(8);
-    expect(b.workload.kvfreeRcu.cpus).toEqual([7]);
-  });
-
-  it('a bad key names the closest valid key', () => {
-    const e = inputError(() => applySet(base, 'workload.kvfreeRcu.headlesShare', '0.5', '--set workload.kvfreeRcu.headlesShare=0.5'));
-    expect(e.file).toBe('--set workload.kvfreeRcu.headlesShare=0.5');
-    expect(e.found).toContain('did you mean "workload.kvfreeRcu.headlessShare"?');
-  });
-
-  it('a bad value is re-validated and blamed on the option', () => {
-    const e = inputError(() => applySet(base, 'workload.kvfreeRcu.headlessShare', '2', '--set x'));
-    expect(e.file).toContain('--set x');
-    expect(e.where).toBe('workload.kvfreeRcu.headlessShare');
-    expect(e.expected).toBe('a number <= 1');
-    const cross = inputError(() => applySet(base, 'workload.kvfreeRcu.cpus', '[4]', '--set y'));
-    expect(cross.where).toBe('workload.kvfreeRcu.cpus[0]');
-  });
-
-  it('works on a scenario that went through structuredClone (worker threads)', () => {
-    const cloned = structuredClone(base);
-    expect(applySet(cloned, 'run.durationMs', '50', 'o').run.durationMs).toBe(50);
-    expect(scenarioMachine(cloned).cpus).toBe(4);
-  });
-});
 
 describe('documentation', () => {
   const doc = readFileSync('harness/workload/SCENARIOS.md', 'utf8');
@@ -315,3 +179,4 @@ describe('documentation', () => {
     expect(builtinScenarioPath('steady')).toMatch(/scenarios[\\/]steady\.json$/);
   });
 });
+

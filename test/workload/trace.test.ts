@@ -18,7 +18,7 @@ import {
   OP_KVFREE_RCU,
 } from '../../harness/workload/events.ts';
 import { createWorkload } from '../../harness/workload/generator.ts';
-import { parseScenario } from '../../harness/workload/scenario-schema.ts';
+import { parseScenario } from '../../harness/workload/scenario.ts';
 import { loadTrace, parseTrace, traceFormatFromPath, workloadToCsv, TRACE_CSV_HEADER, type TraceData, type TraceFormat } from '../../harness/workload/trace.ts';
 import { inputError } from '../helpers/input-error.ts';
 

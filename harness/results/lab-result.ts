@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, describeIoError } from '../errors.ts';
-import { writeFileAtomic } from '../results/atomic-write.ts';
-import { CountsSchema, LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, LabTotalsSchema, type LabSummary } from '../results/lab-summary.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { CountsSchema, LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, LabTotalsSchema, type LabSummary } from './lab-summary.ts';
 
-export { LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, labQuote, type LabSummary } from '../results/lab-summary.ts';
+export { LAB_SCHEMA, LAB_SCHEMA_VERSION, LabSummarySchema, labQuote, type LabSummary } from './lab-summary.ts';
 
 
 export const MismatchRowSchema = z.object({ zone: z.string(), field: z.string(), kernel: z.number(), model: z.number() });
