@@ -14,6 +14,7 @@ import { writeReportsFor } from '../../harness/cli/reports.ts';
 mkdirSync(resolve('test-output'), { recursive: true });
 const work = mkdtempSync(join(resolve('test-output'), 'faults-'));
 const fixture = (name: string): string => resolve('test/fixtures/faulty-strategies', `${name}.ts`);
+const WALL_LIMIT_MS = 8000;
 const FAULTY = ['throws-in-request', 'loops-forever', 'breaks-invariant', 'charges-forever', 'stuck-worker', 'leaks-memory'];
 
 describe('faulty strategies', () => {
@@ -33,7 +34,9 @@ describe('faulty strategies', () => {
       json: false,
       measure: false,
       command: 'test',
-      runWallLimitMs: 3000,
+      // Wide enough for leaks-memory to fill its 256 MiB heap on a loaded 2-core
+      // machine (3 s was not, at load 8); loops-forever waits it out.
+      runWallLimitMs: WALL_LIMIT_MS,
       runHeapLimitMb: 256,
       checkInvariantsEvery: 1 << 12,
     });
@@ -53,7 +56,7 @@ describe('faulty strategies', () => {
       }
     }
     for (const e of why('throws-in-request')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: .*injected bug: list corrupted in getPage\(\)/);
-    for (const e of why('loops-forever')) expect(e).toMatch(/stuck at \d+\.\d{3} ms virtual: wall-time limit of 3000 ms reached and the run did not return.*worker thread was terminated/);
+    for (const e of why('loops-forever')) expect(e).toMatch(new RegExp(`stuck at \\d+\\.\\d{3} ms virtual: wall-time limit of ${WALL_LIMIT_MS} ms reached and the run did not return.*worker thread was terminated`));
     for (const e of why('breaks-invariant')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: core invariant broken after event \d+: .*nrFree/);
     for (const e of why('charges-forever')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: virtual-time limit: one kvfree_rcu\(\) call on cpu \d+ cost 1000\.\d+ ms/);
     for (const e of why('stuck-worker')) expect(e).toMatch(/at \d+\.\d{3} ms virtual: virtual time does not advance: deferred work "stuck-worker: spin"|virtual time does not advance: deferred work ".*spin"/);
