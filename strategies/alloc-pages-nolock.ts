@@ -76,7 +76,7 @@ export default defineStrategy({
     return {
       getPage: () => {
         if (refuseIrq) {
-          alloc.meter.ns += alloc.costs.gfpFlagCheck; // in_nmi() || in_hardirq(): a preempt_count test
+          ext.charge('gfpFlagCheck'); // in_nmi() || in_hardirq(): a preempt_count test
           if (locks.ctx === CTX_NMI || locks.ctx === CTX_HARDIRQ) return NIL;
         }
         return alloc.allocPagesNoSlowpath(NOLOCK_GFP, 0, ALLOC_TRYLOCK);

@@ -21,6 +21,8 @@ export default defineStrategy({
     'Gives "no locks" the one mask no caller could have meant otherwise... except that some do: __get_free_page(0) ' +
     'callers, and every GFP_KERNEL allocation during early boot, where gfp_allowed_mask clears the reclaim, IO and FS bits. ' +
     'Consumes no bit and adds nothing to the fast path; the cost lands on legacy callers whose pcp misses now fail.',
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): gfp == 0 fails at an empty pcplist instead of taking zone->lock.
+  claims: { noZoneLockInRequest: true },
   params: z.object({}).strict(),
   setup({ core, ext }) {
     ext.addPcpMissCheck('gfp == 0 (GFP_NO_LOCK) after an empty pcplist', (gfp) => (gfp === 0 ? PCP_MISS_FAIL : PCP_MISS_REFILL));

@@ -3,7 +3,7 @@
  * Strategies import from this file only.
  */
 export { createCore, type Core, type CoreConfig } from './core.ts';
-export { defineStrategy, oldestProfileFor, profilesFor, strategyAvailableOn, type StrategyAvailability, type StrategyContext, type StrategyDefinition, type StrategyInstance } from './strategy-api.ts';
+export { defineStrategy, oldestProfileFor, profilesFor, strategyAvailableOn, STRATEGY_CLAIMS, type StrategyAvailability, type StrategyClaims, type StrategyContext, type StrategyDefinition, type StrategyInstance } from './strategy-api.ts';
 export { StrategyLock } from './strategy-lock.ts';
 export type { LockType } from './locks.ts';
 export { PROFILES, PROFILE_NAMES, PROFILE_VERSIONS, kernelAtLeast, type KernelProfile, type ProfileName } from './profile.ts';
