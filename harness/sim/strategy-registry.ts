@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STRATEGY_CLAIMS, type StrategyDefinition } from '../core/strategy-api.ts';
 import { InputError } from '../errors.ts';
 import { closestName } from '../util/closest-name.ts';
+import { registerStrategyResolver } from './strategy-resolver.ts';
 
 export const STRATEGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../strategies');
 
@@ -66,9 +67,14 @@ function isStrategy(def: unknown): def is StrategyDefinition {
  * Strategies from files outside strategies/ (`compare --strategy-file`): try a
  * design without adding it to the tree. Each file follows the same contract
  * (default export defineStrategy, file named after the strategy); a missing
- * file, a file that fails to load, or a name already taken is an InputError.
+ * file, a file that fails to load (a module it imports is missing, a syntax
+ * error), or a name already taken is an InputError. A file anywhere on disk
+ * may import 'nolock-bench/strategy' and 'zod' (strategy-resolver.ts,
+ * registered here in whichever thread loads the files), or the repository's
+ * files by path.
  */
 export async function loadStrategyFiles(paths: readonly string[], taken: readonly string[] = []): Promise<StrategyDefinition[]> {
+  if (paths.length > 0) registerStrategyResolver();
   const out: StrategyDefinition[] = [];
   const names = new Set(taken);
   for (const path of paths) {
