@@ -39,7 +39,6 @@
  * A __GFP_TRYLOCK flag was in early versions of the series and was dropped
  * after Michal Hocko's review in favour of the internal ALLOC_TRYLOCK.
  */
-import { z } from 'zod';
 import {
   ALLOC_TRYLOCK,
   CTX_HARDIRQ,
@@ -50,7 +49,8 @@ import {
   __GFP_ZERO,
   NIL,
   defineStrategy,
-} from '../harness/core/index.ts';
+  z,
+} from '../harness/strategy.ts';
 
 /** try_alloc_pages_noprof()'s alloc_gfp (v6.15). */
 const NOLOCK_GFP = __GFP_NOWARN | __GFP_ZERO | __GFP_NOMEMALLOC | __GFP_ACCOUNT;

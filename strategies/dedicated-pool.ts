@@ -12,8 +12,7 @@
  * burst can empty any pool before the worker runs, and the fallback remains
  * mandatory; and the pages sit idle (reservedPagesPeak/Mean).
  */
-import { z } from 'zod';
-import { CTX_TASK, GFP_KERNEL, NIL, defineStrategy } from '../harness/core/index.ts';
+import { CTX_TASK, GFP_KERNEL, NIL, defineStrategy, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({

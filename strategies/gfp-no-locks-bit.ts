@@ -29,7 +29,6 @@
  * reclaiming caller goes on to the slow path and takes locks, which
  * invalidGfpCombination counts.
  */
-import { z } from 'zod';
 import {
   NIL,
   PCP_MISS_FAIL,
@@ -39,7 +38,8 @@ import {
   __GFP_RECLAIM,
   defineStrategy,
   parseGfp,
-} from '../harness/core/index.ts';
+  z,
+} from '../harness/strategy.ts';
 
 const Params = z
   .object({

@@ -10,8 +10,7 @@
  * used to succeed: the NULL dereference in __find_event_file Rezki showed.
  * Those failures are counted as legacyGfp0Failures.
  */
-import { z } from 'zod';
-import { PCP_MISS_FAIL, PCP_MISS_REFILL, defineStrategy } from '../harness/core/index.ts';
+import { PCP_MISS_FAIL, PCP_MISS_REFILL, defineStrategy, z } from '../harness/strategy.ts';
 
 export default defineStrategy({
   name: 'gfp-zero-mask',

@@ -14,8 +14,7 @@
  * bypasses watermarks, mixes migratetypes, and its consumption of other
  * workloads' pcplists is unbounded and can be driven from user space.
  */
-import { z } from 'zod';
-import { MIGRATE_PCPTYPES, MIGRATE_UNMOVABLE, NIL, WMARK_MIN, defineStrategy } from '../harness/core/index.ts';
+import { MIGRATE_PCPTYPES, MIGRATE_UNMOVABLE, NIL, WMARK_MIN, defineStrategy, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({

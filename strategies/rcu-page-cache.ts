@@ -48,8 +48,7 @@
  *
  * Not modelled: the shrinker and backoff_page_cache_fill (later kernels).
  */
-import { z } from 'zod';
-import { NIL, defineStrategy, parseGfp } from '../harness/core/index.ts';
+import { NIL, defineStrategy, parseGfp, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({
