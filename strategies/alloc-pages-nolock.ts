@@ -39,7 +39,6 @@
  * A __GFP_TRYLOCK flag was in early versions of the series and was dropped
  * after Michal Hocko's review in favour of the internal ALLOC_TRYLOCK.
  */
-import { z } from 'zod';
 import {
   ALLOC_TRYLOCK,
   CTX_HARDIRQ,
@@ -50,7 +49,8 @@ import {
   __GFP_ZERO,
   NIL,
   defineStrategy,
-} from '../harness/core/index.ts';
+  z,
+} from '../harness/strategy.ts';
 
 /** try_alloc_pages_noprof()'s alloc_gfp (v6.15). */
 const NOLOCK_GFP = __GFP_NOWARN | __GFP_ZERO | __GFP_NOMEMALLOC | __GFP_ACCOUNT;
@@ -76,7 +76,7 @@ export default defineStrategy({
     return {
       getPage: () => {
         if (refuseIrq) {
-          alloc.meter.ns += alloc.costs.gfpFlagCheck; // in_nmi() || in_hardirq(): a preempt_count test
+          ext.charge('gfpFlagCheck'); // in_nmi() || in_hardirq(): a preempt_count test
           if (locks.ctx === CTX_NMI || locks.ctx === CTX_HARDIRQ) return NIL;
         }
         return alloc.allocPagesNoSlowpath(NOLOCK_GFP, 0, ALLOC_TRYLOCK);

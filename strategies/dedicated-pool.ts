@@ -12,8 +12,7 @@
  * burst can empty any pool before the worker runs, and the fallback remains
  * mandatory; and the pages sit idle (reservedPagesPeak/Mean).
  */
-import { z } from 'zod';
-import { CTX_TASK, GFP_KERNEL, NIL, defineStrategy } from '../harness/core/index.ts';
+import { CTX_TASK, GFP_KERNEL, NIL, defineStrategy, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({
@@ -32,6 +31,8 @@ export default defineStrategy({
     'A reserve sized for the one critical user: popped locklessly under the krc raw lock, refilled with GFP_KERNEL from a ' +
     'worker in a clean context. It needs no GFP bit and no allocator change, and costs the allocator\'s fast path nothing; ' +
     'the price is memory held idle, and a burst larger than the pool fails until the worker catches up.',
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): the request pops the pool; only the worker allocates.
+  claims: { noZoneLockInRequest: true },
   params: Params,
   setup({ core, ext }, p) {
     const alloc = core.alloc;
@@ -59,19 +60,18 @@ export default defineStrategy({
     const delayNs = p.refillDelayMs * 1e6;
     return {
       getPage: (cpu) => {
-        const m = alloc.meter;
-        m.ns += alloc.costs.pcpListOp;
+        ext.charge('pcpListOp');
         const pfn = pool.pop(cpu);
         if (pool.count(cpu) < p.refillThreshold && refillPending[cpu] === 0) {
           refillPending[cpu] = 1;
-          m.ns += alloc.costs.queueWork;
-          ext.schedule(refill, m.now() + alloc.costs.workerWakeLatency + delayNs, cpu);
+          ext.charge('queueWork');
+          ext.schedule(refill, ext.now() + alloc.costs.workerWakeLatency + delayNs, cpu);
         }
         return pfn;
       },
       putPage: (cpu, pfn) => {
         if (p.recycle && pool.count(cpu) < p.poolPages) {
-          alloc.meter.ns += alloc.costs.pcpListOp;
+          ext.charge('pcpListOp');
           pool.push(cpu, pfn);
         } else {
           alloc.freePages(pfn, 0);

@@ -29,7 +29,6 @@
  * reclaiming caller goes on to the slow path and takes locks, which
  * invalidGfpCombination counts.
  */
-import { z } from 'zod';
 import {
   NIL,
   PCP_MISS_FAIL,
@@ -39,7 +38,8 @@ import {
   __GFP_RECLAIM,
   defineStrategy,
   parseGfp,
-} from '../harness/core/index.ts';
+  z,
+} from '../harness/strategy.ts';
 
 const Params = z
   .object({
@@ -72,6 +72,8 @@ export default defineStrategy({
     'DMA32 and DMA pcplists, and the slow path is skipped: no zone->lock, no kswapd wake-up, NULL when every pcplist is empty. ' +
     'Against it (Michal Hocko, Mel Gorman, Peter Zijlstra): it consumes a scarce GFP bit (and moves ___GFP_NOLOCKDEP), and ' +
     'combinations such as __GFP_NO_LOCKS | __GFP_RECLAIM mean nothing (variant checked-combination measures policing them).',
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): as posted, an empty pcplist is skipped, never refilled under zone->lock.
+  claims: { noZoneLockInRequest: true },
   params: Params,
   setup({ core, ext }, p) {
     if ((p.bit & (p.bit - 1)) !== 0) throw new Error(`gfp-no-locks-bit: bit 0x${p.bit.toString(16)} is not a single bit`);
@@ -100,7 +102,7 @@ export default defineStrategy({
       ext.addPcpMissCheck('__GFP_NO_LOCKS after an empty pcplist', (g) => {
         if (!(g & NO_LOCKS)) return PCP_MISS_REFILL;
         if (p.combinationPolicy === 'slow-path' && invalid(g)) {
-          core.alloc.meter.ns += core.alloc.costs.gfpFlagCheck;
+          ext.charge('gfpFlagCheck');
           return PCP_MISS_FAIL;
         }
         // Unpoliced, a caller that may reclaim goes on to the slow path.

@@ -10,8 +10,7 @@
  * used to succeed: the NULL dereference in __find_event_file Rezki showed.
  * Those failures are counted as legacyGfp0Failures.
  */
-import { z } from 'zod';
-import { PCP_MISS_FAIL, PCP_MISS_REFILL, defineStrategy } from '../harness/core/index.ts';
+import { PCP_MISS_FAIL, PCP_MISS_REFILL, defineStrategy, z } from '../harness/strategy.ts';
 
 export default defineStrategy({
   name: 'gfp-zero-mask',
@@ -21,6 +20,8 @@ export default defineStrategy({
     'Gives "no locks" the one mask no caller could have meant otherwise... except that some do: __get_free_page(0) ' +
     'callers, and every GFP_KERNEL allocation during early boot, where gfp_allowed_mask clears the reclaim, IO and FS bits. ' +
     'Consumes no bit and adds nothing to the fast path; the cost lands on legacy callers whose pcp misses now fail.',
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): gfp == 0 fails at an empty pcplist instead of taking zone->lock.
+  claims: { noZoneLockInRequest: true },
   params: z.object({}).strict(),
   setup({ core, ext }) {
     ext.addPcpMissCheck('gfp == 0 (GFP_NO_LOCK) after an empty pcplist', (gfp) => (gfp === 0 ? PCP_MISS_FAIL : PCP_MISS_REFILL));

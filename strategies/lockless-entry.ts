@@ -14,8 +14,7 @@
  * bypasses watermarks, mixes migratetypes, and its consumption of other
  * workloads' pcplists is unbounded and can be driven from user space.
  */
-import { z } from 'zod';
-import { MIGRATE_PCPTYPES, MIGRATE_UNMOVABLE, NIL, WMARK_MIN, defineStrategy } from '../harness/core/index.ts';
+import { MIGRATE_PCPTYPES, MIGRATE_UNMOVABLE, NIL, WMARK_MIN, defineStrategy, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({
@@ -35,6 +34,8 @@ export default defineStrategy({
     'never takes zone->lock. No GFP bit is consumed, but it skips the watermark checks, takes pages of any migratetype, ' +
     'runs the debug hooks of post_alloc_hook() in a context that may not take their locks, and can empty pcplists that ' +
     'other workloads on the same CPU rely on.',
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): it only takes a page already on a pcplist.
+  claims: { noZoneLockInRequest: true },
   params: Params,
   setup({ core, ext }, p) {
     ext.addEntryPoint('__rcu_alloc_page_lockless()');
@@ -47,7 +48,6 @@ export default defineStrategy({
     return {
       getPage: (cpu) => {
         if (refuse) return NIL;
-        const m = alloc.meter;
         // local_irq_save() as in the RFC; on a 5.9/5.10 PREEMPT_RT kernel (the
         // -rt patch set) pcplists are pa_lock's, so a port there must take
         // local_lock_irqsave(&pa_lock.l): a sleeping lock under the raw krcp->lock.
@@ -57,7 +57,7 @@ export default defineStrategy({
           const zone = zones[z]!;
           const idx = cpu * nrZones + z;
           for (let mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
-            m.ns += alloc.costs.gfpFlagCheck; // list_empty() test
+            ext.charge('gfpFlagCheck'); // list_empty() test
             pfn = pcp.take(idx, pcp.pindex(mt, 0), 0);
             if (pfn === NIL) continue;
             if (mt !== MIGRATE_UNMOVABLE) ext.counters.migratetypeMixing++;
@@ -69,7 +69,7 @@ export default defineStrategy({
         if (pfn !== NIL) {
           // prep_new_page(page, 0, 0, 0) in the RFC: gfp 0 (no __GFP_ZERO; init_on_alloc still clears).
           if (alloc.postAllocHook.active) alloc.postAllocHook.run(0, 0);
-          else m.ns += alloc.costs.prepNewPage;
+          else ext.charge('prepNewPage');
         }
         return pfn;
       },

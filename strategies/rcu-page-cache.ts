@@ -48,8 +48,7 @@
  *
  * Not modelled: the shrinker and backoff_page_cache_fill (later kernels).
  */
-import { z } from 'zod';
-import { NIL, defineStrategy, parseGfp } from '../harness/core/index.ts';
+import { NIL, defineStrategy, parseGfp, z } from '../harness/strategy.ts';
 
 const Params = z
   .object({
@@ -82,6 +81,8 @@ export default defineStrategy({
     '__GFP_NOWARN in task context. Pages come back to the cache after their grace period. No GFP bit, no allocator change; ' +
     'the price is a few idle pages per CPU and a failed request each time the cache runs dry, until the worker has run.',
   later: true,
+  // Checked in every built-in scenario (test/sim/simulator.test.ts): the request never calls the allocator.
+  claims: { noZoneLockInRequest: true },
   params: Params,
   setup({ ext, bnodeCache }, p) {
     // Its cache settings replace the kernel's (5.9: 2 pages, prefilled at boot).

@@ -24,8 +24,7 @@
  *    itself (add_ptr_to_bulk_krc_lock(), can_alloc): kvfree_rcu()'s own code
  *    on those kernels, harness/sim/kvfree-rcu.ts.
  */
-import { z } from 'zod';
-import { FILL_PAGE_CACHE_GFP, GFP_NOWAIT, NIL, __GFP_NOWARN, defineStrategy, kernelAtLeast, parseGfp } from '../harness/core/index.ts';
+import { FILL_PAGE_CACHE_GFP, GFP_NOWAIT, NIL, __GFP_NOWARN, defineStrategy, kernelAtLeast, parseGfp, z } from '../harness/strategy.ts';
 
 export default defineStrategy({
   name: 'status-quo',

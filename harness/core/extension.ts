@@ -4,10 +4,13 @@
  * collisions, checks added to the fast path, entry points, reserves, workers)
  * are read from this record, never typed in by hand.
  */
+import type { CostKey } from './cost-table.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { GfpRegistry } from './gfp.ts';
+import type { LockType } from './locks.ts';
 import type { FastPathCheck, PageAllocator, PcpMissHook } from './page-alloc.ts';
 import { Reserve, ReserveTotals } from './reserve.ts';
+import { StrategyLock } from './strategy-lock.ts';
 
 export type WorkerHandler = (cpu: number, arg: number, time: number) => void;
 
@@ -133,6 +136,60 @@ export class Extensions {
   /** Runs worker `kind` on `cpu` at virtual time `time`. */
   schedule(kind: number, time: number, cpu: number, arg = 0): void {
     this.queue.push(time, kind, cpu, arg);
+  }
+
+  /**
+   * A lock of the strategy's own, of kernel type `type` (see core/locks.ts and
+   * strategy-lock.ts): taken and released through the handle, validated
+   * (lockdep wait context, sleeping in atomic context, NMI) and charged as the
+   * core's own locks are, and contended in virtual time between CPUs.
+   * `perCpu: true` defines one instance per CPU ("name (cpu N)"); each call
+   * then takes the instance of the CPU the current operation runs on.
+   * Define locks in setup(); the caller may rely on each call giving a new lock.
+   */
+  defineLock(name: string, type: LockType, opts: { perCpu?: boolean } = {}): StrategyLock {
+    if (type !== 'raw_spinlock_t' && type !== 'spinlock_t' && type !== 'mutex') {
+      throw new Error(`${this.owner}: defineLock('${name}'): the type must be raw_spinlock_t, spinlock_t or mutex, not ${JSON.stringify(type)}`);
+    }
+    const a = this.alloc;
+    const perCpu = opts.perCpu === true;
+    const ids = new Int32Array(perCpu ? a.pcp.cpus : 1);
+    for (let c = 0; c < ids.length; c++) ids[c] = a.locks.define(perCpu ? `${name} (cpu ${c})` : name, type);
+    return new StrategyLock(name, type, perCpu, ids, a.locks, a.meter, a.costs);
+  }
+
+  /**
+   * A pcplist-only allocation of 2^order pages (PageAllocator.allocPagesPcplistOnly()):
+   * a page from this CPU's pcplist of the first zone of the gfp's zonelist
+   * that passes its low watermark and has one, or NIL. Never refills a
+   * pcplist, never takes zone->lock, never enters the slow path; charged as
+   * the allocator's own steps are. Call it from getPage() or a worker (the
+   * operation's CPU and context are the current ones).
+   */
+  allocPcplistOnly(gfp: number, order = 0): number {
+    return this.alloc.allocPagesPcplistOnly(gfp, order);
+  }
+
+  /**
+   * Charges `times` x a cost-table entry (by name, e.g. 'pcpListOp', as the
+   * scenario resolved it, overrides included), or `times` x `ns` virtual ns,
+   * to the current operation: the CPU's clock advances by it and any lock
+   * held meanwhile stays held that much longer. What a strategy's own code
+   * costs must be charged this way, or it is free.
+   */
+  charge(cost: CostKey | number, times = 1): void {
+    const costs = this.alloc.costs;
+    const known = typeof cost === 'number' || Object.prototype.hasOwnProperty.call(costs, cost);
+    const ns = typeof cost === 'number' ? cost : known ? costs[cost] : Number.NaN;
+    if (!known || !Number.isFinite(ns) || ns < 0 || !Number.isFinite(times) || times < 0) {
+      throw new Error(`${this.owner}: charge(${JSON.stringify(cost)}, ${times}): ${known ? 'a cost is a finite number of ns >= 0, charged a finite number >= 0 of times' : 'no such cost-table entry'}`);
+    }
+    this.alloc.meter.ns += ns * times;
+  }
+
+  /** The current virtual time (ns) inside the operation: its start plus what has been charged so far. */
+  now(): number {
+    return this.alloc.meter.now();
   }
 
   describe(): StaticProperties {

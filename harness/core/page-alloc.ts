@@ -65,6 +65,14 @@ export const ALLOC_HIGH = 0x20;
 export const ALLOC_TRYLOCK = 0x400;
 /** ALLOC_KSWAPD == __GFP_KSWAPD_RECLAIM (0x800), "to save a branch". */
 export const ALLOC_KSWAPD = 0x800;
+/**
+ * Not a kernel flag: a pcplist-only attempt (allocPagesPcplistOnly()). An
+ * empty pcplist is not refilled (rmqueue_bulk() returns 0 at once, what the
+ * posted ALLOC_NO_LOCKS did, without a GFP bit or a hook) and 6.x's
+ * rmqueue_buddy() fallback is not tried: zone->lock is never taken. Above
+ * every kernel ALLOC_* bit the model uses.
+ */
+export const ALLOC_PCPLIST_ONLY = 0x10000;
 
 /** SWAP_CLUSTER_MAX (include/linux/swap.h): pages reclaimed per reclaim step. */
 export const SWAP_CLUSTER_MAX = 32;
@@ -434,7 +442,7 @@ export class PageAllocator {
     if (order <= this.pcpMaxOrder) {
       this.pcpMissVerdict = -1;
       const pfn = this.rmqueuePcplist(zone, gfp, order, mt, allocFlags);
-      if (pfn >= 0 || this.irqProtected || this.failNow) return pfn;
+      if (pfn >= 0 || this.irqProtected || this.failNow || allocFlags & ALLOC_PCPLIST_ONLY) return pfn;
       // 6.x: the pcplist gave nothing (trylock failed, or empty and not
       // refilled): rmqueue_buddy() would take zone->lock, so a strategy's
       // pcp-miss check gets its say first (once per attempt).
@@ -549,6 +557,7 @@ export class PageAllocator {
   private rmqueuePcplistRefill(zone: Zone, gfp: number, order: number, mt: number, allocFlags: number, idx: number, pindex: number): number {
     const pcp = this.pcp;
     this.stats.pcpMisses++;
+    if (allocFlags & ALLOC_PCPLIST_ONLY) return NIL;
     const verdict = this.pcpMissHook === null ? PCP_MISS_REFILL : this.pcpMissHook(gfp, order, mt, zone);
     this.pcpMissVerdict = verdict;
     if (verdict !== PCP_MISS_REFILL) {
@@ -799,6 +808,30 @@ export class PageAllocator {
     if (pfn === NIL) this.stats.allocFailures++;
     else this.frames.allocMigratetype[pfn] = mt;
     return pfn;
+  }
+
+  /**
+   * A pcplist-only attempt: the first get_page_from_freelist() pass of
+   * __alloc_pages() (low watermark, ALLOC_KSWAPD from the gfp), in which an
+   * empty pcplist is not refilled and no other source is tried
+   * (ALLOC_PCPLIST_ONLY), and no slow path. Returns a page from this CPU's
+   * pcplist of the first zone of the zonelist that passes its watermark and
+   * has one (the gfp's migratetype), or NIL; NIL at once for an order above
+   * the pcplists'. Never takes zone->lock. It does take what the kernel takes
+   * around a pcplist: local_irq_save() (5.9/5.10), pa_lock (-rt), pcp->lock
+   * by trylock (6.x, NIL when held); and rmqueue()'s wake-up of kswapd for a
+   * boosted watermark, prep_new_page() and post_alloc_hook()'s debug hooks as
+   * any allocation. Counts as an allocation in the stats; a strategy's
+   * fast-path and pcp-miss checks are not run (they belong to __alloc_pages()
+   * and to the refill this attempt never makes).
+   */
+  allocPagesPcplistOnly(gfp: number, order: number): number {
+    if (order > this.pcpMaxOrder) {
+      this.stats.allocs++;
+      this.stats.allocFailures++;
+      return NIL;
+    }
+    return this.allocPagesNoSlowpath(gfp, order, ALLOC_WMARK_LOW | (gfp & __GFP_KSWAPD_RECLAIM) | ALLOC_PCPLIST_ONLY);
   }
 
   /** Free pages of all zones (NR_FREE_PAGES summed). */

@@ -38,6 +38,23 @@ export interface StrategyInstance {
   putPage?(cpu: number, pfn: number): void;
 }
 
+/**
+ * What a strategy promises about its request path (getPage(), under the krc
+ * raw lock), with its default parameters, in every built-in scenario. The
+ * tests check each claim a strategy declares against the runs
+ * (test/helpers/strategy-claims.ts): a claim can fail, it is not a label.
+ */
+export interface StrategyClaims {
+  /**
+   * getPage() never takes zone->lock, not even by trylock: the run's
+   * zoneLockInLockless is 0.
+   */
+  readonly noZoneLockInRequest?: boolean;
+}
+
+/** The claim names a strategy may declare (the keys of StrategyClaims). */
+export const STRATEGY_CLAIMS: readonly (keyof StrategyClaims)[] = ['noZoneLockInRequest'];
+
 export interface StrategyDefinition<P extends Record<string, unknown> = Record<string, unknown>> {
   /** Name used by the CLI, results and reports (kebab-case). */
   readonly name: string;
@@ -55,6 +72,8 @@ export interface StrategyDefinition<P extends Record<string, unknown> = Record<s
    * never moved to another kernel (strategyAvailableOn).
    */
   readonly sinceKernel?: readonly [number, number];
+  /** Promises about the request path that the tests check (see StrategyClaims). */
+  readonly claims?: StrategyClaims;
   /** Parameters: a zod object; every field must have a default. */
   readonly params: z.ZodType<P>;
   setup(ctx: StrategyContext, params: P): StrategyInstance;

@@ -7,9 +7,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { StrategyDefinition } from '../core/strategy-api.ts';
+import { STRATEGY_CLAIMS, type StrategyDefinition } from '../core/strategy-api.ts';
 import { InputError } from '../errors.ts';
 import { closestName } from '../util/closest-name.ts';
+import { registerStrategyResolver } from './strategy-resolver.ts';
 
 export const STRATEGIES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../strategies');
 
@@ -33,6 +34,8 @@ async function loadFrom(dir: string): Promise<StrategyDefinition[]> {
     const def = mod.default as StrategyDefinition | undefined;
     if (!isStrategy(def)) throw new Error(`strategies/${f}: the default export must be defineStrategy({...})`);
     if (`${def.name}.ts` !== f) throw new Error(`strategies/${f}: the strategy is named "${def.name}"; name the file ${def.name}.ts`);
+    const bad = claimsProblem(def.claims);
+    if (bad !== undefined) throw new Error(`strategies/${f}: claims: expected ${CLAIMS_EXPECTED}, found ${bad}`);
     out.push(def);
   }
   const rank = (n: string): number => {
@@ -40,6 +43,19 @@ async function loadFrom(dir: string): Promise<StrategyDefinition[]> {
     return i < 0 ? PREFERRED_ORDER.length : i;
   };
   return out.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+const CLAIMS_EXPECTED = `an object of true/false claims among ${STRATEGY_CLAIMS.join(', ')}`;
+
+/** What is wrong with a definition's `claims` (undefined: absent or valid), for the error line. */
+function claimsProblem(claims: unknown): string | undefined {
+  if (claims === undefined) return undefined;
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return Array.isArray(claims) ? 'an array' : claims === null ? 'null' : `a ${typeof claims}`;
+  for (const [k, v] of Object.entries(claims)) {
+    if (!(STRATEGY_CLAIMS as readonly string[]).includes(k)) return `unknown claim ${JSON.stringify(k)}`;
+    if (typeof v !== 'boolean') return `${k}: ${JSON.stringify(v) ?? typeof v}`;
+  }
+  return undefined;
 }
 
 function isStrategy(def: unknown): def is StrategyDefinition {
@@ -51,9 +67,14 @@ function isStrategy(def: unknown): def is StrategyDefinition {
  * Strategies from files outside strategies/ (`compare --strategy-file`): try a
  * design without adding it to the tree. Each file follows the same contract
  * (default export defineStrategy, file named after the strategy); a missing
- * file, a file that fails to load, or a name already taken is an InputError.
+ * file, a file that fails to load (a module it imports is missing, a syntax
+ * error), or a name already taken is an InputError. A file anywhere on disk
+ * may import 'nolock-bench/strategy' and 'zod' (strategy-resolver.ts,
+ * registered here in whichever thread loads the files), or the repository's
+ * files by path.
  */
 export async function loadStrategyFiles(paths: readonly string[], taken: readonly string[] = []): Promise<StrategyDefinition[]> {
+  if (paths.length > 0) registerStrategyResolver();
   const out: StrategyDefinition[] = [];
   const names = new Set(taken);
   for (const path of paths) {
@@ -68,6 +89,8 @@ export async function loadStrategyFiles(paths: readonly string[], taken: readonl
     if (!isStrategy(def)) throw new InputError({ file: path, where: 'default export', expected: 'defineStrategy({...})', found: describeExport(def) });
     if (`${def.name}.ts` !== basename(path)) throw new InputError({ file: path, where: 'name', expected: `the file to be named ${def.name}.ts`, found: JSON.stringify(basename(path)) });
     if (names.has(def.name)) throw new InputError({ file: path, where: 'name', expected: 'a strategy name not already taken', found: JSON.stringify(def.name) });
+    const bad = claimsProblem(def.claims);
+    if (bad !== undefined) throw new InputError({ file: path, where: 'claims', expected: CLAIMS_EXPECTED, found: bad });
     names.add(def.name);
     out.push(def);
   }

@@ -6,10 +6,11 @@
  * name), and the compare command's own check of --scenarios / --strategies
  * through runCli.
  */
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyDefinition } from '../../harness/core/strategy-api.ts';
-import { loadStrategies, selectStrategies } from '../../harness/sim/strategy-registry.ts';
+import { STRATEGIES_DIR, loadStrategies, selectStrategies } from '../../harness/sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../../harness/workload/builtin.ts';
 import { closestName } from '../../harness/util/closest-name.ts';
 import { expectBadInputExit, outputDirs, runCaptured } from '../helpers/fuzz-cli-helpers.ts';
@@ -33,8 +34,8 @@ function unknownName(known: () => readonly string[], realNames: readonly string[
     .filter((n) => !known().includes(n));
 }
 
-// Names known at generation time (the strategy list is read before the properties run).
-const STRATEGY_NAMES_AT_LOAD = ['status-quo', 'gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache', 'alloc-pages-nolock'];
+// Names known at generation time: the strategies/ folder's, read before the properties run.
+const STRATEGY_NAMES_AT_LOAD = (await loadStrategies()).map((s) => s.name);
 
 /** A list of names with at least one unknown, and the first unknown one (the one reported). */
 function listWithUnknown(known: () => readonly string[], realNames: readonly string[]): fc.Arbitrary<{ names: string[]; bad: string }> {
@@ -47,6 +48,9 @@ const RUNS = { strategies: 450, scenarios: 350, cli: FUZZ_RUNS.names - 450 - 350
 
 describe('unknown strategy and scenario names: one clear InputError with the closest name', () => {
   it('the lists the generators start from are the real ones', () => {
+    // One strategy per *.ts file of strategies/, named after it.
+    const files = readdirSync(STRATEGIES_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect([...STRATEGY_NAMES_AT_LOAD].sort()).toEqual(files.map((f) => f.slice(0, -'.ts'.length)).sort());
     expect(strategyNames).toEqual(STRATEGY_NAMES_AT_LOAD);
     expect(selectStrategies(strategies, ['dedicated-pool']).map((s) => s.name)).toEqual(['dedicated-pool']);
   });

@@ -1,6 +1,7 @@
 /**
- * Identical work, proven; same seed, same numbers; and the lockless claims
- * hold in every built-in scenario (short runs, invariants checked as they go).
+ * Identical work, proven; same seed, same numbers; and the claims each
+ * strategy declares (StrategyDefinition.claims) hold in every built-in
+ * scenario (short runs, invariants checked as they go).
  */
 import { describe, expect, it } from 'vitest';
 import { loadStrategies } from '../../harness/sim/strategy-registry.ts';
@@ -9,6 +10,7 @@ import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../../harness/workload/b
 import type { Scenario } from '../../harness/workload/scenario-schema.ts';
 import { applySet } from '../../harness/workload/scenario-set.ts';
 import { strategyAvailableOn } from '../../harness/core/index.ts';
+import { expectClaimsHold } from '../helpers/strategy-claims.ts';
 
 const strategies = await loadStrategies();
 /** The strategies that exist on the scenario's kernel (alloc-pages-nolock needs 6.15). */
@@ -19,11 +21,6 @@ const short = (name: string, ms = 60) => {
   const firstPhase = Math.min(...s.workload.pressure.map((p) => p.startMs + 30), Infinity);
   return applySet(s, 'run.durationMs', String(Math.max(ms, Number.isFinite(firstPhase) ? firstPhase : 0)), 'test');
 };
-/**
- * Strategies whose request path claims to take no zone->lock. alloc-pages-nolock
- * is not one: it may take zone->lock, but only with spin_trylock (never waits).
- */
-const LOCKLESS = new Set(['gfp-no-locks-bit', 'gfp-zero-mask', 'lockless-entry', 'dedicated-pool', 'rcu-page-cache']);
 
 describe('simulator', () => {
   it('feeds every strategy the same events (same workloadHash) for a scenario and seed', () => {
@@ -55,11 +52,11 @@ describe('simulator', () => {
   });
 
   for (const name of BUILTIN_SCENARIOS) {
-    it(`${name}: invariants hold throughout, and lockless strategies take no zone->lock in the request`, () => {
+    it(`${name}: invariants hold throughout, and every strategy's declared claims hold`, () => {
       const scenario = short(name, 40);
       for (const s of on(scenario)) {
         const r = runOne({ scenario, strategy: s, params: {}, seed: 1, checkInvariantsEvery: 2000 });
-        if (LOCKLESS.has(s.name)) expect(r.metrics.zoneLockInLockless, s.name).toBe(0);
+        expectClaimsHold(s, r, `${s.name} in ${name}`);
         expect(r.metrics.simEvents).toBeGreaterThan(0);
       }
     });
