@@ -13,7 +13,7 @@ import type { Scenario } from './scenario-schema.ts';
 
 /** Fill allocations: order-9 (pageblock, THP-sized) chunks, the last pages order 0. */
 export const FILL_BIG_ORDER = 9;
-/** Fill pages taken as order-0 allocations at the end of a phase's fill: FILL_SMALL_PAGES .. FILL_SMALL_PAGES + 511 of them. */
+/** Fill pages taken as order-0 allocations at the end of a phase's fill: FILL_SMALL_PAGES .. FILL_SMALL_PAGES + 511 of them (all H when H < FILL_SMALL_PAGES). */
 export const FILL_SMALL_PAGES = 2048;
 /** Fill pages are released over this long after the phase ends. */
 export const FILL_RELEASE_NS = 1e6;

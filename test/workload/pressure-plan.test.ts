@@ -107,6 +107,14 @@ describe('pressurePlans', () => {
     expect(plus512.fillSmall).toBe(FILL_SMALL_PAGES);
   });
 
+  it('below 2048 pages to hold, every fill page is an order-0 allocation', () => {
+    // H = 1000: T = 524085 - 200 - 1000 = 522885 = factor x 1024 + 1024, factor = 521861 / 1024
+    const [plan] = pressurePlans(scenario({ ...PHASE, factor: 521861 / 1024 }), MACHINE);
+    expect(plan!.holdPages).toBe(1000);
+    expect(plan!.fillBig).toBe(0);
+    expect(plan!.fillSmall).toBe(1000);
+  });
+
   it('holds nothing when the target is above what would be free anyway', () => {
     // T = 600 x 1024 + 1024 > 524085
     const [plan] = pressurePlans(scenario({ ...PHASE, factor: 600 }), MACHINE);
