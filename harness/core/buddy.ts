@@ -40,6 +40,14 @@ export class Buddy {
   allocKswapd = false;
   /** vm.watermark_boost_factor (mm/page_alloc.c, default 15000; 0 disables boosting). */
   watermarkBoostFactor = 15000;
+  /**
+   * Zones whose nrFree is below their watchLow / watchMin (watchWatermarks()),
+   * kept up to date where nrFree changes (rmqueueSmallest, freeOneBlock), so a
+   * caller that samples the state per event reads two counters instead of
+   * scanning the zones.
+   */
+  zonesBelowLow = 0;
+  zonesBelowMin = 0;
   /** Buddy free lists of all zones (ids 0 .. nrBuddyLists-1): isBuddyList's bound, computed once. */
   private readonly nrBuddyLists: number;
 
@@ -51,6 +59,26 @@ export class Buddy {
   ) {
     this.pageblockMt = new Uint8Array(Math.ceil(frames.nrFrames / PAGEBLOCK_NR_PAGES)).fill(MIGRATE_MOVABLE);
     this.nrBuddyLists = zones.length * NR_PAGE_ORDERS * MIGRATE_TYPES;
+  }
+
+  /**
+   * Starts counting the populated zones below their low and min watermarks
+   * (_watermark[WMARK_LOW] / [WMARK_MIN], without the boost) in zonesBelowLow /
+   * zonesBelowMin; an empty zone is never counted. The counts hold from here on
+   * as long as nrFree changes only through this class (it does after the
+   * core's set-up). Call again after a watermark changes.
+   */
+  watchWatermarks(): void {
+    let low = 0;
+    let min = 0;
+    for (const z of this.zones) {
+      z.watchLow = z.managedPages > 0 ? z.wmark[1 /* WMARK_LOW */]! : 0;
+      z.watchMin = z.managedPages > 0 ? z.wmark[0 /* WMARK_MIN */]! : 0;
+      if (z.nrFree < z.watchLow) low++;
+      if (z.nrFree < z.watchMin) min++;
+    }
+    this.zonesBelowLow = low;
+    this.zonesBelowMin = min;
   }
 
   /** The list id of zone's free_area[order].free_list[mt]. */
@@ -90,8 +118,15 @@ export class Buddy {
       this.expand(zone, pfn, order, o, mt);
       f.list[pfn] = -2; // LOC_ALLOCATED
       f.order[pfn] = order;
-      zone.nrFree -= 1 << order;
-      if (zone.nrFree < zone.minFreeSeen) zone.minFreeSeen = zone.nrFree;
+      const free = zone.nrFree - (1 << order);
+      zone.nrFree = free;
+      if (free < zone.minFreeSeen) zone.minFreeSeen = free;
+      // Crossing down through the watched watermarks (min <= low).
+      if (free < zone.watchLow) {
+        const was = free + (1 << order);
+        if (was >= zone.watchLow) this.zonesBelowLow++;
+        if (free < zone.watchMin && was >= zone.watchMin) this.zonesBelowMin++;
+      }
       return pfn;
     }
     return NIL;
@@ -300,7 +335,14 @@ export class Buddy {
     const nrBuddyLists = this.nrBuddyLists;
     const list = f.list;
     const orderOf = f.order;
-    zone.nrFree += 1 << order;
+    const was = zone.nrFree;
+    const free = was + (1 << order);
+    zone.nrFree = free;
+    // Crossing up through the watched watermarks (min <= low).
+    if (was < zone.watchLow) {
+      if (free >= zone.watchLow) this.zonesBelowLow--;
+      if (was < zone.watchMin && free >= zone.watchMin) this.zonesBelowMin--;
+    }
     const start = zone.startPfn;
     const end = zone.endPfn;
     while (order < maxOrder) {

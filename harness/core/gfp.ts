@@ -133,6 +133,23 @@ export const GFP_TRANSHUGE_LIGHT =
 export const GFP_TRANSHUGE = GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM;
 
 /**
+ * __GFP_BITS_SHIFT (23 + IS_ENABLED(CONFIG_LOCKDEP)) and __GFP_BITS_MASK
+ * ((1 << __GFP_BITS_SHIFT) - 1), v5.9 include/linux/gfp.h, at CONFIG_LOCKDEP=y
+ * like ___GFP_NOLOCKDEP above; a configuration's own values are
+ * gfpLayout().bitsShift / bitsMask.
+ */
+export const __GFP_BITS_SHIFT = 24;
+export const __GFP_BITS_MASK = (1 << __GFP_BITS_SHIFT) - 1;
+/**
+ * GFP_BOOT_MASK (__GFP_BITS_MASK & ~(__GFP_RECLAIM|__GFP_IO|__GFP_FS)), v5.9
+ * mm/internal.h: gfp_allowed_mask until kernel_init_freeable() (init/main.c)
+ * sets it to __GFP_BITS_MASK. For a request below bit 23 (every GFP_* mask
+ * above) it clears the same bits under any configuration; the exact mask of a
+ * configuration is gfpLayout().bootMask.
+ */
+export const GFP_BOOT_MASK = (__GFP_BITS_MASK & ~(__GFP_RECLAIM | __GFP_IO | __GFP_FS)) >>> 0;
+
+/**
  * GFP_MOVABLE_MASK (__GFP_RECLAIMABLE|__GFP_MOVABLE) and GFP_MOVABLE_SHIFT 3.
  * gfp.h #undefs both right after gfp_migratetype(); exported here for the model.
  */

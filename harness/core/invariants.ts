@@ -8,7 +8,9 @@
  *  - zone->nrFree equals the pages on the zone's buddy lists; pcp->count equals
  *    the pages on that CPU's pcplists;
  *  - buddies are merged: no free block has a free buddy of the same order;
- *  - free blocks sit on the list of their order and are naturally aligned.
+ *  - free blocks sit on the list of their order and are naturally aligned;
+ *  - the buddy's counts of zones below their watched low / min watermarks
+ *    (Buddy.watchWatermarks) match the zones.
  * Returns the list of violations (empty when all hold); never throws.
  */
 import { LOC_ALLOCATED, LOC_TAIL, NIL } from './frames.ts';
@@ -89,6 +91,16 @@ export function checkInvariants(alloc: PageAllocator, reserves: readonly Reserve
     }
     if (freePages !== zone.nrFree) err(`zone ${zone.name}: nrFree ${zone.nrFree} but ${freePages} pages on its free lists`);
   }
+
+  // The buddy's below-watermark counts (watchWatermarks) match the zones.
+  let belowLow = 0;
+  let belowMin = 0;
+  for (const zone of alloc.zones) {
+    if (zone.nrFree < zone.watchLow) belowLow++;
+    if (zone.nrFree < zone.watchMin) belowMin++;
+  }
+  if (belowLow !== alloc.buddy.zonesBelowLow) err(`buddy: zonesBelowLow ${alloc.buddy.zonesBelowLow} but ${belowLow} zones below their watched low watermark`);
+  if (belowMin !== alloc.buddy.zonesBelowMin) err(`buddy: zonesBelowMin ${alloc.buddy.zonesBelowMin} but ${belowMin} zones below their watched min watermark`);
 
   // pcp->count matches the lists.
   const pcp = alloc.pcp;

@@ -42,6 +42,15 @@ export class Zone {
   reclaimActive = false;
   /** Lowest nrFree seen, for reports. */
   minFreeSeen: number;
+  /**
+   * The low and min watermarks the simulator's below-low / below-min clock
+   * counts this zone against (Buddy.watchWatermarks(): _watermark[] without
+   * the boost, for a populated zone); 0 while unwatched, so never below.
+   */
+  watchLow = 0;
+  watchMin = 0;
+  /** First frame after the zone (startPfn + managedPages). */
+  readonly endPfn: number;
 
   constructor(
     readonly idx: number,
@@ -57,10 +66,7 @@ export class Zone {
   ) {
     this.lowmemReserve = new Int32Array(nrZones);
     this.minFreeSeen = Number.MAX_SAFE_INTEGER;
-  }
-
-  get endPfn(): number {
-    return this.startPfn + this.managedPages;
+    this.endPfn = startPfn + managedPages;
   }
 
   get name(): string {

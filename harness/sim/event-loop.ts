@@ -98,10 +98,6 @@ export class EventLoop {
   /** Time of the last watermark sample, and what it found (1: below low, 2: below min too). */
   private wmT = 0.5;
   private wmState = 0;
-  /** The populated zones, with their low and min watermarks. */
-  private readonly wmZones: PageAllocator['zones'][number][];
-  private readonly wmLow: Int32Array;
-  private readonly wmMin: Int32Array;
   /** warmupEndNs until the warm-up has ended, then Infinity. */
   private warmEnd = 0.5;
   private checkLeft: number;
@@ -119,9 +115,9 @@ export class EventLoop {
     this.belowLowNs = 0;
     this.belowMinNs = 0;
     this.wmT = 0;
-    this.wmZones = s.alloc.zones.filter((z) => z.managedPages > 0);
-    this.wmLow = Int32Array.from(this.wmZones, (z) => z.wmark[1]!);
-    this.wmMin = Int32Array.from(this.wmZones, (z) => z.wmark[0]!);
+    // The populated zones' below-low / below-min counts, kept by the buddy
+    // allocator as nrFree changes (no scan of the zones per event).
+    s.alloc.buddy.watchWatermarks();
     this.t = 0;
     this.lastT = 0;
     this.tlNext = s.warmupEndNs;
@@ -164,10 +160,7 @@ export class EventLoop {
     const flagLegacyGfp0 = FLAG_LEGACY_GFP0;
     const flagHardirqNoThread = FLAG_HARDIRQ_NO_THREAD;
     const flagUnreclaimable = FLAG_UNRECLAIMABLE;
-    const wmZones = this.wmZones;
-    const wmLow = this.wmLow;
-    const wmMin = this.wmMin;
-    const nrWmZones = wmZones.length;
+    const buddy = alloc.buddy;
     let belowLowNs = this.belowLowNs;
     let belowMinNs = this.belowMinNs;
     let wmT = this.wmT;
@@ -244,17 +237,7 @@ export class EventLoop {
           if (wmState === 2) belowMinNs += t - wmT;
         }
         wmT = t;
-        wmState = 0;
-        for (let z = 0; z < nrWmZones; z++) {
-          const f = wmZones[z]!.nrFree;
-          if (f < wmLow[z]!) {
-            wmState = 1;
-            if (f < wmMin[z]!) {
-              wmState = 2;
-              break;
-            }
-          }
-        }
+        wmState = buddy.zonesBelowMin > 0 ? 2 : buddy.zonesBelowLow > 0 ? 1 : 0;
         // A strategy may create a reserve at any time: checked per event.
         if (reserveTotals.reserves > 0) {
           reservedArea += reserveTotals.pages * (t - lastT);

@@ -7,9 +7,9 @@
  * (next time, source index):
  *   - per CPU: kvfree_rcu() Poisson arrivals, kvfree_rcu() bursts, background
  *     allocations, pressure churn, the user-space flood;
- *   - per pressure phase: the fill allocations;
+ *   - per pressure phase: the fill allocations (how many, when: pressure-plan.ts);
  *   - the replayed trace.
- * Background frees sit in a calendar queue keyed by free time (alloc time + an
+ * Background frees sit in a calendar queue (free-queue.ts) keyed by free time (alloc time + an
  * exponential lifetime); a free is emitted before any source event at the same
  * time. Slot ids come from a LIFO stack of freed ids, so they stay dense.
  *
@@ -18,9 +18,8 @@
  * is rare and not per event).
  */
 import { InputError } from '../errors.ts';
-import { GFP_ATOMIC, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, gfpFlagsToMigratetype } from '../core/gfp.ts';
-import { setupPerZoneLowmemReserve, setupPerZoneWmarks } from '../core/watermarks.ts';
-import type { MachineSpec } from '../core/machine-spec.ts';
+import { GFP_ATOMIC, GFP_BOOT_MASK, GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_NOWAIT, __GFP_DIRECT_RECLAIM, gfpFlagsToMigratetype } from '../core/gfp.ts';
+import { cpuList } from './cpu-list.ts';
 import {
   CTX_HARDIRQ,
   CTX_TASK,
@@ -49,7 +48,9 @@ import {
   streamId,
 } from './prng.ts';
 import { scenarioMachine } from './scenario.ts';
-import { GFP_MIX_NAMES, type ContextWeights, type CpuSet, type Scenario } from './scenario-schema.ts';
+import { GFP_MIX_NAMES, type ContextWeights, type Scenario } from './scenario-schema.ts';
+import { FreeQueue } from './free-queue.ts';
+import { FILL_RELEASE_NS, afterWarmup, fillCount, fillFreeNs, fillOrder, fillTimeNs, pressurePlans, type PressurePlan } from './pressure-plan.ts';
 import { loadTrace, type TraceData } from './trace.ts';
 
 // Source kinds. Per-CPU kinds get index cpu * PER_CPU_KINDS + kind, so a
@@ -64,129 +65,12 @@ const PER_CPU_KINDS = 5;
 const K_FILL = 5;
 const K_TRACE = 6;
 
-/** ___GFP_DIRECT_RECLAIM (0x400 in 5.9 and 6.x): the caller may sleep. */
-const GFP_DIRECT_RECLAIM_BIT = 0x400;
-/** GFP_BOOT_MASK strips __GFP_RECLAIM | __GFP_IO | __GFP_FS (mm/internal.h): 0x400 | 0x800 | 0x40 | 0x80. */
-const GFP_BOOT_STRIP = 0x400 | 0x800 | 0x40 | 0x80;
-/** Fill allocations: order-9 (pageblock, THP-sized) chunks, the last pages order 0. */
-const FILL_BIG_ORDER = 9;
-const FILL_SMALL_PAGES = 2048;
-/** Fill pages are released over this long after the phase ends. */
-const FILL_RELEASE_NS = 1e6;
-
 const CTX_INDEX: Record<string, number> = { task: 0, softirq: 1, hardirq: 2, nmi: 3 };
 
 function ctxCumulative(w: ContextWeights): Float64Array {
   return cumulativeWeights([w.task, w.softirq, w.hardirq, w.nmi]);
 }
 
-function cpuList(set: CpuSet, cpus: number): number[] {
-  return set === 'all' ? Array.from({ length: cpus }, (_, i) => i) : set.filter((c) => c < cpus);
-}
-
-/** How a pressure phase holds free memory near its watermark (see SCENARIOS.md, "Memory pressure"). */
-export interface PressurePlan {
-  startNs: number;
-  endNs: number;
-  rampStartNs: number;
-  rampNs: number;
-  /** Target free pages: factor x the sum of the watermark over the zones, plus the lowmem reserves (see pressurePlans). */
-  targetFreePages: number;
-  /** Pages expected free without the phase (initial free minus the steady holdings below). */
-  expectedFreePages: number;
-  backgroundHeldPages: number;
-  churnHeldPages: number;
-  kvfreeRcuHeldPages: number;
-  /** Pages the fill allocations hold from the end of the ramp to the end of the phase. */
-  holdPages: number;
-  fillBig: number;
-  fillSmall: number;
-  churnMeanGapNs: number;
-  churnLifetimeNs: number;
-  /** Whether reclaim may take the fill pages back (false: FLAG_UNRECLAIMABLE). */
-  reclaimable: boolean;
-}
-
-function meanPagesPerAlloc(orderMix: readonly number[]): number {
-  let w = 0;
-  let p = 0;
-  orderMix.forEach((x, o) => {
-    w += x;
-    p += x * 2 ** o;
-  });
-  return w > 0 ? p / w : 1;
-}
-
-/**
- * The deterministic pressure rule: for each phase, hold H = max(0, F0 - B - C - K - T)
- * pages, where F0 is the initial free memory (buddyinfo, else all managed pages),
- * B the pages background allocations hold in steady state (Little's law: rate x
- * mean lifetime x mean pages per allocation, over the background CPUs), C the
- * same for the phase's churn, K the kvfree_rcu block pages in flight, and
- * T = factor x sum over zones of the chosen watermark + the lowmem_reserve the
- * lower zones keep from a request whose highest zone is ZONE_MOVABLE (what a
- * GFP_KERNEL or user-page request cannot take anyway). H is taken by "fill"
- * allocations spread evenly over the ramp and freed within 1 ms after the phase
- * ends: order-9 chunks for all but the last 2048..2559 pages, order 0 for those.
- */
-export function pressurePlans(
-  scenario: Scenario,
-  spec: Pick<MachineSpec, 'cpus' | 'zones' | 'minFreeKbytes' | 'watermarkScaleFactor' | 'lowmemReserveRatio'>,
-): PressurePlan[] {
-  const w = scenario.workload;
-  const cpus = spec.cpus;
-  const profile = scenario.kernel.profile;
-  // The core's __setup_per_zone_wmarks(); empty zones hold no free memory and are left out of the target.
-  const populated = (i: number): boolean => spec.zones[i]!.managedPages > 0;
-  const wm = setupPerZoneWmarks(spec.zones, spec.minFreeKbytes, spec.watermarkScaleFactor, profile).filter((_, i) => populated(i));
-  // Pages the lower zones keep back (lowmem_reserve) from a GFP_HIGHUSER_MOVABLE /
-  // GFP_KERNEL request: its highest zone is ZONE_MOVABLE (the last zone before Device).
-  const reserves = setupPerZoneLowmemReserve(spec.zones, spec.lowmemReserveRatio, profile);
-  let classzone = spec.zones.length - 1;
-  while (classzone > 0 && spec.zones[classzone]!.kind === 'Device') classzone--;
-  let reserved = 0;
-  spec.zones.forEach((_, i) => {
-    if (populated(i)) reserved += reserves[i]![classzone] ?? 0;
-  });
-  let free0 = 0;
-  for (const z of spec.zones) {
-    const blocks = (z as { initialFreeBlocks?: number[] }).initialFreeBlocks;
-    if (blocks) blocks.forEach((count, order) => (free0 += count * 2 ** order));
-    else free0 += z.managedPages;
-  }
-  const pagesPerAlloc = meanPagesPerAlloc(w.background.orderMix);
-  const bgCpus = cpuList(w.background.cpus, cpus).length;
-  const B = bgCpus * w.background.allocsPerCpuPerSec * (w.background.lifetimeMeanMs / 1000) * pagesPerAlloc;
-  let kvCallsPerSec = cpuList(w.kvfreeRcu.cpus, cpus).length * w.kvfreeRcu.ratePerCpuPerSec;
-  const burst = w.kvfreeRcu.burst;
-  if (burst) kvCallsPerSec += (cpuList(burst.cpus, cpus).length * burst.calls * 1000) / burst.everyMs;
-  if (w.userspaceFlood) kvCallsPerSec += cpuList(w.userspaceFlood.cpus, cpus).length * w.userspaceFlood.callsPerSec;
-  const K = (kvCallsPerSec * ((w.rcu.gracePeriodMs + w.rcu.drainDelayMs) / 1000)) / w.rcu.blockEntries + cpus;
-  return w.pressure.map((ph) => {
-    const T = ph.factor * wm.reduce((a, z) => a + z[ph.targetFreeOf], 0) + reserved;
-    const C = bgCpus * ph.churnPerCpuPerSec * (ph.churnLifetimeMs / 1000) * pagesPerAlloc;
-    const expected = free0 - B - K;
-    const H = Math.max(0, Math.floor(expected - C - T));
-    const fillBig = Math.floor(Math.max(0, H - FILL_SMALL_PAGES) / 2 ** FILL_BIG_ORDER);
-    return {
-      startNs: ph.startMs * 1e6,
-      endNs: ph.endMs * 1e6,
-      rampStartNs: ph.startMs * 1e6,
-      rampNs: ph.rampMs * 1e6,
-      targetFreePages: T,
-      expectedFreePages: expected,
-      backgroundHeldPages: B,
-      churnHeldPages: C,
-      kvfreeRcuHeldPages: K,
-      holdPages: H,
-      fillBig,
-      fillSmall: H - fillBig * 2 ** FILL_BIG_ORDER,
-      churnMeanGapNs: ph.churnPerCpuPerSec > 0 ? 1e9 / ph.churnPerCpuPerSec : Infinity,
-      churnLifetimeNs: ph.churnLifetimeMs * 1e6,
-      reclaimable: ph.reclaimable,
-    };
-  });
-}
 
 /** Counts of what a workload emitted so far, by origin. */
 export interface WorkloadStats {
@@ -244,9 +128,7 @@ export function createWorkload(scenario: Scenario, seed: number, machine: Worklo
   // The warm-up (run.warmup.ms) comes first: the scenario's timed load
   // (pressure phases, bursts, the flood, the trace) starts after it.
   const warmupNs = scenario.run.warmup.ms * 1e6;
-  const plans = pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus }).map((p) =>
-    warmupNs > 0 ? { ...p, startNs: p.startNs + warmupNs, endNs: p.endNs + warmupNs, rampStartNs: p.rampStartNs + warmupNs } : p,
-  );
+  const plans = afterWarmup(pressurePlans(scenario, { ...scenarioMachine(scenario), cpus: machine.cpus }), warmupNs);
   const key = `${seed}/${machine.cpus}`;
   const slotCache = cache.slotBounds;
   // The exact slot bound, on demand: a probe pass costs about a third of the
@@ -424,11 +306,11 @@ export class Workload implements WorkloadSource {
     GFP_MIX_NAMES.forEach((name, i) => {
       const asked = gfpValues[name]!;
       // gfp_allowed_mask applies inside the allocator; the caller's ability to sleep is what it asked for.
-      const seen = earlyBoot ? asked & ~GFP_BOOT_STRIP : asked;
+      const seen = earlyBoot ? asked & GFP_BOOT_MASK : asked;
       this.bgGfp[i] = seen >>> 0;
       this.bgGfpFlags[i] = seen === 0 ? FLAG_LEGACY_GFP0 : 0;
       // Sleeping callers, user-page faults and legacy __get_free_page(0) callers run in task context.
-      this.bgGfpTask[i] = asked & GFP_DIRECT_RECLAIM_BIT || name === 'GFP_HIGHUSER_MOVABLE' || name === 'legacy0' ? 1 : 0;
+      this.bgGfpTask[i] = asked & __GFP_DIRECT_RECLAIM || name === 'GFP_HIGHUSER_MOVABLE' || name === 'legacy0' ? 1 : 0;
       this.bgGfpMt[i] = gfpFlagsToMigratetype(seen);
     });
     this.bgOrderFixed = bgUsed ? fixedChoice(bg.orderMix) : 0;
@@ -449,7 +331,7 @@ export class Workload implements WorkloadSource {
     this.floodEndNs = flood ? Math.min(flood.endMs === null ? Infinity : warmupNs + flood.endMs * 1e6, this.durationNs) : 0;
 
     const fillAsked = GFP_HIGHUSER_MOVABLE;
-    this.fillGfp = (earlyBoot ? fillAsked & ~GFP_BOOT_STRIP : fillAsked) >>> 0;
+    this.fillGfp = (earlyBoot ? fillAsked & GFP_BOOT_MASK : fillAsked) >>> 0;
     this.fillMt = gfpFlagsToMigratetype(this.fillGfp);
     this.fillFlags = this.fillGfp === 0 ? FLAG_LEGACY_GFP0 : 0;
     const bgCpuList = cpuList(bg.cpus, cpus);
@@ -528,10 +410,9 @@ export class Workload implements WorkloadSource {
       const plan = plans[p]!;
       this.srcKind[s] = K_FILL;
       this.srcState[s] = 0; // index of the next fill allocation
-      const n = plan.fillBig + plan.fillSmall;
-      if (n > 0) {
+      if (fillCount(plan) > 0) {
         rng.seed(s, seed, streamId(STREAM_PRESSURE_FILL, p));
-        this.srcNext[s] = plan.rampStartNs + (rng.float(s) * plan.rampNs) / n;
+        this.srcNext[s] = fillTimeNs(plan, 0, rng.float(s));
       }
     }
     const ts = cpus * PER_CPU_KINDS + nFill;
@@ -571,7 +452,7 @@ export class Workload implements WorkloadSource {
     const churnRate = Math.max(0, ...plans.map((p) => (p.churnMeanGapNs < Infinity ? 1e9 / p.churnMeanGapNs : 0)));
     const freeRate = bgCpuList.length * ((this.bgGapNs < Infinity ? bg.allocsPerCpuPerSec : 0) + churnRate) + (trace ? 0 : 0);
     const life = Math.max(this.bgLifeNs, ...plans.map((p) => p.churnLifetimeNs));
-    const fillMax = Math.max(0, ...plans.map((p) => p.fillBig + p.fillSmall));
+    const fillMax = Math.max(0, ...plans.map(fillCount));
     let widthNs = freeRate > 0 ? 2e9 / freeRate : 1e6;
     if (fillMax > 0) widthNs = Math.min(widthNs, FILL_RELEASE_NS / (2 * fillMax));
     widthNs = Math.max(widthNs, 1);
@@ -694,8 +575,6 @@ export class Workload implements WorkloadSource {
     const kFlood = K_FLOOD;
     const kFill = K_FILL;
     const perCpuKinds = PER_CPU_KINDS;
-    const fillBigOrder = FILL_BIG_ORDER;
-    const fillReleaseNs = FILL_RELEASE_NS;
     const cap = batch.capacity;
     const bTime = batch.time;
     const bCpu = batch.cpu;
@@ -831,8 +710,8 @@ export class Workload implements WorkloadSource {
         const p = s - this.cpus * perCpuKinds;
         const plan = this.pressure[p]!;
         const i = this.srcState[s]!;
-        const n = plan.fillBig + plan.fillSmall;
-        const order = i < plan.fillBig ? fillBigOrder : 0;
+        const n = fillCount(plan);
+        const order = fillOrder(plan, i);
         const fcpu = this.fillCpus[rng.below(s, this.fillCpus.length)]!;
         const slot = this.takeSlot();
         bCpu[k] = fcpu;
@@ -843,10 +722,10 @@ export class Workload implements WorkloadSource {
         bMt[k] = this.fillMt;
         bGfp[k] = this.fillGfp;
         bSlot[k] = slot;
-        const freeAt = plan.endNs + rng.float(s) * fillReleaseNs;
+        const freeAt = fillFreeNs(plan, rng.float(s));
         if (freeAt < dur) this.pushFree(freeAt, slot, fcpu | (ctxTask << 16) | (order << 20) | (this.fillMt << 24));
         this.srcState[s] = i + 1;
-        srcNext[s] = i + 1 < n ? plan.rampStartNs + ((i + 1 + rng.float(s)) * plan.rampNs) / n : Infinity;
+        srcNext[s] = i + 1 < n ? fillTimeNs(plan, i + 1, rng.float(s)) : Infinity;
         nPressure++;
       } else {
         // K_TRACE
@@ -897,186 +776,5 @@ export class Workload implements WorkloadSource {
     stats.frees += nFree;
     stats.total += k;
     return k;
-  }
-}
-
-/**
- * Pending frees ordered by time: a calendar queue (a ring of `buckets` time
- * buckets of `widthNs`, each a list sorted by time, linked through per-slot
- * arrays) with a binary heap for frees beyond the ring's horizon. Push is O(1)
- * on average (a short sorted insert), pop is O(1) plus skipping empty buckets.
- * Entries of equal time leave in insertion order within a bucket; the behaviour
- * depends only on the sequence of pushes and pops, so the probe pass and the
- * real pass agree.
- */
-class FreeQueue {
-  private readonly widthNs: number;
-  private readonly mask: number;
-  private readonly head: Int32Array;
-  private nextBy: Int32Array;
-  private timeBy: Float64Array;
-  /** floor(time / widthNs) of each ring entry, computed once at push (a division is slow). */
-  private bucketBy: Float64Array;
-  /** Absolute bucket number (floor(time / widthNs)) the ring's earliest entry is in, when `valid`. */
-  private cursor = 0;
-  private valid = true;
-  private ringCount = 0;
-  private oTime = new Float64Array(256);
-  private oSlot = new Int32Array(256);
-  private oSize = 0;
-  /** Time of the earliest pending free, Infinity if none (kept up to date by push and popMin). */
-  minTime = Infinity;
-
-  constructor(widthNs: number, buckets: number, slots: number) {
-    this.widthNs = widthNs;
-    let b = 1024;
-    while (b < buckets && b < 1 << 20) b <<= 1;
-    this.mask = b - 1;
-    this.head = new Int32Array(b).fill(-1);
-    this.nextBy = new Int32Array(slots);
-    this.timeBy = new Float64Array(slots);
-    this.bucketBy = new Float64Array(slots);
-  }
-
-  ensureSlots(n: number): void {
-    if (n <= this.nextBy.length) return;
-    const nx = new Int32Array(n);
-    nx.set(this.nextBy);
-    const tb = new Float64Array(n);
-    tb.set(this.timeBy);
-    const bb = new Float64Array(n);
-    bb.set(this.bucketBy);
-    this.nextBy = nx;
-    this.timeBy = tb;
-    this.bucketBy = bb;
-  }
-
-  push(t: number, slot: number): void {
-    if (t < this.minTime) this.minTime = t;
-    const a = Math.floor(t / this.widthNs);
-    if (this.ringCount > 0 && a - this.cursor > this.mask) {
-      this.overflowPush(t, slot);
-      return;
-    }
-    if (this.ringCount === 0 || a < this.cursor) {
-      this.cursor = a;
-      this.valid = true;
-    }
-    const head = this.head;
-    const nextBy = this.nextBy;
-    const timeBy = this.timeBy;
-    timeBy[slot] = t;
-    this.bucketBy[slot] = a;
-    const b = a & this.mask;
-    let prev = -1;
-    let cur = head[b]!;
-    while (cur >= 0 && timeBy[cur]! <= t) {
-      prev = cur;
-      cur = nextBy[cur]!;
-    }
-    nextBy[slot] = cur;
-    if (prev < 0) head[b] = slot;
-    else nextBy[prev] = slot;
-    this.ringCount++;
-  }
-
-  /** Time of the earliest pending free, Infinity if none. */
-  peekTime(): number {
-    return this.minTime;
-  }
-
-  /** Finds the earliest pending time (after a pop). */
-  private earliest(): number {
-    let rt = Infinity;
-    if (this.ringCount > 0) {
-      if (!this.valid) this.scan();
-      rt = this.timeBy[this.head[this.cursor & this.mask]!]!;
-    }
-    return this.oSize > 0 && this.oTime[0]! < rt ? this.oTime[0]! : rt;
-  }
-
-  /** Remove and return the slot of the earliest pending free (the queue must not be empty). */
-  popMin(): number {
-    const slot = this.takeMin();
-    this.minTime = this.earliest();
-    return slot;
-  }
-
-  private takeMin(): number {
-    if (this.ringCount > 0) {
-      const b = this.cursor & this.mask;
-      const h = this.head[b]!;
-      const ht = this.timeBy[h]!;
-      if (!(this.oSize > 0 && this.oTime[0]! < ht)) {
-        const nh = this.nextBy[h]!;
-        this.head[b] = nh;
-        this.ringCount--;
-        if (nh < 0 || this.bucketBy[nh] !== this.cursor) this.valid = false;
-        return h;
-      }
-    }
-    return this.overflowPop();
-  }
-
-  /** Move the cursor to the first bucket holding an entry of its own lap (ringCount > 0). */
-  private scan(): void {
-    const head = this.head;
-    const bucketBy = this.bucketBy;
-    const mask = this.mask;
-    let c = this.cursor;
-    for (;;) {
-      const h = head[c & mask]!;
-      if (h >= 0 && bucketBy[h]! <= c) break;
-      c++;
-    }
-    this.cursor = c;
-    this.valid = true;
-  }
-
-  private overflowPush(t: number, slot: number): void {
-    if (this.oSize === this.oTime.length) {
-      const nt = new Float64Array(this.oSize * 2);
-      nt.set(this.oTime);
-      const ns = new Int32Array(this.oSize * 2);
-      ns.set(this.oSlot);
-      this.oTime = nt;
-      this.oSlot = ns;
-    }
-    const ot = this.oTime;
-    const os = this.oSlot;
-    let i = this.oSize++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (ot[parent]! <= t) break;
-      ot[i] = ot[parent]!;
-      os[i] = os[parent]!;
-      i = parent;
-    }
-    ot[i] = t;
-    os[i] = slot;
-  }
-
-  private overflowPop(): number {
-    const ot = this.oTime;
-    const os = this.oSlot;
-    const top = os[0]!;
-    const n = --this.oSize;
-    if (n > 0) {
-      const t = ot[n]!;
-      const sl = os[n]!;
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && ot[c + 1]! < ot[c]!) c++;
-        if (t <= ot[c]!) break;
-        ot[i] = ot[c]!;
-        os[i] = os[c]!;
-        i = c;
-      }
-      ot[i] = t;
-      os[i] = sl;
-    }
-    return top;
   }
 }

@@ -32,32 +32,52 @@ export class RecordedStream {
   }
 }
 
+/** Events per chunk while recording: 1.5 MB of arrays, many generator batches. */
+const RECORD_CHUNK_EVENTS = 1 << 16;
+/** Events the generator writes per call while recording (the views it fills). */
+const RECORD_BATCH_EVENTS = 4096;
+
 /**
  * Every event of `source`, drained to its end, with its exact slot bound; null
  * (and the source left part-drained) once it passes `maxEvents` events.
+ * The source writes straight into chunks of the recording (through views of
+ * RECORD_BATCH_EVENTS), and the chunks are copied once into the exact-size
+ * batch at the end: each event is copied once, and no chunk is outgrown.
  */
 export function recordStream(source: WorkloadSource, maxEvents = Infinity): RecordedStream | null {
-  const batch = new EventBatch(4096);
-  let store = new EventBatch(65536);
+  const chunks: EventBatch[] = [];
+  let chunk = new EventBatch(RECORD_CHUNK_EVENTS);
+  let at = 0;
   let n = 0;
   let maxSlot = -1;
   const hash = new WorkloadHash();
-  for (let k = source.next(batch); k > 0; k = source.next(batch)) {
+  for (;;) {
+    if (at + RECORD_BATCH_EVENTS > chunk.capacity) {
+      chunk.length = at;
+      chunks.push(chunk);
+      chunk = new EventBatch(RECORD_CHUNK_EVENTS);
+      at = 0;
+    }
+    const batch = EventBatch.view(chunk, at, RECORD_BATCH_EVENTS);
+    const k = source.next(batch);
+    if (k <= 0) break;
     if (n + k > maxEvents) return null;
     hash.update(batch);
-    if (n + k > store.capacity) {
-      const bigger = new EventBatch(Math.max(2 * store.capacity, n + k));
-      copyEvents(store, 0, bigger, 0, n);
-      store = bigger;
-    }
-    copyEvents(batch, 0, store, n, k);
     // The slot bound from the events themselves (a generator's maxSlots may
     // run a probe pass): every slot id an event names is below it.
-    for (let i = 0; i < k; i++) if (batch.slot[i]! > maxSlot) maxSlot = batch.slot[i]!;
+    const slot = batch.slot;
+    for (let i = 0; i < k; i++) if (slot[i]! > maxSlot) maxSlot = slot[i]!;
+    at += k;
     n += k;
   }
+  chunk.length = at;
+  chunks.push(chunk);
   const events = new EventBatch(n);
-  copyEvents(store, 0, events, 0, n);
+  let to = 0;
+  for (const c of chunks) {
+    copyEvents(c, 0, events, to, c.length);
+    to += c.length;
+  }
   events.length = n;
   return new RecordedStream(events, source.cpus, maxSlot + 1, hash.digest());
 }

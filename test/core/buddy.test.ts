@@ -3,8 +3,8 @@ import { DEFAULT_COST_TABLE as C } from '../../harness/core/cost-table.ts';
 import { LOC_ALLOCATED, LOC_TAIL, NIL } from '../../harness/core/frames.ts';
 import { checkInvariants } from '../../harness/core/invariants.ts';
 import { MAX_PAGE_ORDER, PAGEBLOCK_ORDER } from '../../harness/core/profile.ts';
-import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE } from '../../harness/core/zone.ts';
-import { smallCore } from '../helpers/core-fixture.ts';
+import { MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, type Zone } from '../../harness/core/zone.ts';
+import { consumeBuddyTo, smallCore } from '../helpers/core-fixture.ts';
 
 /** One zone, whole MAX_ORDER blocks, everything free and MIGRATE_MOVABLE (memblock_free_all). */
 function zoneOf(pages: number) {
@@ -286,5 +286,53 @@ describe('buddy: fallback between migratetypes (__rmqueue_fallback, steal_suitab
     expect(x.buddy.rmqueue(x.zone, 0, MIGRATE_UNMOVABLE)).toBe(NIL);
     expect(x.buddy.fallbackAllocs).toBe(0);
     expect(x.buddy.pageblocksStolen).toBe(0);
+  });
+});
+
+describe('watchWatermarks: zones below low / min, counted where nrFree changes', () => {
+  it('counts a zone when nrFree goes below low and below min, and stops when it comes back, through blocks of any order', () => {
+    // Two zones; an empty Movable zone (6.x caps its min at 32 pages) is never counted.
+    const core = smallCore({ profile: '6.12', zones: [['DMA32', 16384], ['Normal', 16384], ['Movable', 0]] });
+    const buddy = core.alloc.buddy;
+    const [dma32, normal] = core.alloc.zones as [Zone, Zone];
+    buddy.watchWatermarks();
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([0, 0]);
+    const low = normal.wmark[1]!;
+    const min = normal.wmark[0]!;
+    expect(min).toBeGreaterThan(0);
+    expect(low).toBeGreaterThan(min);
+    // Exactly at low is not below it; one page less is.
+    const atLow = consumeBuddyTo(core, normal, low);
+    expect(buddy.zonesBelowLow).toBe(0);
+    const one = consumeBuddyTo(core, normal, low - 1);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([1, 0]);
+    const toMin = consumeBuddyTo(core, normal, min - 1);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([1, 1]);
+    // The other zone below min too, in one order-9 step from above low.
+    expect(dma32.wmark[1]! - dma32.wmark[0]!).toBeLessThan(512);
+    const dmaAtLow = consumeBuddyTo(core, dma32, dma32.wmark[1]!);
+    const big = buddy.rmqueue(dma32, 9, MIGRATE_MOVABLE);
+    expect(big).not.toBe(NIL);
+    expect(dma32.nrFree).toBeLessThan(dma32.wmark[0]!);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([2, 2]);
+    expect(checkInvariants(core.alloc)).toEqual([]);
+    // Freeing the order-9 block lifts DMA32 above low in one step.
+    buddy.freeOneBlock(dma32, big, 9, MIGRATE_MOVABLE);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([1, 1]);
+    // Normal back to min exactly: no longer below min, still below low.
+    const back = [...toMin].reverse();
+    while (normal.nrFree < min) buddy.freeOneBlock(normal, back.shift()!, 0, MIGRATE_MOVABLE);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([1, 0]);
+    for (const pfn of [...back, ...one, ...atLow]) buddy.freeOneBlock(normal, pfn, 0, MIGRATE_MOVABLE);
+    for (const pfn of dmaAtLow) buddy.freeOneBlock(dma32, pfn, 0, MIGRATE_MOVABLE);
+    expect([buddy.zonesBelowLow, buddy.zonesBelowMin]).toEqual([0, 0]);
+    expect(checkInvariants(core.alloc)).toEqual([]);
+  });
+
+  it('the invariant check notices a count that no longer matches the zones', () => {
+    const core = smallCore();
+    core.alloc.buddy.watchWatermarks();
+    core.alloc.buddy.zonesBelowLow = 1;
+    expect(checkInvariants(core.alloc).join('\n')).toMatch(/zonesBelowLow 1 but 0 zones/);
   });
 });

@@ -166,6 +166,16 @@ describe('layouts', () => {
       expect(r.allowedMask()).toBe(r.layout.bitsMask);
     }
   });
+
+  it('the exported 5.9 GFP_BOOT_MASK is the CONFIG_LOCKDEP=y layout\'s, and clears the same bits of every GFP_* mask under any configuration', () => {
+    expect(gfp.__GFP_BITS_MASK).toBe(gfpLayout('5.9', { lockdep: true, kasanHwTags: false }).bitsMask);
+    expect(gfp.GFP_BOOT_MASK).toBe(gfpLayout('5.9', { lockdep: true, kasanHwTags: false }).bootMask);
+    expect(gfp.GFP_BOOT_MASK).toBe(0xffffff & ~(0x400 | 0x800 | 0x40 | 0x80));
+    for (const [p, c] of CONFIGS) {
+      const boot = gfpLayout(p, c).bootMask;
+      for (const m of [gfp.GFP_KERNEL, gfp.GFP_ATOMIC, gfp.GFP_NOWAIT, gfp.GFP_HIGHUSER_MOVABLE]) expect(m & gfp.GFP_BOOT_MASK).toBe(m & boot);
+    }
+  });
 });
 
 describe('GfpRegistry bit accounting', () => {

@@ -54,6 +54,22 @@ describe('recorded streams', () => {
     expect(viewed.digest()).toBe(stream.digest);
   });
 
+  it('a stream longer than one recording chunk (65,536 events) is recorded whole, in order, with the live hash', () => {
+    const scenario = shortRun('steady', 200);
+    const live = drain(createWorkload(scenario, 4, { cpus: 4 }), 4096);
+    const again = createWorkload(scenario, 4, { cpus: 4 });
+    const hash = new WorkloadHash();
+    for (const b = new EventBatch(1000); again.next(b) > 0; ) hash.update(b);
+    const stream = recordStream(createWorkload(scenario, 4, { cpus: 4 }))!;
+    expect(live.length).toBeGreaterThan(2 * 65536 + 4096);
+    expect(stream.length).toBe(live.length);
+    expect(drain(new StreamReplay(stream), 4096)).toEqual(live);
+    expect(stream.digest).toBe(hash.digest());
+    // Cut at the limit: one event short of the stream gives null.
+    expect(recordStream(createWorkload(scenario, 4, { cpus: 4 }), live.length - 1)).toBeNull();
+    expect(recordStream(createWorkload(scenario, 4, { cpus: 4 }), live.length)!.length).toBe(live.length);
+  });
+
   it("the recorded digest is the hash of the whole stream; a replay cut short hashes the part it fed", () => {
     const scenario = shortRun('steady', 30);
     const stream = recordStream(createWorkload(scenario, 3, { cpus: 4 }))!;
