@@ -101,6 +101,13 @@ describe('imports follow the data flow', () => {
     expect(bad.map((x) => `${x.from}:${x.line} imports ${x.to}`)).toEqual([]);
   });
 
+  it('only the simulator, the validators and the bench boot an allocator core (the CLI and a compare\'s plan never do)', () => {
+    const booting = new Set(['core', 'sim', 'validate', 'bench']);
+    const files = [...sources('harness'), ...sources('strategies')].filter((f) => /\bcreateCore\(/.test(readFileSync(f, 'utf8')));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => !booting.has(partOf(f)))).toEqual([]);
+  });
+
   it('no files import each other, through any chain', () => {
     const next = new Map<string, string[]>();
     for (const x of all) next.set(x.from, [...(next.get(x.from) ?? []), x.to]);
