@@ -1,7 +1,17 @@
 /** `nolock-bench list`: strategies and scenarios with their descriptions and parameters. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadStrategies } from '../sim/strategy-registry.ts';
+import { loadStrategies, loadStrategyFiles } from '../sim/strategy-registry.ts';
 import { BUILTIN_SCENARIOS, loadBuiltinScenario } from '../workload/builtin.ts';
+import { loadScenario } from '../workload/scenario.ts';
+
+export interface ListOptions {
+  readonly json: boolean;
+  /** --strategy-file: strategies kept outside strategies/, listed after the folder's. */
+  readonly strategyFiles?: readonly string[];
+  /** --scenario-file: scenario files, listed after the built-ins. */
+  readonly scenarioFiles?: readonly string[];
+}
 
 function paramsOf(schema: z.ZodType): { name: string; default: unknown; description: string }[] {
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
@@ -23,9 +33,16 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.join('\n');
 }
 
-export async function listCommand(json: boolean): Promise<string> {
-  const strategies = await loadStrategies();
-  const scenarios = BUILTIN_SCENARIOS.map((n) => loadBuiltinScenario(n));
+/**
+ * The listing, text or JSON. Strategy and scenario files are read exactly as
+ * compare reads them, so a file that lists here loads there; a bad one is the
+ * same one InputError.
+ */
+export async function listCommand(opts: ListOptions): Promise<string> {
+  const { json } = opts;
+  const builtin = await loadStrategies();
+  const strategies = [...builtin, ...(await loadStrategyFiles((opts.strategyFiles ?? []).map((f) => resolve(f)), builtin.map((s) => s.name)))];
+  const scenarios = [...BUILTIN_SCENARIOS.map((n) => loadBuiltinScenario(n)), ...(opts.scenarioFiles ?? []).map((f) => loadScenario(resolve(f)))];
   if (json) {
     return `${JSON.stringify(
       {
@@ -36,7 +53,7 @@ export async function listCommand(json: boolean): Promise<string> {
       2,
     )}\n`;
   }
-  const out: string[] = ['Strategies (strategies/*.ts):', ''];
+  const out: string[] = [`Strategies (strategies/*.ts${opts.strategyFiles?.length ? ', --strategy-file' : ''}):`, ''];
   for (const s of strategies) {
     out.push(`  ${s.name}${s.later ? ' (later design)' : ''}: ${s.title}`);
     out.push(wrap(`From: ${s.origin}`, 78, '      '));
@@ -48,7 +65,7 @@ export async function listCommand(json: boolean): Promise<string> {
     }
     out.push('');
   }
-  out.push('Scenarios (harness/workload/scenarios/*.json):', '');
+  out.push(`Scenarios (harness/workload/scenarios/*.json${opts.scenarioFiles?.length ? ', --scenario-file' : ''}):`, '');
   for (const s of scenarios) {
     out.push(`  ${s.name}: kernel ${s.kernel.profile}${s.kernel.preemptRt ? ' PREEMPT_RT' : ''}${s.kernel.lockdep ? ' lockdep' : ''}, ${s.machine.cpus} CPUs, ${s.machine.memoryMiB} MiB, ${s.run.durationMs} ms x ${s.run.seeds.length} seeds`);
     out.push(wrap(s.description, 78, '      '));

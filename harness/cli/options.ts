@@ -81,6 +81,8 @@ const HISTORY_OPTIONS = {
 
 const LIST_OPTIONS = {
   json: { type: 'boolean', default: false, describe: 'Print JSON instead of text' },
+  'scenario-file': { type: 'string', array: true, default: [] as string[], describe: 'Also list this scenario JSON file, checked as compare reads it (repeatable)' },
+  'strategy-file': { type: 'string', array: true, default: [] as string[], describe: 'Also list this strategy kept outside strategies/ (a .ts file, loaded as compare loads it; repeatable)' },
 } as const satisfies Record<string, Options>;
 
 const MERGE_OPTIONS = {

@@ -250,7 +250,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
       },
     )
     .command('list', 'List strategies and scenarios with their descriptions and parameters', (y) => y.options(COMMAND_OPTIONS.list).check(checkNoPositionals), async (argv) => {
-      io.stdout.write(await listCommand(argv.json));
+      io.stdout.write(await listCommand({ json: argv.json, strategyFiles: argv['strategy-file'], scenarioFiles: argv['scenario-file'] }));
     })
     .command(
       'merge <files..>',
