@@ -9,8 +9,10 @@
  * argument; the simulator calls handler(cpu, arg, time) when it pops the entry.
  * A handler registered as CPU-bound (a per-CPU kworker's work item) competes
  * with the workload for its CPU: the simulator runs it only when that CPU is
- * free, and deferTop() moves it to then (see EventLoop.runDeferred).
+ * free, and deferTop() moves it to then (runTopOn).
  */
+import type { Meter } from './meter.ts';
+
 export type DeferredHandler = (cpu: number, arg: number, time: number) => void;
 
 export class EventQueue {
@@ -52,22 +54,12 @@ export class EventQueue {
     return this.size > 0 ? this.time[0]! : Infinity;
   }
 
-  /** Whether the earliest entry's handler is CPU-bound (false when empty). */
-  topIsCpuBound(): boolean {
-    return this.size > 0 && this.bound[this.kind[0]!] === true;
-  }
-
-  /** CPU of the earliest entry (-1 when empty). */
-  topCpu(): number {
-    return this.size > 0 ? this.cpuOf[0]! : -1;
-  }
-
   /**
    * Moves the earliest entry to `time` (later than its own): its CPU is busy
    * until then. It keeps its kind, CPU and argument and queues behind entries
    * already at `time`. Allocates nothing.
    */
-  deferTop(time: number): void {
+  private deferTop(time: number): void {
     const k = this.kind[0]!;
     const c = this.cpuOf[0]!;
     const a = this.argOf[0]!;
@@ -92,6 +84,30 @@ export class EventQueue {
     this.kind[i] = kind;
     this.cpuOf[i] = cpu;
     this.argOf[i] = arg;
+  }
+
+  /**
+   * Runs the earliest entry as a machine runs it: a CPU-bound item (a kworker's)
+   * waits for its CPU, which `busy[cpu]` (virtual ns) says is taken until then,
+   * and is moved there (deferTop); otherwise it runs, charged from `meter`
+   * begun at its time, and keeps its CPU busy for that cost. Any other entry
+   * just runs. Returns false when it only deferred the entry (or the queue is
+   * empty). Shared by the event loop and the reserve preflight, so both run
+   * deferred work the same way.
+   */
+  runTopOn(busy: Float64Array, meter: Meter): boolean {
+    if (this.size === 0) return false;
+    if (this.bound[this.kind[0]!] !== true) return this.runNext();
+    const at = this.time[0]!;
+    const cpu = this.cpuOf[0]!;
+    if (busy[cpu]! > at) {
+      this.deferTop(busy[cpu]!);
+      return false;
+    }
+    meter.begin(at);
+    this.runNext();
+    busy[cpu] = at + meter.ns;
+    return true;
   }
 
   /** Pops the earliest entry and runs its handler. Returns false when empty. */

@@ -386,22 +386,10 @@ export class EventLoop {
       stuck[0] = at;
       stuck[1] = 0;
     }
-    if (queue.topIsCpuBound()) {
-      // A kworker's item waits for its CPU: a task or softirq operation the
-      // CPU is running (or has queued) goes first; the item then runs and
-      // keeps the CPU busy for its own cost.
-      const busy = this.busy;
-      const cpu = queue.topCpu();
-      if (busy[cpu]! > at) {
-        queue.deferTop(busy[cpu]!);
-        return;
-      }
-      s.alloc.meter.begin(at);
-      queue.runNext();
-      busy[cpu] = at + s.alloc.meter.ns;
-    } else {
-      queue.runNext();
-    }
+    // A kworker's item waits for its CPU: a task or softirq operation the
+    // CPU is running (or has queued) goes first; the item then runs and
+    // keeps the CPU busy for its own cost.
+    if (!queue.runTopOn(this.busy, s.alloc.meter)) return;
     if (s.wallLimitMs > 0 && (queue.popped & (CHECK_WALL_EVERY - 1)) === 0 && performance.now() - s.wall0 > s.wallLimitMs) {
       s.fail(`wall-time limit of ${s.wallLimitMs} ms reached in deferred work "${queue.handlerName(queue.lastKind)}"`, queue.peekTime());
     }

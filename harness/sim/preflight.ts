@@ -121,7 +121,7 @@ function reserveMisfit(strategy: StrategyDefinition, params: Record<string, unkn
 
 /**
  * The core's deferred work run on an idle machine, as the event loop runs it
- * (EventLoop.runDeferred): a workqueue item waits for its CPU, which its
+ * (EventQueue.runTopOn): a workqueue item waits for its CPU, which its
  * predecessors' cost keeps busy; an hrtimer runs at its time. Stops at the
  * first item after which `check` finds a misfit (returned), when the queue is
  * empty, past `untilNs`, or after MAX_PREFLIGHT_ITEMS items (null).
@@ -131,18 +131,7 @@ function runQueueIdle(core: Core, untilNs: number, check: (atNs: number) => Rese
   const busy = new Float64Array(core.config.machine.cpus);
   for (let n = 0; n < MAX_PREFLIGHT_ITEMS && queue.peekTime() <= untilNs; n++) {
     const at = queue.peekTime();
-    if (queue.topIsCpuBound()) {
-      const cpu = queue.topCpu();
-      if (busy[cpu]! > at) {
-        queue.deferTop(busy[cpu]!);
-        continue;
-      }
-      alloc.meter.begin(at);
-      queue.runNext();
-      busy[cpu] = at + alloc.meter.ns;
-    } else {
-      queue.runNext();
-    }
+    if (!queue.runTopOn(busy, alloc.meter)) continue;
     const m = check(at);
     if (m !== null) return m;
   }
