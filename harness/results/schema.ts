@@ -18,7 +18,7 @@ import { LabSummarySchema } from './lab-summary.ts';
 import { InputError, describeFound, describeIoError } from '../errors.ts';
 import { METRICS } from '../metrics/metric-defs.ts';
 import { jsonSyntaxError, stripBom } from '../util/json-text.ts';
-import { formatPath, valueAt } from '../util/zod-errors.ts';
+import { TYPE_WORDS, formatPath, valueAt } from '../util/zod-errors.ts';
 
 export const RESULTS_SCHEMA_ID = 'nolock-bench/results';
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -352,8 +352,6 @@ export function parseResults(text: string, file: string): Results {
   }
   return r.data;
 }
-
-const TYPE_WORDS: Record<string, string> = { number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', object: 'an object', record: 'an object', array: 'an array' };
 
 /** What the schema wanted, in words ("a number or null"), for the first issue zod found. */
 function expectedOf(issue: z.core.$ZodIssue): string {

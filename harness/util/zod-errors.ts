@@ -32,7 +32,8 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-const TYPE_WORDS: Record<string, string> = {
+/** A zod type name in words, as an error's "expected" says it. */
+export const TYPE_WORDS: Readonly<Record<string, string>> = {
   number: 'a number',
   int: 'an integer',
   string: 'a string',
