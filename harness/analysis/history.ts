@@ -311,19 +311,19 @@ function judge(
   const pd = prevRun.scenarioDefs.get(cur.scenario);
   const cd = curRun.scenarioDefs.get(cur.scenario);
   if (pd !== undefined && cd !== undefined && pd !== cd) return { reason: 'the scenario definition (kernel, machine or duration) differs' };
-  const a = prev.values[def.name] ?? [];
-  const b = cur.values[def.name] ?? [];
+  const prevValues = prev.values[def.name] ?? [];
+  const curValues = cur.values[def.name] ?? [];
   const oldMean = prev.summary[def.name]?.mean ?? NaN;
   const newMean = cur.summary[def.name]?.mean ?? NaN;
   const changePct = percentChange(newMean, oldMean);
   const base = { metric: def.name, strategy: cur.strategy, scenario: cur.scenario, oldMean, newMean, changePct };
   const exact = def.kind === 'exact' || def.kind === 'modelled';
   if (exact) {
-    if (a.length === 0 || b.length === 0) return { reason: 'no per-seed values' };
+    if (prevValues.length === 0 || curValues.length === 0) return { reason: 'no per-seed values' };
     const sameSeeds = prev.seeds.length === cur.seeds.length && prev.seeds.every((s, i) => s === cur.seeds[i]);
     if (!sameSeeds) return { reason: `the seeds differ (${prev.seeds.join(',')} -> ${cur.seeds.join(',')})` };
   }
-  const c = metricChange(def, { seeds: cur.seeds, values: b }, { seeds: prev.seeds, values: a }, opts);
+  const c = metricChange(def, { seeds: cur.seeds, values: curValues }, { seeds: prev.seeds, values: prevValues }, opts);
   if (!exact && c.pValue === null) return { reason: "fewer than 2 seeds in a run, or both runs constant across seeds: no Welch's t-test" };
   if (c.verdict !== 'improved' && c.verdict !== 'regressed' && c.verdict !== 'changed') return { step: undefined };
   return { step: { ...base, verdict: c.verdict, test: c.test, pValue: c.pValue, seedsChanged: c.seedsChanged, seedsCompared: c.seedsCompared } };
